@@ -1,0 +1,3 @@
+from danvan_sheets.cli import main
+
+main()

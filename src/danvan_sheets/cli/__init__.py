@@ -1,0 +1,33 @@
+"""The `danvan` command: a thin layer over the library, one module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from danvan_sheets import __version__
+from danvan_sheets.cli.base import CONTEXT, VietGroup, run_main
+from danvan_sheets.cli.check import aggregate, check
+
+
+@click.group(cls=VietGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="danvan-sheets %(version)s", help="Hiện phiên bản rồi thoát.")
+def cli() -> None:
+    """Tổng hợp đăng ký mô hình “Dân vận khéo” của các chi, đảng bộ cơ sở và đoàn thể khối.
+
+    Mã thoát: 0 mọi đơn vị đạt (hoặc đã ghi xong); 1 có đơn vị chưa đạt;
+    2 sai cách dùng hoặc sai cấu hình; 3 lỗi nguồn dữ liệu hoặc lỗi Google.
+
+    \b
+    Ví dụ:
+      danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv
+    """
+
+
+cli.add_command(check)
+cli.add_command(aggregate)
+
+
+def main() -> None:
+    sys.exit(run_main(cli))

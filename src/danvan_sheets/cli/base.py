@@ -1,0 +1,134 @@
+"""What every command shares: Vietnamese help, error -> exit code mapping, common options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from danvan_sheets.errors import ConfigError, DanvanError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+_HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
+
+
+class VietFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args.replace("[OPTIONS]", "[TÙY CHỌN]").replace("COMMAND [ARGS]...", "LỆNH [THAM SỐ]..."), "Cách dùng: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class VietContext(click.Context):
+    formatter_class = VietFormatter
+
+
+class VietCommand(click.Command):
+    context_class = VietContext
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = "Hiện trợ giúp này rồi thoát."
+        return opt
+
+
+class VietGroup(click.Group):
+    context_class = VietContext
+    command_class = VietCommand
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = "Hiện trợ giúp này rồi thoát."
+        return opt
+
+
+class UserError(click.ClickException):
+    """A DanvanError shown in Vietnamese with its own exit code (2 config, 3 source)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+def user_error(exc: DanvanError) -> UserError:
+    return UserError(str(exc), exc.exit_code)
+
+
+def _usage_text(exc: click.UsageError) -> str:
+    if isinstance(exc, click.NoSuchOption):
+        return f"Không có tùy chọn {exc.option_name}."
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return f"Thiếu {' / '.join(exc.param.opts)}."
+    if isinstance(exc, click.BadParameter):
+        hint = " / ".join(exc.param.opts) if exc.param is not None else (exc.param_hint or "")
+        return f"Giá trị không hợp lệ cho {hint}: {exc.message}"
+    if "No such command" in exc.message:
+        return f"Không có lệnh này: {exc.message.split(' ', 3)[-1]}"
+    return exc.message
+
+
+def run_main(cli: click.Group, args: list[str] | None = None) -> int:
+    """click's standalone mode, with usage errors in Vietnamese and exit code 2."""
+    try:
+        cli.main(args=args, prog_name="danvan", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo("Xem thêm: danvan " + (exc.ctx.command_path.split(" ", 1)[1] + " " if " " in exc.ctx.command_path else "") + "-h", err=True)
+        click.echo(f"Lỗi: {_usage_text(exc)}", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Đã dừng.", err=True)
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except KeyboardInterrupt:
+        click.echo("Đã dừng.", err=True)
+        return 130
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--as-of “{value}” không phải ngày dạng YYYY-MM-DD.", 2) from None
+
+
+def common_options(f):
+    """--source, --units, --config, --as-of: the same on every command that reads the registrations."""
+    f = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Ngày dùng để xét (mặc định: hôm nay).")(f)
+    f = click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")(f)
+    f = click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị (ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]).")(f)
+    f = click.option("--source", metavar="NGUỒN", help="xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc gsheet:ID_HOẶC_URL (mặc định lấy từ cấu hình).")(f)
+    return f
+
+
+def load(config_path: str | None):
+    from danvan_sheets.config import load_settings
+
+    try:
+        return load_settings(config_path)
+    except ConfigError as exc:
+        raise user_error(exc) from None
+
+
+def stdout_console():
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)

@@ -1,0 +1,87 @@
+"""`danvan check` and `danvan aggregate`: read every unit's tab, check quotas, compile the summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from danvan_sheets.cli.base import VietCommand, common_options, load, parse_as_of, stdout_console, user_error
+from danvan_sheets.errors import DanvanError
+
+
+def _run(source, units_path, config_path, as_of):
+    from danvan_sheets.pipeline import run
+
+    settings = load(config_path)
+    try:
+        return settings, run(source, units_path, settings, parse_as_of(as_of))
+    except DanvanError as exc:
+        raise user_error(exc) from None
+
+
+@click.command(cls=VietCommand)
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="Cách in kết quả: bảng, JSON (cho chương trình khác) hoặc CSV.")
+def check(source, units_path, config_path, as_of, fmt):
+    """Kiểm tra đăng ký của từng đơn vị theo chỉ tiêu và in kết quả.
+
+    Mã thoát 0 khi mọi đơn vị đạt, 1 khi có đơn vị chưa đạt hoặc chưa đăng ký.
+
+    \b
+    Ví dụ:
+      danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv
+      danvan check --source dir:thu-dang-ky/ --format json > ket-qua.json
+    """
+    _settings, result = _run(source, units_path, config_path, as_of)
+    report = result.report
+    if fmt == "json":
+        from danvan_sheets.writers.machine import to_json
+
+        click.echo(to_json(report))
+    elif fmt == "csv":
+        from danvan_sheets.writers.machine import to_csv
+
+        click.echo(to_csv(report, dt.datetime.now()), nl=False)
+    else:
+        from danvan_sheets.writers.console import render_table
+
+        render_table(report, stdout_console())
+    raise SystemExit(1 if report.flagged else 0)
+
+
+@click.command(cls=VietCommand)
+@common_options
+@click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn).")
+@click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có đơn vị chưa đạt (mặc định 0 khi đã ghi xong).")
+@click.option("-q", "--quiet", is_flag=True, help="Không in bảng kết quả (dùng khi chạy theo lịch).")
+def aggregate(source, units_path, config_path, as_of, out, strict, quiet):
+    """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu.
+
+    \b
+    Ví dụ:
+      danvan aggregate --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --out out/tong-hop.xlsx
+    """
+    settings, result = _run(source, units_path, config_path, as_of)
+    report = result.report
+    if not out:
+        raise user_error(_no_out(result.spec))
+    from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
+
+    try:
+        path = write_summary_xlsx(report, out, dt.datetime.now())
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    if not quiet:
+        from danvan_sheets.writers.console import render_table
+
+        render_table(report, stdout_console())
+        click.echo(f"Đã ghi tổng hợp vào {path}")
+    raise SystemExit(1 if strict and report.flagged else 0)
+
+
+def _no_out(spec) -> DanvanError:
+    from danvan_sheets.errors import ConfigError
+
+    return ConfigError("Hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")

@@ -1,0 +1,182 @@
+"""Campaign configuration (TOML). Every bad key is named in the error, in Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from danvan_sheets.core.model import UNIT_TYPES, Campaign, MandatoryModel
+from danvan_sheets.errors import ConfigError
+
+DEFAULT_NAME = "config/danvan.toml"
+_REPO_DEFAULT = Path(__file__).resolve().parents[2] / DEFAULT_NAME
+
+KNOWN_SECTIONS = {
+    "campaign": {"title", "year", "deadline", "count", "mandatory_counts_toward_minimum", "grace_days"},
+    "quota": set(UNIT_TYPES),
+    "mandatory": {"key", "name", "keywords", "any_keywords", "effective_from"},
+    "source": {"spec", "units"},
+    "google": {"auth", "credentials", "client_secrets", "token_cache", "staff_emails", "timeout"},
+    "retry": {"max_tries", "max_seconds", "base_delay"},
+}
+
+
+@dataclass
+class Settings:
+    campaign: Campaign
+    path: Path | None
+    source: dict[str, Any] = field(default_factory=dict)
+    google: dict[str, Any] = field(default_factory=dict)
+    retry: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.raw.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+
+def _err(where: str, text: str) -> ConfigError:
+    return ConfigError(f"Cấu hình sai ở khóa `{where}`: {text}")
+
+
+def _int(data: dict, where: str, name: str, default: int | None = None, minimum: int = 0) -> int:
+    if name not in data:
+        if default is None:
+            raise _err(f"{where}.{name}", "thiếu, cần một số nguyên.")
+        return default
+    v = data[name]
+    if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+        raise _err(f"{where}.{name}", f"phải là số nguyên ≥ {minimum} (đang là {v!r}).")
+    return v
+
+
+def _date(data: dict, where: str, name: str, required: bool) -> dt.date | None:
+    if name not in data:
+        if required:
+            raise _err(f"{where}.{name}", "thiếu, cần một ngày dạng 2023-04-25.")
+        return None
+    v = data[name]
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    raise _err(f"{where}.{name}", f"phải là ngày dạng 2023-04-25 (đang là {v!r}).")
+
+
+def _str_list(data: dict, where: str, name: str) -> tuple[str, ...]:
+    v = data.get(name, [])
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+        raise _err(f"{where}.{name}", "phải là danh sách chữ, ví dụ [\"chuyển đổi số\"].")
+    return tuple(v)
+
+
+def _check_keys(data: dict, where: str, allowed: set[str]) -> None:
+    for k in data:
+        if k not in allowed:
+            raise _err(f"{where}.{k}" if where else k, f"không có khóa này. Các khóa dùng được: {', '.join(sorted(allowed))}.")
+
+
+def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
+    for section, value in data.items():
+        if section not in KNOWN_SECTIONS:
+            raise _err(section, f"không có mục này. Các mục dùng được: {', '.join(sorted(KNOWN_SECTIONS))}.")
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            where = f"{section}[{i}]" if isinstance(value, list) else section
+            if not isinstance(item, dict):
+                raise _err(where, "phải là một bảng TOML ([mục]).")
+            _check_keys(item, where, KNOWN_SECTIONS[section])
+
+    camp = data.get("campaign")
+    if not isinstance(camp, dict):
+        raise _err("campaign", "thiếu mục [campaign] (year, deadline).")
+    year = _int(camp, "campaign", "year", minimum=2000)
+    deadline = _date(camp, "campaign", "deadline", required=True)
+    count = camp.get("count", "quantity")
+    if count not in ("quantity", "rows"):
+        raise _err("campaign.count", f"chỉ nhận \"quantity\" hoặc \"rows\" (đang là {count!r}).")
+    counts = camp.get("mandatory_counts_toward_minimum", False)
+    if not isinstance(counts, bool):
+        raise _err("campaign.mandatory_counts_toward_minimum", "phải là true hoặc false.")
+    title = camp.get("title", "Dân vận khéo")
+    if not isinstance(title, str):
+        raise _err("campaign.title", "phải là chữ.")
+    _int(camp, "campaign", "grace_days", default=0)
+
+    quota = data.get("quota", {})
+    quotas = {t: _int(quota, "quota", t, default={"chi_bo_co_so": 1}.get(t, 2)) for t in UNIT_TYPES}
+
+    mandatory = []
+    items = data.get("mandatory", [])
+    if not isinstance(items, list):
+        raise _err("mandatory", "phải viết dạng [[mandatory]] cho từng mô hình.")
+    seen = set()
+    for i, item in enumerate(items):
+        where = f"mandatory[{i}]"
+        k = item.get("key")
+        if not isinstance(k, str) or not k.strip():
+            raise _err(f"{where}.key", "thiếu mã mô hình, ví dụ \"chuyen_doi_so\".")
+        if k in seen:
+            raise _err(f"{where}.key", f"mã “{k}” bị lặp.")
+        seen.add(k)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _err(f"{where}.name", "thiếu tên chính thức của mô hình.")
+        keywords = _str_list(item, where, "keywords")
+        if not keywords:
+            raise _err(f"{where}.keywords", "cần ít nhất một từ khóa để nhận ra mô hình.")
+        mandatory.append(
+            MandatoryModel(k, name, keywords, _str_list(item, where, "any_keywords"), _date(item, where, "effective_from", False))
+        )
+
+    campaign = Campaign(year, deadline, quotas, tuple(mandatory), counts, count, title)
+    retry = data.get("retry", {})
+    _int(retry, "retry", "max_tries", default=5, minimum=1)
+    for name in ("max_seconds", "base_delay"):
+        if name in retry and (isinstance(retry[name], bool) or not isinstance(retry[name], (int, float)) or retry[name] < 0):
+            raise _err(f"retry.{name}", "phải là số giây ≥ 0.")
+    google = data.get("google", {})
+    if google.get("auth", "service_account") not in ("service_account", "oauth"):
+        raise _err("google.auth", "chỉ nhận \"service_account\" hoặc \"oauth\".")
+    for name in ("spec", "units"):
+        if name in data.get("source", {}) and not isinstance(data["source"][name], str):
+            raise _err(f"source.{name}", "phải là chữ.")
+    return Settings(campaign, path, data.get("source", {}), google, retry, data)
+
+
+def default_config_path() -> Path | None:
+    env = os.environ.get("DANVAN_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in (Path.cwd() / DEFAULT_NAME, _REPO_DEFAULT):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    p = Path(path) if path else default_config_path()
+    if p is None:
+        raise ConfigError(f"Không tìm thấy tệp cấu hình. Hãy chỉ ra bằng --config hoặc tạo {DEFAULT_NAME}.")
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Không mở được tệp cấu hình {p}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Tệp cấu hình {p} không phải UTF-8.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình {p} sai cú pháp TOML: {exc}.") from None
+    return parse_settings(data, p)

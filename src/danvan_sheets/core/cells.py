@@ -1,0 +1,52 @@
+"""Reading single cells: A1 names, Số lượng, Quy mô."""
+
+from __future__ import annotations
+
+import re
+
+from danvan_sheets.core.text import cell_text, fold
+
+
+def col_letters(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row + 1}"
+
+
+_QTY = re.compile(r"^0*(\d{1,6})(?:[.,]0+)?$")
+
+
+def parse_quantity(value: object) -> tuple[int | None, str | None]:
+    """(quantity, problem code). Blank counts 1 with a warning, as the form's Tổng số would."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1, "missing_quantity"
+    if isinstance(value, bool):
+        return None, "invalid_quantity"
+    if isinstance(value, (int, float)):
+        if value == value and float(value).is_integer() and 0 < value < 1_000_000:
+            return int(value), None
+        return None, "invalid_quantity"
+    m = _QTY.match(fold(cell_text(value)))
+    if m and int(m[1]) > 0:
+        return int(m[1]), None
+    return None, "invalid_quantity"
+
+
+def parse_scale(text: str) -> tuple[str | None, str | None]:
+    folded = fold(text)
+    if not folded:
+        return None, "missing_scale"
+    positions = {k: folded.find(w) for k, w in (("ca_nhan", "ca nhan"), ("tap_the", "tap the"))}
+    found = {k: p for k, p in positions.items() if p >= 0}
+    if not found:
+        return None, "invalid_scale"
+    # "Tập thể, cá nhân": the first one written.
+    return min(found, key=found.get), None

@@ -1,0 +1,109 @@
+"""Checks: one unit's reading against its quota and the mandatory Khối-level models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from danvan_sheets.core.cells import col_letters
+from danvan_sheets.core.messages import message
+from danvan_sheets.core.model import (
+    FIELDS,
+    Campaign,
+    Entry,
+    MandatoryModel,
+    Problem,
+    SheetReading,
+    Unit,
+    UnitVerdict,
+    UNIT_TYPE_LABELS,
+)
+from danvan_sheets.core.text import fold, key
+
+
+def matches_mandatory(name: str, model: MandatoryModel) -> bool:
+    folded = " ".join(key(name).split())
+    def has(word: str) -> bool:
+        return " ".join(key(word).split()) in folded
+    return all(has(w) for w in model.all_of) and (not model.any_of or any(has(w) for w in model.any_of))
+
+
+def mandatory_in_force(model: MandatoryModel, as_of: dt.date) -> bool:
+    return model.effective_from is None or as_of >= model.effective_from
+
+
+def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> list[Problem]:
+    problems = []
+    counted_keys: set[str] = set()
+    seen: set[str] = set()
+    for e in entries:
+        e.mandatory = next((m.key for m in campaign.mandatory if matches_mandatory(e.name, m)), None)
+        k = key(e.name)
+        if k in seen:
+            e.duplicate = True
+            cell = e.cells.get("name")
+            problems.append(
+                Problem("duplicate_model", "warning", message("duplicate_model", e.name), cell=cell, row=e.row,
+                        column=cell.rstrip("0123456789") if cell else None, value=e.name, tab=tab)
+            )
+        seen.add(k)
+        countable = not e.has_error and (e.mandatory is None or campaign.mandatory_counts)
+        e.counted = countable and k not in counted_keys
+        if e.counted:
+            counted_keys.add(k)
+    return problems
+
+
+def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of: dt.date, url: str | None = None) -> UnitVerdict:
+    required = campaign.quotas.get(unit.type, 0)
+    zero = {f: 0 for f in FIELDS}
+    if reading is None:
+        return UnitVerdict(unit, None, "chua_dang_ky", 0, required, zero, {m.key: False for m in campaign.mandatory},
+                           ["Chưa có trang đăng ký của đơn vị trong bảng tính."], [], [], url)
+    problems = list(reading.problems)
+    entries = reading.entries
+    problems += _tag_entries(entries, campaign, reading.title)
+    problems.sort(key=lambda p: (p.row or 0, _col_index(p.column), p.code))
+
+    counted = [e for e in entries if e.counted]
+    weight = (lambda e: e.quantity or 1) if campaign.count_mode == "quantity" else (lambda e: 1)
+    by_field = dict(zero)
+    for e in counted:
+        if e.field in by_field:
+            by_field[e.field] += weight(e)
+    models = sum(by_field.values())
+
+    found = {m.key: any(e.mandatory == m.key and not e.has_error for e in entries) for m in campaign.mandatory}
+    if not entries:
+        reasons = ["Trang đăng ký chưa có mô hình nào."]
+        if any(p.code == "missing_header" for p in problems):
+            reasons = ["Không đọc được biểu mẫu: thiếu dòng tiêu đề (Stt, Tên mô hình, Số lượng…)."]
+        return UnitVerdict(unit, reading.title, "chua_dang_ky", 0, required, by_field, found, reasons, entries, problems, url)
+
+    reasons: list[str] = []
+    if models < required:
+        kind = UNIT_TYPE_LABELS.get(unit.type, unit.type)
+        reasons.append(f"Mới có {models}/{required} mô hình hợp lệ (chỉ tiêu {kind}: ít nhất {required}); cần thêm {required - models}.")
+    for m in campaign.mandatory:
+        if not mandatory_in_force(m, as_of) or found[m.key]:
+            continue
+        bad = [e for e in entries if e.mandatory == m.key]
+        if bad:
+            cells = ", ".join(p.cell for p in problems if p.row == bad[0].row and p.severity == "error" and p.cell)
+            reasons.append(f"Mô hình bắt buộc “{m.name}” (dòng {bad[0].row}) còn lỗi ở ô {cells}.")
+        else:
+            reasons.append(f"Chưa đăng ký mô hình bắt buộc “{m.name}”.")
+    errors = sorted({e.row for e in entries if e.has_error and e.mandatory is None})
+    if errors and reasons:
+        reasons.append(f"{len(errors)} dòng có lỗi chưa được tính (dòng {', '.join(map(str, errors[:10]))}{'…' if len(errors) > 10 else ''}).")
+    status = "chua_dat" if reasons else "dat"
+    return UnitVerdict(unit, reading.title, status, models, required, by_field, found, reasons, entries, problems, url)
+
+
+def _col_index(col: str | None) -> int:
+    n = 0
+    for ch in col or "":
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+__all__ = ["evaluate", "matches_mandatory", "mandatory_in_force", "fold", "col_letters"]

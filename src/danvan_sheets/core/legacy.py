@@ -1,0 +1,226 @@
+"""Legacy Vietnamese font encodings (TCVN3/ABC and VNI-Windows) back to Unicode.
+
+Text typed in a .VnTime (TCVN3) or VNI-Times font reaches us as the Latin-1 /
+CP1252 characters those fonts drew over: "Kinh tÕ" is "Kinh tế", "Daân vaän"
+is "Dân vận". The tables are ours rather than a dependency: the one library
+that has them (viparse) is a whole document loader and also collapses spaces,
+and we need detection per column of a grid, not per document.
+
+Detection is per column (short cells such as "Kinh tÕ" are ambiguous alone),
+then each cell of a legacy column is converted only when its decoded reading
+scores better than its reading as Unicode, so genuine Unicode typed into the
+same column ("Cá nhân" from a dropdown) is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# --- TCVN3 (ABC). Read off glibc's TCVN5712-1 for the bytes TCVN3 itself uses:
+# 0xA1-0xAE base letters, the rest lower-case toned vowels. TCVN3 has no
+# upper-case toned letters: headings in .VnTimeH decode to lower case.
+_TCVN3_BYTES = {
+    0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
+    0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
+    0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á", 0xB9: "ạ",
+    0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ", 0xC6: "ặ",
+    0xC7: "ầ", 0xC8: "ẩ", 0xC9: "ẫ", 0xCA: "ấ", 0xCB: "ậ",
+    0xCC: "è", 0xCE: "ẻ", 0xCF: "ẽ", 0xD0: "é", 0xD1: "ẹ",
+    0xD2: "ề", 0xD3: "ể", 0xD4: "ễ", 0xD5: "ế", 0xD6: "ệ",
+    0xD7: "ì", 0xD8: "ỉ", 0xDC: "ĩ", 0xDD: "í", 0xDE: "ị",
+    0xDF: "ò", 0xE1: "ỏ", 0xE2: "õ", 0xE3: "ó", 0xE4: "ọ",
+    0xE5: "ồ", 0xE6: "ổ", 0xE7: "ỗ", 0xE8: "ố", 0xE9: "ộ",
+    0xEA: "ờ", 0xEB: "ở", 0xEC: "ỡ", 0xED: "ớ", 0xEE: "ợ",
+    0xEF: "ù", 0xF1: "ủ", 0xF2: "ũ", 0xF3: "ú", 0xF4: "ụ",
+    0xF5: "ừ", 0xF6: "ử", 0xF7: "ữ", 0xF8: "ứ", 0xF9: "ự",
+    0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ", 0xFD: "ý", 0xFE: "ỵ",
+}
+# A byte reaches us as the character Windows-1252 (or Latin-1) shows for it.
+TCVN3 = {bytes([b]).decode("latin-1"): u for b, u in _TCVN3_BYTES.items()}
+
+# --- VNI-Windows: a base letter followed by a mark character.
+_TONES = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
+_CIRC = {"â": "", "á": "\u0301", "à": "\u0300", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}
+_BREVE = {"ê": "", "é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
+
+
+def _nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def _vni_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+
+    def add(seq: str, out: str) -> None:
+        table[seq] = _nfc(out)
+        # Marks typed with Caps Lock come out as the upper-case mark character.
+        up = seq[0] + seq[1:].upper()
+        table.setdefault(up, _nfc(out))
+        table.setdefault(seq.upper(), _nfc(out).upper())
+
+    for base in "aeiouy":
+        for mark, tone in _TONES.items():
+            add(base + mark, base + tone)
+    for base in "aeo":
+        for mark, tone in _CIRC.items():
+            add(base + mark, base + "\u0302" + tone)
+    for mark, tone in _BREVE.items():
+        add("a" + mark, "a\u0306" + tone)
+    # ơ and ư are single characters, followed by their tone mark.
+    for single, letter in (("ô", "ơ"), ("ö", "ư")):
+        table[single] = letter
+        table[single.upper()] = letter.upper()
+        for mark, tone in _TONES.items():
+            add(single + mark, letter + tone)
+    # i and ỵ-family have single-character forms.
+    singles = {"í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ", "ñ": "đ"}
+    for ch, letter in singles.items():
+        table[ch] = letter
+        table[ch.upper()] = letter.upper()
+    return table
+
+
+VNI = _vni_table()
+
+ENCODINGS = {"tcvn3": TCVN3, "vni": VNI}
+ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI-Windows (phông VNI-Times)"}
+
+
+@lru_cache(maxsize=None)
+def _index(name: str) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for seq in sorted(ENCODINGS[name], key=len, reverse=True):
+        grouped.setdefault(seq[0], []).append(seq)
+    return grouped
+
+
+def decode(text: str, encoding: str) -> str:
+    """Replace legacy sequences, longest first, in one left-to-right pass."""
+    table, index = ENCODINGS[encoding], _index(encoding)
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for seq in index.get(text[i], ()):
+            if text.startswith(seq, i):
+                out.append(table[seq])
+                i += len(seq)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return _nfc("".join(out))
+
+
+def _inverse(name: str) -> dict[str, str]:
+    inv: dict[str, str] = {}
+    # Prefer the lower-case mark: that is what a VNI keyboard types without Caps Lock.
+    items = sorted(ENCODINGS[name].items(), key=lambda kv: (len(kv[0]), kv[0][1:] != kv[0][1:].lower(), kv[0]))
+    for seq, letter in items:
+        inv.setdefault(letter, seq)
+    return inv
+
+
+def encode(text: str, encoding: str) -> str:
+    """Unicode -> how the legacy font's text reads as Unicode (for tests and demo data).
+
+    TCVN3 has no upper-case toned letters, so those are lower-cased first, as the
+    .VnTimeH font did.
+    """
+    inv = _inverse(encoding)
+    out = []
+    for ch in _nfc(text):
+        if ch in inv:
+            out.append(inv[ch])
+        elif ch.lower() in inv and encoding == "tcvn3":
+            out.append(inv[ch.lower()])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# --- Plausibility: how Vietnamese a reading looks, syllable by syllable.
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?"
+_NUCLEUS = (
+    r"(?:uyê|iê|yê|uô|ươ|ưa|ia|ua|oa|oă|oe|uâ|uê|uy|uơ|oo|ôô|a|ă|â|e|ê|i|y|o|ô|ơ|u|ư)"
+)
+_CODA = r"(?:ch|ng|nh|c|m|n|p|t|i|y|o|u)?"
+_SYLLABLE = re.compile(f"^{_ONSET}{_NUCLEUS}{_CODA}$")
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_SPLIT = re.compile(r"[\s,.;:()\[\]\"'!?/\\+&*=<>|\-–—_~#%0-9]+")
+
+# Syllables that fill these forms. A tie between two plausible readings of a
+# short cell is settled by which one reads as words people actually write.
+_COMMON = set(
+    """
+    mô hình dân vận khéo xây dựng đảng bộ chi cơ sở quan đơn vị doanh nghiệp tỉnh khối tuyên truyền
+    giáo thực hiện phát triển kinh tế văn hóa hoá xã hội quốc phòng an ninh hệ thống chính trị tháng
+    quý năm đầu cuối cá nhân tập thể ban bộ phận công đoàn thanh niên hội cựu chiến binh phụ nữ cán viên
+    người lao động chuyển đổi số hạnh phúc lãnh đạo lĩnh vực tên lượng thời gian điểm triển khai quy
+    hoàn thành stt tổng ghi chú và của cho các những trong với có là được để một hai ba bốn sáu bảy
+    tám mười không đã sẽ đến từ theo về trên dưới tại giữa sau trước mới cũ tốt đẹp sạch xanh an toàn
+    gia đình trường học sinh y tế bệnh dân tộc thôn bản xã phường huyện thành phố nông thôn môi
+    phong trào thi đua tiêu chí nâng cao chất hiệu quả cải cách hành thủ tục giảm nghèo hỗ trợ vay
+    vốn kinh doanh sản xuất du lịch giao thông camera trật tự phòng chống ma túy tuý tệ nạn rác thải
+    nhựa bảo vệ tổ quốc lòng thế trận cải tạo tập quán lạc hậu vệ sinh câu lạc thể dục thao nghệ
+    nhân ái đoàn kết sáng tạo hội nhập thân thiện phục vụ chính quyền điển hình dìu dắt quần chúng
+    cấp ủy ủy uỷ kế hoạch chương trình nghị quyết chỉ thị học tập làm theo tư tưởng đạo đức phong cách
+    hồ minh ứng dụng nghệ thông tin điện tử mạng số hóa hoá dịch vụ công trực tuyến đối thoại tiếp
+    tòa toà án sở thuế cục kho bạc ngân hàng điện lực bưu chính viễn thông bia sông tiền đường hoa cờ
+    kiểu mẫu nâng bước em đồn biên con nuôi ngư rừng cây giống lúa chè quế tre măng nước nhà ở
+    hòa hoà hóa hoá khóa khoá xóa xoá tòa toà toàn thuỷ thủy quà hoạ họa
+    """.split()
+)
+
+
+def _token_score(token: str) -> int:
+    if token.isascii():
+        return 0
+    if any(c.islower() for c in token[:-1]) and any(
+        not c.isascii() and c.isupper() and token[i - 1].islower() for i, c in enumerate(token) if i
+    ):
+        return -3  # "tÕ": an upper-case accented letter inside a lower-case word
+    low = token.lower()
+    nfd = unicodedata.normalize("NFD", low)
+    tones = sum(nfd.count(m) for m in _TONE_MARKS)
+    bare = _nfc("".join(c for c in nfd if c not in _TONE_MARKS))
+    if tones > 1 or not _SYLLABLE.match(bare):
+        return -3
+    return 3 if low in _COMMON else 1
+
+
+def score(text: str) -> int:
+    """Higher is more like Vietnamese written in Unicode."""
+    return sum(_token_score(t) for t in _SPLIT.split(text) if t)
+
+
+# Beyond Latin-1 only real Unicode Vietnamese (or decomposed marks) has these.
+_UNICODE_ONLY = re.compile("[ăđơưĂĐƠƯĩũĨŨ\u0300-\u036f\u1ea0-\u1ef9]")
+_LEGACY_CHARS = re.compile("[\u0080-\u00ff]")
+
+
+def could_be_legacy(text: str) -> bool:
+    return bool(_LEGACY_CHARS.search(text)) and not _UNICODE_ONLY.search(text)
+
+
+def detect_column(texts: list[str]) -> str | None:
+    """The legacy encoding a column of cells was typed in, or None for Unicode."""
+    candidates = [t for t in texts if could_be_legacy(t)]
+    if not candidates:
+        return None
+    base = sum(score(t) for t in candidates)
+    best, best_score = None, base
+    for name in ENCODINGS:
+        s = sum(score(decode(t, name)) for t in candidates)
+        if s > best_score:
+            best, best_score = name, s
+    return best
+
+
+def decode_cell(text: str, encoding: str | None) -> str:
+    """Decode one cell of a column detected as `encoding`, only where that reads better."""
+    if encoding is None or not could_be_legacy(text):
+        return text
+    decoded = decode(text, encoding)
+    return decoded if score(decoded) > score(text) else text

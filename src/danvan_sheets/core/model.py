@@ -1,0 +1,235 @@
+"""Plain data passed between the core's stages and on to the writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+FIELDS: tuple[str, ...] = (
+    "kinh_te",
+    "van_hoa_xa_hoi",
+    "quoc_phong_an_ninh",
+    "xay_dung_he_thong_chinh_tri",
+)
+FIELD_LABELS = {
+    "kinh_te": "Lĩnh vực phát triển kinh tế",
+    "van_hoa_xa_hoi": "Lĩnh vực văn hóa - xã hội",
+    "quoc_phong_an_ninh": "Lĩnh vực quốc phòng - an ninh",
+    "xay_dung_he_thong_chinh_tri": "Lĩnh vực xây dựng hệ thống chính trị",
+}
+FIELD_SHORT = {
+    "kinh_te": "KT",
+    "van_hoa_xa_hoi": "VHXH",
+    "quoc_phong_an_ninh": "QPAN",
+    "xay_dung_he_thong_chinh_tri": "XDHTCT",
+}
+ROMAN = {"kinh_te": "I", "van_hoa_xa_hoi": "II", "quoc_phong_an_ninh": "III", "xay_dung_he_thong_chinh_tri": "IV"}
+
+UNIT_TYPES: tuple[str, ...] = ("dang_bo_co_so", "chi_bo_co_so", "doan_the")
+UNIT_TYPE_LABELS = {
+    "dang_bo_co_so": "Đảng bộ cơ sở",
+    "chi_bo_co_so": "Chi bộ cơ sở",
+    "doan_the": "Đoàn thể khối",
+}
+STATUSES: tuple[str, ...] = ("dat", "chua_dat", "chua_dang_ky")
+STATUS_LABELS = {"dat": "Đạt", "chua_dat": "Chưa đạt", "chua_dang_ky": "Chưa đăng ký"}
+SCALE_LABELS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
+
+# Column keys of the form, in the form's order, with their Vietnamese header.
+COLUMNS = {
+    "stt": "Stt",
+    "name": "Tên mô hình",
+    "quantity": "Số lượng",
+    "build": "Thời gian xây dựng",
+    "location": "Địa điểm triển khai",
+    "scale": "Quy mô thực hiện",
+    "done": "Thời gian hoàn thành",
+    "field": "Lĩnh vực",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell, collected rather than raised (csvkit style)."""
+
+    code: str
+    severity: Severity
+    message: str
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    tab: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "cell": self.cell,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "column": self.column,
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of whole months, inclusive: (year, month) at each end."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    @staticmethod
+    def _fmt(ym: tuple[int, int]) -> str:
+        return f"{ym[0]:04d}-{ym[1]:02d}"
+
+    def to_dict(self) -> dict:
+        return {"from": self._fmt(self.start), "to": self._fmt(self.end)}
+
+    def label(self) -> str:
+        if self.start == self.end:
+            return f"{self.start[1]:02d}/{self.start[0]}"
+        return f"{self.start[1]:02d}/{self.start[0]} - {self.end[1]:02d}/{self.end[0]}"
+
+    def overlaps_year(self, year: int) -> bool:
+        return self.start <= (year, 12) and self.end >= (year, 1)
+
+
+@dataclass
+class Entry:
+    """One model row as read from a unit's tab."""
+
+    row: int
+    name: str
+    field: str | None
+    quantity: int | None
+    build: Period | None
+    done: Period | None
+    location: str | None
+    scale: str | None
+    cells: dict[str, str] = field(default_factory=dict)  # column key -> A1 cell
+    raw: dict[str, object] = field(default_factory=dict)  # column key -> raw cell value
+    mandatory: str | None = None
+    duplicate: bool = False
+    has_error: bool = False
+    counted: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "field": self.field,
+            "name": self.name,
+            "quantity": self.quantity,
+            "build": self.build.to_dict() if self.build else None,
+            "done": self.done.to_dict() if self.done else None,
+            "location": self.location,
+            "scale": self.scale,
+            "mandatory": self.mandatory,
+            "counted": self.counted,
+        }
+
+
+@dataclass
+class SheetReading:
+    """What the reader got out of one tab."""
+
+    title: str
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    declared_unit: str | None = None  # the form's "Đơn vị:" line
+    header_row: int | None = None
+    legacy_encodings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    type: str
+    email: str = ""
+    tab: str = ""
+
+
+@dataclass(frozen=True)
+class MandatoryModel:
+    key: str
+    name: str
+    all_of: tuple[str, ...]
+    any_of: tuple[str, ...] = ()
+    effective_from: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Campaign:
+    year: int
+    deadline: dt.date
+    quotas: dict[str, int]
+    mandatory: tuple[MandatoryModel, ...]
+    mandatory_counts: bool = False
+    count_mode: str = "quantity"  # or "rows"
+    title: str = "Dân vận khéo"
+
+
+@dataclass
+class UnitVerdict:
+    unit: Unit
+    tab: str | None
+    status: str
+    models: int
+    required: int
+    by_field: dict[str, int]
+    mandatory: dict[str, bool]
+    reasons: list[str]
+    entries: list[Entry]
+    problems: list[Problem]
+    tab_url: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.unit.code,
+            "name": self.unit.name,
+            "type": self.unit.type,
+            "tab": self.tab,
+            "status": self.status,
+            "models": self.models,
+            "required": self.required,
+            "by_field": dict(self.by_field),
+            "mandatory": dict(self.mandatory),
+            "reasons": list(self.reasons),
+            "entries": [e.to_dict() for e in self.entries],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class Report:
+    campaign: Campaign
+    units: list[UnitVerdict]
+    unknown_tabs: list[str]
+    totals: dict
+    as_of: dt.date
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[UnitVerdict]:
+        return [u for u in self.units if u.status != "dat"]
+
+    def to_dict(self) -> dict:
+        return {
+            "campaign": {
+                "year": self.campaign.year,
+                "deadline": self.campaign.deadline.isoformat(),
+                "as_of": self.as_of.isoformat(),
+            },
+            "units": [u.to_dict() for u in self.units],
+            "unknown_tabs": list(self.unknown_tabs),
+            "totals": self.totals,
+            "notices": list(self.notices),
+        }

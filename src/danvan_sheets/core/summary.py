@@ -1,0 +1,108 @@
+"""The summary: match tabs to units, evaluate every unit, count totals by unit type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from danvan_sheets.core.checks import evaluate
+from danvan_sheets.core.messages import message
+from danvan_sheets.core.model import FIELDS, STATUSES, UNIT_TYPES, Campaign, Problem, Report, SheetReading, Unit, UnitVerdict
+from danvan_sheets.core.text import key
+
+# Tabs the tool itself writes or lays out: never a unit, never "unknown".
+RESERVED_TABS = ("Tổng hợp", "Cần bổ sung", "Lỗi nhập liệu", "Hướng dẫn", "Danh sách đơn vị")
+_RESERVED_KEYS = {key(t) for t in RESERVED_TABS}
+
+
+def is_reserved(title: str) -> bool:
+    return key(title) in _RESERVED_KEYS
+
+
+_TYPE_PREFIX = [
+    ("dang_bo_co_so", re.compile(r"^(?:dang bo|db|dbcs)\b")),
+    ("chi_bo_co_so", re.compile(r"^(?:chi bo|cb|cbcs)\b")),
+    ("doan_the", re.compile(r"^(?:cong doan|doan thanh nien|doan tn|doan tncs|hoi cuu chien binh|hoi ccb|cd|cdcs|hoi phu nu)\b")),
+]
+
+
+def infer_type(name: str) -> str | None:
+    k = key(name)
+    return next((t for t, p in _TYPE_PREFIX if p.match(k)), None)
+
+
+def infer_units(readings: list[tuple[object, SheetReading]]) -> list[Unit]:
+    """Without a registry, every tab whose name says what kind of unit it is becomes a unit."""
+    units = []
+    for _tab, reading in readings:
+        name = reading.declared_unit or reading.title
+        for candidate in (reading.title, reading.declared_unit or ""):
+            if (t := infer_type(candidate)) and not is_reserved(reading.title):
+                units.append(Unit(code=reading.title, name=candidate or name, type=t, tab=reading.title))
+                break
+    return units
+
+
+def match_tabs(units: list[Unit], readings: list[tuple[object, SheetReading]], prefer_declared: bool = False):
+    """-> ({unit code: [reading index, ...]}, [unknown tab titles])."""
+    index: dict[str, str] = {}
+    for u in units:
+        for name in (u.tab, u.code, u.name):
+            if name and key(name):
+                index.setdefault(key(name), u.code)
+    matched: dict[str, list[int]] = {}
+    unknown: list[str] = []
+    for i, (tab, reading) in enumerate(readings):
+        if is_reserved(reading.title):
+            continue
+        prefer = getattr(tab, "prefer_declared_unit", prefer_declared)
+        keys = [reading.declared_unit, reading.title] if prefer else [reading.title, reading.declared_unit]
+        code = next((index[key(k)] for k in keys if k and key(k) in index), None)
+        if code is None:
+            unknown.append(reading.title)
+        else:
+            matched.setdefault(code, []).append(i)
+    return matched, unknown
+
+
+def _totals(verdicts: list[UnitVerdict]) -> dict:
+    def block(vs: list[UnitVerdict]) -> dict:
+        n = len(vs)
+        counts = {s: sum(1 for v in vs if v.status == s) for s in STATUSES}
+        return {
+            "units": n,
+            **counts,
+            "percent_dat": round(100.0 * counts["dat"] / n, 1) if n else 0.0,
+            "models": sum(v.models for v in vs),
+            "by_field": {f: sum(v.by_field[f] for v in vs) for f in FIELDS},
+            "problems": sum(len(v.errors) for v in vs),
+        }
+
+    return {"by_type": {t: block([v for v in verdicts if v.unit.type == t]) for t in UNIT_TYPES}, "all": block(verdicts)}
+
+
+def build_report(
+    units: list[Unit],
+    readings: list[tuple[object, SheetReading]],
+    campaign: Campaign,
+    as_of: dt.date,
+    notices: list[str] | None = None,
+) -> Report:
+    notices = list(notices or [])
+    if not units:
+        units = infer_units(readings)
+        if units:
+            notices.append("Không có danh sách đơn vị: đã nhận diện đơn vị theo tên trang tính.")
+    matched, unknown = match_tabs(units, readings)
+    verdicts = []
+    for u in units:
+        idxs = matched.get(u.code, [])
+        tab, reading = readings[idxs[0]] if idxs else (None, None)
+        url = getattr(tab, "url", None)
+        verdict = evaluate(u, reading, campaign, as_of, url)
+        for extra in idxs[1:]:
+            title = readings[extra][1].title
+            unknown.append(title)
+            verdict.problems.append(Problem("duplicate_tab", "warning", message("duplicate_tab", reading.title), cell="A1", tab=title))
+        verdicts.append(verdict)
+    return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices)

@@ -1,0 +1,109 @@
+"""The summary as plain tables (rows of strings and numbers), shared by every writer.
+
+The xlsx writer and the Google Sheets writer render the same tables, so the
+local copy and the live summary never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from danvan_sheets.core.model import (
+    FIELD_SHORT,
+    FIELDS,
+    STATUS_LABELS,
+    UNIT_TYPE_LABELS,
+    UNIT_TYPES,
+    Report,
+)
+
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_TODO = "Cần bổ sung"
+SHEET_PROBLEMS = "Lỗi nhập liệu"
+SUMMARY_SHEETS = (SHEET_SUMMARY, SHEET_TODO, SHEET_PROBLEMS)
+
+_MANDATORY_SHORT = {"chuyen_doi_so": "MH chuyển đổi số", "co_quan_hanh_phuc": "MH cơ quan hạnh phúc"}
+SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+@dataclass
+class Table:
+    title: str
+    caption: str
+    header: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    # Status of each row (dat/chua_dat/chua_dang_ky/None), for colouring.
+    row_status: list[str | None] = field(default_factory=list)
+    # Extra blocks below the main table: (caption, header, rows).
+    blocks: list[tuple[str, list[str], list[list[object]]]] = field(default_factory=list)
+
+
+def mandatory_label(key: str, name: str) -> str:
+    return _MANDATORY_SHORT.get(key, name if len(name) <= 30 else name[:29] + "…")
+
+
+def _stamp(report: Report, compiled_at: dt.datetime) -> str:
+    c = report.campaign
+    return (
+        f"Tổng hợp đăng ký mô hình “{c.title}” năm {c.year} — hạn đăng ký {c.deadline:%d/%m/%Y} — "
+        f"cập nhật lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}"
+    )
+
+
+def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
+    c = report.campaign
+    header = ["Stt", "Đơn vị", "Loại", *(FIELD_SHORT[f] for f in FIELDS), "Tổng", "Chỉ tiêu",
+              *(mandatory_label(m.key, m.name) for m in c.mandatory), "Số lỗi", "Trạng thái", "Ghi chú"]
+    t = Table(SHEET_SUMMARY, _stamp(report, compiled_at), header)
+    for i, v in enumerate(report.units, start=1):
+        t.rows.append([
+            i, v.unit.name, UNIT_TYPE_LABELS[v.unit.type], *(v.by_field[f] for f in FIELDS), v.models, v.required,
+            *("có" if v.mandatory.get(m.key) else "không" for m in c.mandatory),
+            len(v.errors), STATUS_LABELS[v.status], "\n".join(v.reasons),
+        ])
+        t.row_status.append(v.status)
+    head = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
+    rows = []
+    for key, label in [*((t_, UNIT_TYPE_LABELS[t_]) for t_ in UNIT_TYPES), ("all", "Toàn Khối")]:
+        b = report.totals["all"] if key == "all" else report.totals["by_type"][key]
+        rows.append([label, b["units"], b["dat"], b["chua_dat"], b["chua_dang_ky"], b["percent_dat"],
+                     *(b["by_field"][f] for f in FIELDS), b["models"]])
+    t.blocks.append(("Tổng hợp theo loại đơn vị", head, rows))
+    if report.unknown_tabs:
+        t.blocks.append(("Trang tính không khớp đơn vị nào (kiểm tra lại tên trang)", ["Tên trang"], [[x] for x in report.unknown_tabs]))
+    return t
+
+
+_ORDER = {"chua_dang_ky": 0, "chua_dat": 1, "dat": 2}
+
+
+def todo_table(report: Report, compiled_at: dt.datetime) -> Table:
+    header = ["Stt", "Đơn vị", "Loại", "Trạng thái", "Cần bổ sung", "Ô cần sửa", "Email", "Trang tính"]
+    t = Table(SHEET_TODO, _stamp(report, compiled_at), header)
+    flagged = sorted(report.flagged, key=lambda v: (_ORDER[v.status], v.unit.name))
+    fine_with_errors = [v for v in report.units if v.status == "dat" and v.errors]
+    for i, v in enumerate([*flagged, *fine_with_errors], start=1):
+        cells = ", ".join(dict.fromkeys(p.cell for p in v.errors if p.cell))
+        need = list(v.reasons) or ["Đã đạt; còn lỗi nhập liệu cần sửa."]
+        t.rows.append([i, v.unit.name, UNIT_TYPE_LABELS[v.unit.type], STATUS_LABELS[v.status], "\n".join(need),
+                       cells, v.unit.email, v.tab_url or v.tab or ""])
+        t.row_status.append(v.status)
+    return t
+
+
+def problems_table(report: Report, compiled_at: dt.datetime) -> Table:
+    header = ["Stt", "Đơn vị", "Trang tính", "Ô", "Cột", "Giá trị", "Mức độ", "Mã lỗi", "Nội dung cần sửa"]
+    t = Table(SHEET_PROBLEMS, _stamp(report, compiled_at), header)
+    i = 0
+    for v in report.units:
+        for p in v.problems:
+            i += 1
+            t.rows.append([i, v.unit.name, p.tab or v.tab or "", p.cell or "", p.column or "", p.value or "",
+                           SEVERITY_LABELS[p.severity], p.code, p.message])
+            t.row_status.append("chua_dat" if p.severity == "error" else None)
+    return t
+
+
+def all_tables(report: Report, compiled_at: dt.datetime) -> list[Table]:
+    return [summary_table(report, compiled_at), todo_table(report, compiled_at), problems_table(report, compiled_at)]

@@ -1,0 +1,88 @@
+"""The units registry CSV: ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from danvan_sheets.core.model import Unit
+from danvan_sheets.core.text import clean, key
+from danvan_sheets.errors import ConfigError
+
+REQUIRED = ("ma_don_vi", "ten_don_vi", "loai_don_vi", "email")
+_TYPES = {
+    "dang bo co so": "dang_bo_co_so",
+    "dang bo": "dang_bo_co_so",
+    "chi bo co so": "chi_bo_co_so",
+    "chi bo": "chi_bo_co_so",
+    "doan the khoi": "doan_the",
+    "doan the": "doan_the",
+    "dang_bo_co_so": "dang_bo_co_so",
+    "chi_bo_co_so": "chi_bo_co_so",
+    "doan_the": "doan_the",
+}
+_TYPES = {key(k): v for k, v in _TYPES.items()}
+
+
+def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
+    """Parse the CSV text; every bad line is reported together, naming its line number."""
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [clean(h).lower() for h in next(reader)]
+    except StopIteration:
+        raise ConfigError(f"{source}: tệp trống. Dòng đầu phải là: {','.join(REQUIRED)},tab") from None
+    except csv.Error as exc:
+        raise ConfigError(f"{source}: không đọc được CSV ({exc}).") from None
+    missing = [h for h in REQUIRED if h not in header]
+    if missing:
+        raise ConfigError(
+            f"{source}: thiếu cột {', '.join(missing)}. Dòng đầu phải là: {','.join(REQUIRED)} (có thể thêm cột tab)."
+        )
+    pos = {h: header.index(h) for h in header}
+    units: list[Unit] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    try:
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise ConfigError(f"{source}: không đọc được CSV ({exc}).") from None
+    for line, row in rows:
+        if not any(clean(c) for c in row):
+            continue
+        get = lambda h: clean(row[pos[h]]) if h in pos and pos[h] < len(row) else ""  # noqa: E731
+        code, name, kind, email = get("ma_don_vi"), get("ten_don_vi"), get("loai_don_vi"), get("email")
+        unit_type = _TYPES.get(key(kind))
+        if not code:
+            errors.append(f"dòng {line}: thiếu ma_don_vi.")
+        if not name:
+            errors.append(f"dòng {line}: thiếu ten_don_vi.")
+        if unit_type is None:
+            errors.append(
+                f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở hoặc Đoàn thể khối."
+            )
+        if email and "@" not in email:
+            errors.append(f"dòng {line}: email “{email}” không hợp lệ.")
+        if code and key(code) in seen:
+            errors.append(f"dòng {line}: ma_don_vi “{code}” trùng với dòng {seen[key(code)]}.")
+        if code:
+            seen.setdefault(key(code), line)
+        if code and name and unit_type:
+            units.append(Unit(code=code, name=name, type=unit_type, email=email, tab=get("tab")))
+    if errors:
+        raise ConfigError(f"{source} có lỗi:\n  - " + "\n  - ".join(errors))
+    return units
+
+
+def load_units(path: str | Path) -> list[Unit]:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"Không mở được danh sách đơn vị {p}: {exc.strerror or exc}.") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{p}: tệp không phải UTF-8. Hãy lưu lại dạng “CSV UTF-8”.") from None
+    return parse_units(text, str(p))

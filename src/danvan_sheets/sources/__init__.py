@@ -1,0 +1,50 @@
+"""Sources: where the units' tabs come from. Each returns grids of cell values (grid.Tab)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from danvan_sheets.errors import ConfigError
+from danvan_sheets.grid import Tab
+
+
+@dataclass
+class SourceData:
+    tabs: list[Tab]
+    notices: list[str] = field(default_factory=list)
+    # Requests made, for the log line and the benchmarks (Google only).
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    kind: str  # xlsx | dir | gsheet
+    target: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target}"
+
+
+KINDS = ("xlsx", "dir", "gsheet")
+
+
+def parse_spec(spec: str) -> SourceSpec:
+    kind, sep, target = (spec or "").partition(":")
+    kind = kind.strip().lower()
+    if not sep or kind not in KINDS or not target.strip():
+        raise ConfigError(
+            f"Nguồn “{spec}” không hợp lệ. Hãy ghi một trong: xlsx:DUONG_DAN.xlsx, dir:THU_MUC, gsheet:ID_HOAC_URL."
+        )
+    return SourceSpec(kind, target.strip())
+
+
+def read_local(spec: SourceSpec) -> SourceData:
+    if spec.kind == "xlsx":
+        from danvan_sheets.sources.xlsx import read_workbook
+
+        return read_workbook(spec.target)
+    if spec.kind == "dir":
+        from danvan_sheets.sources.directory import read_directory
+
+        return read_directory(spec.target)
+    raise ConfigError(f"Nguồn {spec} không phải tệp trên máy.")

@@ -1,0 +1,58 @@
+"""One workbook, a tab per unit (e.g. the shared Google Sheet downloaded as .xlsx)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from danvan_sheets.errors import SourceError
+from danvan_sheets.grid import Tab
+from danvan_sheets.sources import SourceData
+
+
+def _trimmed(rows) -> list[list[object]]:
+    out: list[list[object]] = []
+    for row in rows:
+        cells = list(row)
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        out.append(cells)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def open_workbook(path: str | Path):
+    # Imported here so `danvan --help` stays instant.
+    import openpyxl
+
+    p = Path(path)
+    if not p.exists():
+        raise SourceError(f"Không tìm thấy tệp {p}.")
+    if p.is_dir():
+        raise SourceError(f"{p} là thư mục; hãy dùng nguồn dir:{p}.")
+    if p.suffix.lower() == ".xls":
+        raise SourceError(f"{p} là tệp Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dạng .xlsx.")
+    try:
+        # read_only streams rows; data_only gives what a person sees, not formulas.
+        return openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError) as exc:
+        raise SourceError(f"Không đọc được {p} như một tệp Excel .xlsx ({type(exc).__name__}).") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
+        raise SourceError(f"Không đọc được {p} như một tệp Excel .xlsx ({type(exc).__name__}).") from None
+
+
+def sheet_rows(ws) -> list[list[object]]:
+    try:
+        return _trimmed(ws.iter_rows(values_only=True))
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet part
+        raise SourceError(f"Trang “{ws.title}” bị hỏng, không đọc được ({type(exc).__name__}).") from None
+
+
+def read_workbook(path: str | Path) -> SourceData:
+    wb = open_workbook(path)
+    try:
+        tabs = [Tab(title=ws.title, rows=sheet_rows(ws), origin=Path(path).name) for ws in wb.worksheets]
+    finally:
+        wb.close()
+    return SourceData(tabs)
