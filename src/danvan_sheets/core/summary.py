@@ -52,13 +52,25 @@ def match_tabs(units: list[Unit], readings: list[tuple[object, SheetReading]], p
                 index.setdefault(key(name), u.code)
     matched: dict[str, list[int]] = {}
     unknown: list[str] = []
+    later: list[int] = []
+    # A tab's own title wins over the "Đơn vị:" line inside it: a stale copy of a
+    # unit's tab ("Bản sao của …") still names that unit on its Đơn vị line.
     for i, (tab, reading) in enumerate(readings):
         if is_reserved(reading.title):
             continue
         prefer = getattr(tab, "prefer_declared_unit", prefer_declared)
-        keys = [reading.declared_unit, reading.title] if prefer else [reading.title, reading.declared_unit]
-        code = next((index[key(k)] for k in keys if k and key(k) in index), None)
+        first = reading.declared_unit if prefer else reading.title
+        code = index.get(key(first)) if first else None
         if code is None:
+            later.append(i)
+        else:
+            matched.setdefault(code, []).append(i)
+    for i in later:
+        tab, reading = readings[i]
+        prefer = getattr(tab, "prefer_declared_unit", prefer_declared)
+        second = reading.title if prefer else reading.declared_unit
+        code = index.get(key(second)) if second else None
+        if code is None or (code in matched and not prefer):
             unknown.append(reading.title)
         else:
             matched.setdefault(code, []).append(i)
