@@ -53,7 +53,7 @@ def check(source, units_path, config_path, as_of, fmt):
 
 @click.command(cls=VietCommand)
 @common_options
-@click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn).")
+@click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn). Với nguồn gsheet: bỏ trống để ghi thẳng vào bảng tính.")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có đơn vị chưa đạt (mặc định 0 khi đã ghi xong).")
 @click.option("-q", "--quiet", is_flag=True, help="Không in bảng kết quả (dùng khi chạy theo lịch).")
 def aggregate(source, units_path, config_path, as_of, out, strict, quiet):
@@ -62,26 +62,35 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet):
     \b
     Ví dụ:
       danvan aggregate --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --out out/tong-hop.xlsx
+      danvan aggregate --source gsheet:1AbCdEf... --units config/don-vi.csv
     """
     settings, result = _run(source, units_path, config_path, as_of)
     report = result.report
-    if not out:
-        raise user_error(_no_out(result.spec))
-    from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
-
+    compiled_at = dt.datetime.now()
     try:
-        path = write_summary_xlsx(report, out, dt.datetime.now())
+        if out:
+            from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
+
+            done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at)}"
+        elif result.spec.kind == "gsheet":
+            from danvan_sheets.google.publish import publish_summary
+
+            wrote = publish_summary(result.data, report, compiled_at)
+            done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote
+                    else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
+        else:
+            raise user_error(_no_out(result.spec))
     except DanvanError as exc:
         raise user_error(exc) from None
     if not quiet:
         from danvan_sheets.writers.console import render_table
 
         render_table(report, stdout_console())
-        click.echo(f"Đã ghi tổng hợp vào {path}")
+        click.echo(done)
     raise SystemExit(1 if strict and report.flagged else 0)
 
 
 def _no_out(spec) -> DanvanError:
     from danvan_sheets.errors import ConfigError
 
-    return ConfigError("Hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")
+    return ConfigError(f"Nguồn {spec} là tệp trên máy: hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")

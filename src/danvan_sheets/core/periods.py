@@ -182,6 +182,11 @@ def parse_period(value: object, campaign_year: int) -> PeriodResult:
                 return PeriodResult(
                     None, "invalid_period", f"Thời gian không đọc được: “{str(value).strip()[:60]}”. {HINT}"
                 )
+            if part.kind == "year" and parts and parts[-1].kind != "year" and parts[-1].year is None:
+                # "T5-2023", "Quý 3 - 2023", "Tháng 5, 2023": the dash or comma sets the year
+                # apart from its month; it is not a span from May to the whole of 2023.
+                parts[-1].year = part.year
+                continue
             parts.append(part)
             prev_kind = part.kind
     if not parts:

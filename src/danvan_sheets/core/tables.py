@@ -107,3 +107,11 @@ def problems_table(report: Report, compiled_at: dt.datetime) -> Table:
 
 def all_tables(report: Report, compiled_at: dt.datetime) -> list[Table]:
     return [summary_table(report, compiled_at), todo_table(report, compiled_at), problems_table(report, compiled_at)]
+
+
+def table_grid(table: Table) -> list[list[object]]:
+    """The table as it sits on its sheet: caption in row 1, header in row 3, data from row 4, blocks below."""
+    grid: list[list[object]] = [[table.caption], [], list(table.header), *[list(r) for r in table.rows]]
+    for caption, header, rows in table.blocks:
+        grid += [[], [caption], list(header), *[list(r) for r in rows]]
+    return grid

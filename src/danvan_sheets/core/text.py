@@ -8,8 +8,10 @@ import unicodedata
 # Characters Python's str.split() does not treat as space but offices paste anyway.
 # U+00AD (soft hyphen) is here only for text already decoded: in TCVN3 it is the letter ư,
 # so legacy decoding must run before clean().
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u2060\ufeff\u00ad"), None)
+# U+200B (zero-width space) is a word break pasted from web pages and chat apps: it
+# separates words ("phong\u200btục" is "phong tục"), so it counts as a space, not as nothing.
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"})
 

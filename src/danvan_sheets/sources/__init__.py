@@ -14,6 +14,8 @@ class SourceData:
     notices: list[str] = field(default_factory=list)
     # Requests made, for the log line and the benchmarks (Google only).
     requests: int = 0
+    # Edge-specific leftovers the writers may reuse (the Google client and metadata).
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

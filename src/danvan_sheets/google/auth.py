@@ -1,0 +1,133 @@
+"""Who we are to Google: a service-account key or a person's OAuth login.
+
+Secrets never leave this module in messages: errors name the file, never its content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from danvan_sheets.errors import ConfigError
+from danvan_sheets.google import EMULATOR_ENV
+
+DEFAULT_TOKEN_CACHE = "~/.config/danvan-sheets/token.json"
+
+
+@dataclass
+class Identity:
+    mode: str  # service_account | oauth | emulator
+    email: str | None
+    credentials: object | None
+    key_path: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def emulator_host(env: dict | None = None) -> str | None:
+    env = os.environ if env is None else env
+    host = env.get(EMULATOR_ENV, "").strip()
+    return host or None
+
+
+def key_path(google: dict, env: dict | None = None) -> Path | None:
+    env = os.environ if env is None else env
+    path = google.get("credentials") or env.get("GOOGLE_APPLICATION_CREDENTIALS")
+    return Path(path).expanduser() if path else None
+
+
+def permission_warning(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return (
+            f"Tệp khóa {path} đang cho người dùng khác trên máy đọc được. "
+            f"Hãy chạy: chmod 600 {path}"
+        )
+    return None
+
+
+def read_service_account(path: Path) -> dict:
+    """The key file's fields, checked; ConfigError naming what is wrong (never the secret)."""
+    if not path.is_file():
+        raise ConfigError(
+            f"Không tìm thấy tệp khóa tài khoản dịch vụ {path}. Hãy tải khóa JSON từ Google Cloud Console "
+            "và ghi đường dẫn vào [google] credentials (hoặc biến GOOGLE_APPLICATION_CREDENTIALS)."
+        )
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ConfigError(f"Tệp khóa {path} không phải JSON hợp lệ. Hãy tải lại khóa từ Google Cloud Console.") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise ConfigError(f"Tệp {path} không phải khóa tài khoản dịch vụ (cần \"type\": \"service_account\").")
+    missing = [k for k in ("client_email", "private_key", "token_uri") if not info.get(k)]
+    if missing:
+        raise ConfigError(f"Tệp khóa {path} thiếu trường: {', '.join(missing)}.")
+    return info
+
+
+def load_identity(google: dict, scopes: list[str], env: dict | None = None) -> Identity:
+    env = os.environ if env is None else env
+    if emulator_host(env):
+        # Google's *_EMULATOR_HOST convention: no credentials at all.
+        return Identity("emulator", None, None)
+    mode = google.get("auth", "service_account")
+    if mode == "oauth":
+        return _oauth_identity(google, scopes)
+    path = key_path(google, env)
+    if path is None:
+        raise ConfigError(
+            "Chưa có khóa Google. Hãy ghi [google] credentials = \"đường/dẫn/khóa.json\" trong cấu hình "
+            "hoặc đặt biến GOOGLE_APPLICATION_CREDENTIALS (xem README, mục Hướng dẫn Google)."
+        )
+    info = read_service_account(path)
+    from google.oauth2 import service_account
+
+    try:
+        creds = service_account.Credentials.from_service_account_info(info, scopes=scopes)
+    except (ValueError, KeyError):
+        raise ConfigError(f"Khóa trong {path} không dùng được (private_key hỏng?). Hãy tải lại khóa.") from None
+    warn = permission_warning(path)
+    return Identity("service_account", info["client_email"], creds, path, (warn,) if warn else ())
+
+
+def token_cache_path(google: dict) -> Path:
+    return Path(google.get("token_cache") or DEFAULT_TOKEN_CACHE).expanduser()
+
+
+def _oauth_identity(google: dict, scopes: list[str]) -> Identity:
+    token = token_cache_path(google)
+    if not token.is_file():
+        raise ConfigError(f"Chưa đăng nhập Google. Hãy chạy `danvan login` một lần (mã đăng nhập sẽ lưu ở {token}).")
+    from google.oauth2.credentials import Credentials
+
+    try:
+        creds = Credentials.from_authorized_user_file(str(token), scopes)
+    except (ValueError, OSError, json.JSONDecodeError):
+        raise ConfigError(f"Mã đăng nhập {token} hỏng. Hãy xóa tệp đó rồi chạy lại `danvan login`.") from None
+    warn = permission_warning(token)
+    return Identity("oauth", None, creds, token, (warn,) if warn else ())
+
+
+def login(google: dict, scopes: list[str]) -> Path:
+    """Run the browser login once and cache the token outside the repository, readable only by us."""
+    secrets = google.get("client_secrets")
+    if not secrets or not Path(secrets).expanduser().is_file():
+        raise ConfigError(
+            "Chưa có tệp client_secrets (OAuth “Desktop app”) — hãy tạo trong Google Cloud Console và ghi "
+            "đường dẫn vào [google] client_secrets."
+        )
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    flow = InstalledAppFlow.from_client_secrets_file(str(Path(secrets).expanduser()), scopes)
+    creds = flow.run_local_server(port=0, open_browser=True)
+    token = token_cache_path(google)
+    token.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(creds.to_json())
+    return token

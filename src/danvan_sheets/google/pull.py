@@ -1,0 +1,105 @@
+"""Reading every unit's tab: one metadata request plus one batch read, whatever the number of tabs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from danvan_sheets.grid import Tab
+from danvan_sheets.sources import SourceData
+
+SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
+
+
+def quote_title(title: str) -> str:
+    """A1 sheet reference: always quoted, an inner ' doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def tab_url(key: str, sheet_id: int) -> str:
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit#gid={sheet_id}"
+
+
+@dataclass
+class Pulled:
+    key: str
+    metadata: dict
+    tabs: list[Tab]
+
+    def sheet_ids(self) -> dict[str, int]:
+        return {s["properties"]["title"]: s["properties"].get("sheetId", 0) for s in self.metadata.get("sheets", [])}
+
+
+def fetch_metadata(client, key: str) -> dict:
+    return client.http_client.fetch_sheet_metadata(key)
+
+
+def batch_read(client, key: str, titles: list[str]) -> dict[str, list[list[object]]]:
+    """All tabs in one POST values:batchGetByDataFilter.
+
+    A GET values:batchGet carries every range in its URL; Vietnamese titles triple in
+    length once percent-encoded, so a few hundred tabs pass the front end's URL limit
+    (HTTP 414, an HTML page). The POST form carries the ranges in its body instead.
+    """
+    if not titles:
+        return {}
+    body = {
+        "dataFilters": [{"a1Range": quote_title(t)} for t in titles],
+        # Numbers stay numbers and dates arrive as serial numbers for the reader.
+        "valueRenderOption": "UNFORMATTED_VALUE",
+        "dateTimeRenderOption": "SERIAL_NUMBER",
+        "majorDimension": "ROWS",
+    }
+    url = f"{SHEETS_URL}/{key}/values:batchGetByDataFilter"
+    data = client.http_client.request("post", url, json=body).json()
+    by_range = {quote_title(t): t for t in titles}
+    out: dict[str, list[list[object]]] = {}
+    for i, matched in enumerate(data.get("valueRanges", [])):
+        filters = matched.get("dataFilters") or []
+        a1 = filters[0].get("a1Range") if filters else None
+        title = by_range.get(a1) if a1 else (titles[i] if i < len(titles) else None)
+        if title is None:
+            continue
+        # An empty range has no "values" key at all.
+        out[title] = matched.get("valueRange", {}).get("values", [])
+    return out
+
+
+def pull(client, key: str, include: tuple[str, ...] = ()) -> Pulled:
+    """Every grid tab's values. `include` adds nothing: every tab is read, the summary tabs too,
+    so the writer can tell whether anything changed without another request."""
+    meta = fetch_metadata(client, key)
+    sheets = [s["properties"] for s in meta.get("sheets", []) if s["properties"].get("sheetType", "GRID") == "GRID"]
+    titles = [p["title"] for p in sheets]
+    values = batch_read(client, key, titles)
+    tabs = [
+        Tab(title=p["title"], rows=values.get(p["title"], []), url=tab_url(key, p.get("sheetId", 0)), sheet_id=p.get("sheetId", 0))
+        for p in sheets
+    ]
+    return Pulled(key, meta, tabs)
+
+
+def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
+    """The gsheet: source for check/aggregate: returns unit tabs (summary tabs left out of the reading)."""
+    from danvan_sheets.google.client import open_client, spreadsheet_id
+    from danvan_sheets.google.errors import translate
+
+    key = spreadsheet_id(id_or_url)
+    client, identity, session = open_client(settings)
+    try:
+        pulled = pull(client, key)
+    except Exception as exc:  # noqa: BLE001 - gspread APIError or a requests failure
+        if _is_google_failure(exc):
+            raise translate(exc, "đọc bảng tính", identity.email, session.stats.sent) from None
+        raise
+    from danvan_sheets.core.tables import SUMMARY_SHEETS
+
+    data = SourceData([t for t in pulled.tabs if t.title not in SUMMARY_SHEETS], list(identity.warnings), session.stats.sent)
+    data.extra = {"pulled": pulled, "client": client, "identity": identity, "session": session}
+    return data
+
+
+def _is_google_failure(exc: Exception) -> bool:
+    import gspread
+    import requests
+
+    return isinstance(exc, (gspread.exceptions.APIError, requests.RequestException))
