@@ -9,6 +9,7 @@ import click
 from danvan_sheets import __version__
 from danvan_sheets.cli.base import CONTEXT, VietGroup, run_main
 from danvan_sheets.cli.check import aggregate, check
+from danvan_sheets.cli.google import doctor, init, login
 
 
 @click.group(cls=VietGroup, context_settings=CONTEXT)
@@ -27,6 +28,9 @@ def cli() -> None:
 
 cli.add_command(check)
 cli.add_command(aggregate)
+cli.add_command(doctor)
+cli.add_command(init)
+cli.add_command(login)
 
 
 def main() -> None:

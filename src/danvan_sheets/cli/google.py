@@ -1,0 +1,218 @@
+"""`danvan doctor`, `danvan init`, `danvan login`: setting up the shared Google spreadsheet."""
+
+from __future__ import annotations
+
+import click
+
+from danvan_sheets.cli.base import VietCommand, load, user_error
+from danvan_sheets.errors import ConfigError, DanvanError
+
+_MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
+
+
+def _gsheet_target(source: str | None, settings) -> str:
+    from danvan_sheets.pipeline import resolve_spec
+
+    spec = resolve_spec(source, settings)
+    if spec.kind != "gsheet":
+        raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")
+    return spec.target
+
+
+@click.command(cls=VietCommand)
+@click.option("--source", metavar="gsheet:ID", help="Bảng tính cần kiểm tra (mặc định lấy từ cấu hình).")
+@click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị, để đối chiếu tên trang.")
+@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+def doctor(source, units_path, config_path):
+    """Kiểm tra cài đặt Google và chỉ ra cần sửa gì.
+
+    Kiểm tra tệp khóa, quyền đọc tệp, địa chỉ cần chia sẻ, bảng tính có mở được
+    không, trang nào khớp đơn vị nào, đơn vị nào chưa có trang.
+    Mã thoát 0 khi mọi thứ ổn, 2 khi sai cấu hình, 3 khi không mở được bảng tính.
+
+    \b
+    Ví dụ:
+      danvan doctor --source gsheet:1AbCdEf... --units config/don-vi.csv
+    """
+    from rich.console import Console
+    from rich.markup import escape
+
+    from danvan_sheets.google.doctor import DoctorReport, check_credentials
+
+    console = Console(highlight=False)
+    rep = DoctorReport()
+    try:
+        settings = load(config_path)
+        rep.add(True, f"Đọc được cấu hình {settings.path}: đợt “{settings.campaign.title}” năm {settings.campaign.year}.")
+    except click.ClickException as exc:
+        rep.fail(exc.format_message(), 2)
+        settings = None
+    if settings is not None:
+        cred, email = check_credentials(settings)
+        rep.findings += cred.findings
+        rep.exit_code = max(rep.exit_code, cred.exit_code)
+        if rep.exit_code == 0:
+            _doctor_sheet(rep, settings, source, units_path, email)
+        _last_success(rep, settings)
+    for f in rep.findings:
+        console.print(f"{_MARK[f.ok]} {escape(f.text)}")
+    console.print("[green]Mọi thứ đã sẵn sàng.[/]" if rep.exit_code == 0 else "[red]Hãy sửa các mục đánh dấu ✗ rồi chạy lại danvan doctor.[/]")
+    raise SystemExit(rep.exit_code)
+
+
+def _doctor_sheet(rep, settings, source, units_path, email) -> None:
+    from danvan_sheets.core.summary import is_reserved, match_tabs
+    from danvan_sheets.core.model import SheetReading
+    from danvan_sheets.google.client import open_client, spreadsheet_id
+    from danvan_sheets.google.errors import share_advice, status_of, translate
+    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.pipeline import resolve_units
+
+    try:
+        target = _gsheet_target(source, settings)
+        key = spreadsheet_id(target)
+        units = resolve_units(units_path, settings)
+        client, identity, session = open_client(settings)
+    except DanvanError as exc:
+        rep.fail(str(exc), exc.exit_code)
+        return
+    try:
+        meta = fetch_metadata(client, key)
+    except Exception as exc:  # noqa: BLE001
+        if status_of(exc) in (403, 404):
+            rep.fail(f"Không mở được bảng tính (mã {status_of(exc)}). {share_advice(email)}", 3)
+        else:
+            rep.fail(str(translate(exc, "mở bảng tính", email)), 3)
+        return
+    titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
+    rep.add(True, f"Mở được bảng tính “{meta.get('properties', {}).get('title', key)}” ({len(titles)} trang).")
+    if not units:
+        rep.add(None, "Chưa có danh sách đơn vị (--units hoặc [source] units): bỏ qua bước đối chiếu trang.")
+        return
+    readings = [(None, SheetReading(title=t)) for t in titles]
+    matched, unknown = match_tabs(units, readings)
+    for u in units:
+        if u.code in matched:
+            rep.add(True, f"{u.name} → trang “{titles[matched[u.code][0]]}”.")
+    missing = [u for u in units if u.code not in matched]
+    for u in missing:
+        rep.add(False, f"{u.name}: chưa có trang. Chạy `danvan init` để tạo trang theo biểu mẫu.")
+    for t in unknown:
+        if not is_reserved(t):
+            rep.add(None, f"Trang “{t}” không khớp đơn vị nào (sẽ được bỏ qua khi tổng hợp).")
+
+
+def _last_success(rep, settings) -> None:
+    try:
+        from danvan_sheets.runstate import last_success_text
+    except ImportError:
+        return
+    text = last_success_text(settings)
+    if text:
+        rep.add(None, text)
+
+
+@click.command(cls=VietCommand)
+@click.option("--source", metavar="gsheet:ID", help="Bảng tính cần bố trí (mặc định lấy từ cấu hình).")
+@click.option("--create", "create_title", metavar="TÊN", help="Tạo bảng tính mới với tên này thay vì dùng --source.")
+@click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị: mỗi đơn vị một trang.")
+@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
+@click.option("--no-notify", is_flag=True, help="Khi chia sẻ, không gửi email thông báo.")
+def init(source, create_title, units_path, config_path, share, no_notify):
+    """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
+
+    Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
+    các mục I–IV), danh sách chọn Quy mô, gợi ý cách ghi thời gian, trang Hướng dẫn,
+    khóa các vùng (mỗi trang chỉ đơn vị đó và Ban Tuyên giáo được sửa). Chạy lại
+    nhiều lần vẫn an toàn: không bao giờ ghi đè hay xóa những gì đơn vị đã nhập.
+
+    \b
+    Ví dụ:
+      danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
+      danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
+    """
+    from danvan_sheets.google.client import open_client, spreadsheet_id
+    from danvan_sheets.google.errors import translate
+    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.google.setup import InitResult, plan_requests, share as share_units
+    from danvan_sheets.pipeline import resolve_units
+
+    settings = load(config_path)
+    try:
+        units = resolve_units(units_path, settings)
+        if not units:
+            raise ConfigError("Cần danh sách đơn vị: thêm --units TỆP.csv hoặc ghi [source] units trong cấu hình.")
+        if create_title and source:
+            raise ConfigError("Chỉ dùng một trong hai: --create hoặc --source.")
+        key = None if create_title else spreadsheet_id(_gsheet_target(source, settings))
+        client, identity, session = open_client(settings, drive=bool(create_title or share))
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    staff = [e for e in settings.google.get("staff_emails", []) if isinstance(e, str)]
+    try:
+        if create_title:
+            key = client.create(create_title).id
+        meta = fetch_metadata(client, key)
+        result = InitResult(key, f"https://docs.google.com/spreadsheets/d/{key}/edit")
+        reqs = plan_requests(meta, units, settings.campaign, staff, result, drop_default_sheet=bool(create_title))
+        if reqs:
+            client.http_client.batch_update(key, {"requests": reqs})
+            result.changed = True
+        if share:
+            share_units(client, key, units, settings.campaign, not no_notify, result)
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    except Exception as exc:  # noqa: BLE001
+        import gspread
+        import requests
+
+        if isinstance(exc, (gspread.exceptions.APIError, requests.RequestException)):
+            raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.sent)) from None
+        raise
+    _print_init(result, staff)
+
+
+def _print_init(result, staff) -> None:
+    click.echo(f"Bảng tính: {result.url}")
+    if result.added_tabs:
+        click.echo(f"Đã thêm {len(result.added_tabs)} trang: {', '.join(result.added_tabs)}.")
+    if result.kept_tabs:
+        click.echo(f"Giữ nguyên {len(result.kept_tabs)} trang đã có (không sửa dữ liệu đơn vị đã nhập).")
+    if result.protections:
+        click.echo(f"Đã khóa {result.protections} vùng.")
+    if not result.changed:
+        click.echo("Bảng tính đã đủ trang và vùng khóa, không cần thay đổi.")
+    if not staff:
+        click.echo("Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa.")
+    if result.shared:
+        click.echo(f"Đã chia sẻ với {len(result.shared)} địa chỉ email.")
+    if result.already_shared:
+        click.echo(f"{len(result.already_shared)} địa chỉ đã được chia sẻ từ trước.")
+    for failure in result.share_failures:
+        click.echo(f"Không chia sẻ được: {failure}", err=True)
+    if result.share_failures:
+        raise SystemExit(3)
+
+
+@click.command(cls=VietCommand)
+@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+def login(config_path):
+    """Đăng nhập Google bằng tài khoản của cán bộ (khi [google] auth = "oauth").
+
+    Mở trình duyệt để đăng nhập một lần; mã đăng nhập được lưu ngoài thư mục dự án
+    (mặc định ~/.config/danvan-sheets/token.json), chỉ người dùng hiện tại đọc được.
+
+    \b
+    Ví dụ:
+      danvan login --config config/danvan.toml
+    """
+    from danvan_sheets.google.auth import login as do_login
+    from danvan_sheets.google.client import scopes_for
+
+    settings = load(config_path)
+    try:
+        token = do_login(settings.google, scopes_for(drive=True))
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    click.echo(f"Đã đăng nhập. Mã đăng nhập lưu ở {token}.")

@@ -1,0 +1,63 @@
+"""History of every pull (SQLite): what each unit had, when it met its quota, what it deleted.
+
+The lead wires `record_and_compare` into `check` and `aggregate`; the rest is
+for `danvan history`, `danvan restore` and `danvan remind`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from danvan_sheets.history import store
+from danvan_sheets.history.findings import COLUMNS, HistoryFindings, UnitHistory, extra_columns, extra_reasons
+from danvan_sheets.history.store import RunRecord, record_run
+from danvan_sheets.history.timeline import (
+    disappeared_of,
+    due_date,
+    lateness_of,
+    parse_when,
+    previous_content,
+    snapshot_at,
+    timeline,
+)
+
+DEFAULT_PATH = "data/history.sqlite"
+
+
+def db_path(settings) -> Path:
+    """`[history] path`, relative paths taken from the working directory like every other path."""
+    return Path(settings.section("history").get("path") or DEFAULT_PATH).expanduser()
+
+
+def grace_days(settings) -> int:
+    return int(settings.section("campaign").get("grace_days", 0) or 0)
+
+
+def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFindings:
+    """Lateness and lost rows of every unit in `report`, as of the recorded `run`."""
+    due = due_date(report.campaign, grace)
+    units: dict[str, UnitHistory] = {}
+    with store.opened(path) as conn:
+        for v in report.units:
+            snaps = [s for s in store.unit_snapshots(conn, v.unit.code) if s.run_id <= run.id]
+            h = UnitHistory(v.unit.code, lateness_of(snaps, due, run.run_at.date()))
+            prev, first_cur = previous_content(snaps)
+            if prev is not None and first_cur is not None:
+                h.disappeared = disappeared_of(store.content_rows(conn, prev.hash), store.content_rows(conn, first_cur.hash),
+                                               first_cur.run_at, prev.run_at)
+            units[v.unit.code] = h
+    return HistoryFindings(run, units)
+
+
+def record_and_compare(settings, report, data, run_at: dt.datetime, source: str = "") -> HistoryFindings:
+    """Store this run (only what changed) and say, per unit, Đúng hạn/Trễ hạn and which rows vanished."""
+    path = db_path(settings)
+    run = record_run(path, report, data, run_at, source)
+    return compare(path, report, run, grace_days(settings))
+
+
+__all__ = [
+    "COLUMNS", "DEFAULT_PATH", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path", "extra_columns",
+    "extra_reasons", "grace_days", "parse_when", "record_and_compare", "record_run", "snapshot_at", "timeline",
+]

@@ -1,0 +1,79 @@
+"""History findings as text for the summary and `check`: pure, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from danvan_sheets.core.model import FIELD_SHORT
+from danvan_sheets.history.store import RunRecord
+from danvan_sheets.history.timeline import DisappearedRow, Lateness
+
+# Extra summary columns, in this order.
+COLUMNS = ("Thời hạn", "Mô hình bị xóa")
+
+
+@dataclass
+class UnitHistory:
+    code: str
+    lateness: Lateness
+    disappeared: list[DisappearedRow] = field(default_factory=list)
+
+    @property
+    def on_time(self) -> str:
+        """`Đúng hạn`, `Trễ hạn`, or "" while the unit has not met its quota and the deadline has not passed."""
+        return self.lateness.label
+
+
+@dataclass
+class HistoryFindings:
+    run: RunRecord
+    units: dict[str, UnitHistory]  # by unit code
+
+    def get(self, code: str) -> UnitHistory | None:
+        return self.units.get(code)
+
+
+def _when(t: dt.datetime) -> str:
+    return f"{t:%H:%M} ngày {t:%d/%m/%Y}"
+
+
+def lost_reason(code: str, h: UnitHistory) -> str | None:
+    if not h.disappeared:
+        return None
+    first = h.disappeared[0]
+    names = "; ".join(
+        f"“{d.name}”" + (f" ({FIELD_SHORT[d.field]})" if d.field in FIELD_SHORT else "") for d in h.disappeared[:5]
+    )
+    more = f" và {len(h.disappeared) - 5} mô hình khác" if len(h.disappeared) > 5 else ""
+    return (
+        f"{len(h.disappeared)} mô hình đã bị xóa khỏi trang tính (phát hiện lúc {_when(first.noticed_at)}): {names}{more}. "
+        f"Bản cũ vẫn còn: danvan restore {code} --at \"{first.restore_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
+    )
+
+
+def late_reason(h: UnitHistory) -> str | None:
+    lt = h.lateness
+    if lt.key != "tre_han":
+        return None
+    if lt.met_at is not None:
+        return f"Đạt chỉ tiêu lúc {_when(lt.met_at)}, sau hạn {lt.due:%d/%m/%Y}."
+    return f"Đã quá hạn {lt.due:%d/%m/%Y} mà chưa đạt chỉ tiêu."
+
+
+def extra_reasons(findings: HistoryFindings) -> dict[str, list[str]]:
+    """Unit code -> reasons to append to that unit's verdict (lost rows first: they need action)."""
+    out: dict[str, list[str]] = {}
+    for code, h in findings.units.items():
+        reasons = [r for r in (lost_reason(code, h), late_reason(h)) if r]
+        if reasons:
+            out[code] = reasons
+    return out
+
+
+def extra_columns(findings: HistoryFindings, code: str) -> list[object]:
+    """Values for COLUMNS for one unit ("" when the unit was not in this run)."""
+    h = findings.get(code)
+    if h is None:
+        return ["", ""]
+    return [h.on_time, len(h.disappeared)]

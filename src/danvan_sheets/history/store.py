@@ -1,0 +1,336 @@
+"""The SQLite history of every pull: schema, writes and the queries the timeline reads.
+
+Content-addressed so the database only grows with what units actually change:
+a row's content is stored once (`rows`), a unit's list of rows once
+(`contents`/`content_rows`), and `unit_snapshots` gains a line only when a
+unit's content or status differs from its previous snapshot.
+
+Every write is one `BEGIN IMMEDIATE` transaction in WAL mode: a cron run and a
+person's run queue behind each other (busy_timeout) instead of failing, and a
+run killed half-way leaves nothing behind but the rolled-back journal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from danvan_sheets.core.model import Report
+from danvan_sheets.errors import SourceError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    units INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS rows (
+    hash TEXT PRIMARY KEY,
+    name_key TEXT NOT NULL,
+    raw_json TEXT NOT NULL,
+    parsed_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS contents (hash TEXT PRIMARY KEY, n_rows INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS content_rows (
+    content_hash TEXT NOT NULL REFERENCES contents(hash),
+    position INTEGER NOT NULL,
+    sheet_row INTEGER NOT NULL,
+    row_hash TEXT NOT NULL REFERENCES rows(hash),
+    PRIMARY KEY (content_hash, position)
+);
+CREATE TABLE IF NOT EXISTS unit_snapshots (
+    id INTEGER PRIMARY KEY,
+    unit TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    hash TEXT NOT NULL REFERENCES contents(hash),
+    name TEXT NOT NULL,
+    tab TEXT,
+    status TEXT NOT NULL,
+    models INTEGER NOT NULL,
+    required INTEGER NOT NULL,
+    UNIQUE (unit, run_id)
+);
+CREATE INDEX IF NOT EXISTS unit_snapshots_unit ON unit_snapshots (unit, run_id);
+CREATE TABLE IF NOT EXISTS unit_seen (
+    unit TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id)
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    id INTEGER PRIMARY KEY,
+    unit TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    address TEXT NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reminders_unit ON reminders (unit, sent_at);
+"""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    run_at: dt.datetime
+    source: str
+    units: int
+    changed: int  # units whose content or status differed from their previous snapshot
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    sheet_row: int
+    raw: dict  # {"cells": {column key: value}, "row": [the whole grid row]}
+    parsed: dict  # Entry.to_dict() without the row number, plus has_error
+
+    @property
+    def name(self) -> str:
+        return self.parsed.get("name") or ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    unit: str
+    name: str
+    tab: str | None
+    run_id: int
+    run_at: dt.datetime
+    hash: str
+    status: str
+    models: int
+    required: int
+
+
+# --- JSON that survives the cell types a source delivers -------------------------------------
+
+def _encode(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return str(value)
+
+
+def _decode_hook(obj: dict) -> object:
+    if len(obj) == 1:
+        (k, v), = obj.items()
+        if k == "$datetime":
+            return dt.datetime.fromisoformat(v)
+        if k == "$date":
+            return dt.date.fromisoformat(v)
+        if k == "$time":
+            return dt.time.fromisoformat(v)
+    return obj
+
+
+def dumps(value: object) -> str:
+    return json.dumps(_encode(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def loads(text: str) -> object:
+    return json.loads(text, object_hook=_decode_hook)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- connection ------------------------------------------------------------------------------
+
+def connect(db_path: str | Path) -> sqlite3.Connection:
+    path = Path(db_path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the write lock is taken
+        # up front and two writers never deadlock upgrading a read lock.
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        with transaction(conn):
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    conn.execute(stmt)
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    except sqlite3.DatabaseError as exc:
+        raise SourceError(f"Không mở được cơ sở dữ liệu lịch sử {path}: {exc}.") from None
+    except OSError as exc:
+        raise SourceError(f"Không tạo được thư mục cho cơ sở dữ liệu lịch sử {path}: {exc.strerror or exc}.") from None
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+@contextmanager
+def opened(db_path: str | Path) -> Iterator[sqlite3.Connection]:
+    conn = connect(db_path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+# --- writing a run ---------------------------------------------------------------------------
+
+def _unit_rows(verdict, tabs_by_title: dict) -> list[tuple[int, str, str, str]]:
+    """-> [(sheet row, name key, raw JSON, parsed JSON)] in sheet order."""
+    from danvan_sheets.core.text import key
+
+    tab = tabs_by_title.get(verdict.tab) if verdict.tab else None
+    grid = getattr(tab, "rows", None) or []
+    out = []
+    for e in verdict.entries:
+        full = list(grid[e.row - 1]) if 0 < e.row <= len(grid) else []
+        while full and full[-1] in (None, ""):
+            full.pop()
+        parsed = e.to_dict()
+        parsed.pop("row", None)
+        parsed["has_error"] = e.has_error
+        parsed["duplicate"] = e.duplicate
+        out.append((e.row, key(e.name), dumps({"cells": e.raw, "row": full}), dumps(parsed)))
+    return out
+
+
+def record_run(
+    db_path: str | Path,
+    report: Report,
+    data,
+    run_at: dt.datetime,
+    source: str = "",
+    *,
+    during_write: Callable[[], None] | None = None,
+) -> RunRecord:
+    """Store what this run read; only content and statuses that changed add rows.
+
+    `during_write` is called inside the write transaction, after the run and the
+    first unit are written: tests use it to kill a run mid-write.
+    """
+    tabs_by_title = {t.title: t for t in getattr(data, "tabs", []) or []}
+    with opened(db_path) as conn:
+        with transaction(conn):
+            cur = conn.execute("INSERT INTO runs (run_at, source, units) VALUES (?, ?, ?)",
+                               (run_at.isoformat(timespec="seconds"), source, len(report.units)))
+            run_id = cur.lastrowid
+            changed = 0
+            for i, v in enumerate(report.units):
+                rows = _unit_rows(v, tabs_by_title)
+                row_hashes = []
+                for sheet_row, name_key, raw, parsed in rows:
+                    h = _sha(raw + "\x00" + parsed)
+                    conn.execute("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
+                                 (h, name_key, raw, parsed))
+                    row_hashes.append((sheet_row, h))
+                content = _sha("\n".join(f"{r}:{h}" for r, h in row_hashes))
+                if conn.execute("INSERT OR IGNORE INTO contents (hash, n_rows) VALUES (?, ?)", (content, len(rows))).rowcount:
+                    conn.executemany(
+                        "INSERT INTO content_rows (content_hash, position, sheet_row, row_hash) VALUES (?, ?, ?, ?)",
+                        [(content, pos, r, h) for pos, (r, h) in enumerate(row_hashes)],
+                    )
+                last = conn.execute(
+                    "SELECT hash, status, models, required, name, tab FROM unit_snapshots WHERE unit = ? ORDER BY run_id DESC LIMIT 1",
+                    (v.unit.code,),
+                ).fetchone()
+                state = (content, v.status, v.models, v.required, v.unit.name, v.tab)
+                if last is None or tuple(last) != state:
+                    conn.execute(
+                        "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (v.unit.code, run_id, *state),
+                    )
+                    changed += 1
+                conn.execute("INSERT INTO unit_seen (unit, run_id) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET run_id = excluded.run_id",
+                             (v.unit.code, run_id))
+                if i == 0 and during_write is not None:
+                    during_write()
+            conn.execute("UPDATE runs SET changed = ? WHERE id = ?", (changed, run_id))
+    return RunRecord(run_id, run_at, source, len(report.units), changed)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _snapshot(row) -> Snapshot:
+    unit, name, tab, run_id, run_at, h, status, models, required = row
+    return Snapshot(unit, name, tab, run_id, dt.datetime.fromisoformat(run_at), h, status, models, required)
+
+
+_SNAP_COLS = "s.unit, s.name, s.tab, s.run_id, r.run_at, s.hash, s.status, s.models, s.required"
+
+
+def unit_snapshots(conn: sqlite3.Connection, unit: str) -> list[Snapshot]:
+    rows = conn.execute(
+        f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id WHERE s.unit = ? ORDER BY s.run_id",
+        (unit,),
+    ).fetchall()
+    return [_snapshot(r) for r in rows]
+
+
+def latest_snapshots(conn: sqlite3.Connection) -> list[Snapshot]:
+    rows = conn.execute(
+        f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
+        "WHERE s.run_id = (SELECT MAX(run_id) FROM unit_snapshots t WHERE t.unit = s.unit) ORDER BY s.name"
+    ).fetchall()
+    return [_snapshot(r) for r in rows]
+
+
+def content_rows(conn: sqlite3.Connection, content_hash: str) -> list[StoredRow]:
+    rows = conn.execute(
+        "SELECT c.sheet_row, r.raw_json, r.parsed_json FROM content_rows c JOIN rows r ON r.hash = c.row_hash "
+        "WHERE c.content_hash = ? ORDER BY c.position",
+        (content_hash,),
+    ).fetchall()
+    return [StoredRow(sheet_row, loads(raw), loads(parsed)) for sheet_row, raw, parsed in rows]
+
+
+def last_seen(conn: sqlite3.Connection, unit: str) -> dt.datetime | None:
+    row = conn.execute("SELECT r.run_at FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ?", (unit,)).fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row else None
+
+
+def run_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+
+def find_units(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """-> [(code, latest name)] of every unit ever recorded."""
+    return [(s.unit, s.name) for s in latest_snapshots(conn)]
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+def last_reminder(conn: sqlite3.Connection, unit: str) -> dt.datetime | None:
+    row = conn.execute("SELECT MAX(sent_at) FROM reminders WHERE unit = ?", (unit,)).fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def record_reminder(conn: sqlite3.Connection, unit: str, sent_at: dt.datetime, address: str, subject: str) -> None:
+    with transaction(conn):
+        conn.execute("INSERT INTO reminders (unit, sent_at, address, subject) VALUES (?, ?, ?, ?)",
+                     (unit, sent_at.isoformat(timespec="seconds"), address, subject))

@@ -1,0 +1,207 @@
+"""What the stored snapshots mean: a unit's timeline, its state at a time, lateness, lost rows.
+
+The functions named `*_of` are pure (they take snapshots already read); the
+others open the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from danvan_sheets.core.model import Campaign
+from danvan_sheets.core.text import key
+from danvan_sheets.errors import ConfigError
+from danvan_sheets.history import store
+from danvan_sheets.history.store import Snapshot, StoredRow
+
+ON_TIME_LABELS = {"dung_han": "Đúng hạn", "tre_han": "Trễ hạn"}
+
+
+@dataclass(frozen=True)
+class Lateness:
+    key: str | None  # dung_han | tre_han | None (not met yet, deadline not passed)
+    met_at: dt.datetime | None  # first run that saw the unit `dat`
+    due: dt.date  # deadline + grace days
+
+    @property
+    def label(self) -> str:
+        return ON_TIME_LABELS.get(self.key or "", "")
+
+
+@dataclass(frozen=True)
+class DisappearedRow:
+    sheet_row: int
+    name: str
+    field: str | None
+    quantity: int | None
+    noticed_at: dt.datetime  # the run that first found it gone
+    restore_at: dt.datetime  # a time `snapshot_at` still has it
+
+
+@dataclass
+class TimelineEvent:
+    run_at: dt.datetime
+    status: str
+    models: int
+    required: int
+    n_rows: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    tab: str | None = None
+
+
+@dataclass
+class UnitTimeline:
+    unit: str
+    name: str
+    events: list[TimelineEvent]
+    last_seen: dt.datetime | None
+
+
+def due_date(campaign: Campaign, grace_days: int) -> dt.date:
+    return campaign.deadline + dt.timedelta(days=grace_days)
+
+
+def lateness_of(snaps: list[Snapshot], due: dt.date, today: dt.date) -> Lateness:
+    met = next((s.run_at for s in snaps if s.status == "dat"), None)
+    if met is not None:
+        return Lateness("dung_han" if met.date() <= due else "tre_han", met, due)
+    # Not met yet: late as soon as the grace period is over, undecided before.
+    return Lateness("tre_han" if today > due else None, None, due)
+
+
+def _names(rows: list[StoredRow]) -> dict[str, StoredRow]:
+    out: dict[str, StoredRow] = {}
+    for r in rows:
+        out.setdefault(key(r.name), r)
+    return out
+
+
+def disappeared_of(prev_rows: list[StoredRow], cur_rows: list[StoredRow], noticed_at: dt.datetime,
+                   restore_at: dt.datetime) -> list[DisappearedRow]:
+    """Rows of the previous content whose model name is no longer on the tab.
+
+    Compared by normalised name, not by content: a unit fixing a cell is an edit,
+    not a loss.
+    """
+    now = _names(cur_rows)
+    return [
+        DisappearedRow(r.sheet_row, r.name, r.parsed.get("field"), r.parsed.get("quantity"), noticed_at, restore_at)
+        for k, r in _names(prev_rows).items()
+        if k not in now
+    ]
+
+
+def previous_content(snaps: list[Snapshot]) -> tuple[Snapshot | None, Snapshot | None]:
+    """-> (the last snapshot with other content than the latest, the first snapshot of the latest content run).
+
+    Statuses can change with no edit (a mandatory model coming into force), so
+    content changes are found by hash, not by snapshot.
+    """
+    if not snaps:
+        return None, None
+    cur = snaps[-1]
+    i = len(snaps) - 1
+    while i > 0 and snaps[i - 1].hash == cur.hash:
+        i -= 1
+    return (snaps[i - 1] if i > 0 else None), snaps[i]
+
+
+def _row_key_map(rows: list[StoredRow]) -> dict[str, dict]:
+    return {k: r.parsed for k, r in _names(rows).items()}
+
+
+def timeline_of(snaps: list[Snapshot], rows_of) -> list[TimelineEvent]:
+    events = []
+    prev_rows: list[StoredRow] = []
+    for s in snaps:
+        rows = rows_of(s.hash)
+        before, after = _row_key_map(prev_rows), _row_key_map(rows)
+        ev = TimelineEvent(s.run_at, s.status, s.models, s.required, len(rows), tab=s.tab)
+        ev.added = [after[k]["name"] for k in after if k not in before]
+        ev.removed = [before[k]["name"] for k in before if k not in after]
+        ev.edited = [after[k]["name"] for k in after if k in before and before[k] != after[k]]
+        events.append(ev)
+        prev_rows = rows
+    return events
+
+
+# --- opening the database --------------------------------------------------------------------
+
+def resolve_unit(conn, wanted: str) -> tuple[str, str] | None:
+    """A unit by code or name, case-, space- and diacritics-insensitively."""
+    k = key(wanted)
+    for code, name in store.find_units(conn):
+        if k in (key(code), key(name)):
+            return code, name
+    return None
+
+
+def timeline(db_path: str | Path, unit: str) -> UnitTimeline | None:
+    with store.opened(db_path) as conn:
+        found = resolve_unit(conn, unit)
+        if found is None:
+            return None
+        code, name = found
+        snaps = store.unit_snapshots(conn, code)
+        events = timeline_of(snaps, lambda h: store.content_rows(conn, h))
+        return UnitTimeline(code, name, events, store.last_seen(conn, code))
+
+
+@dataclass
+class UnitState:
+    snapshot: Snapshot
+    rows: list[StoredRow]
+
+
+def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime) -> UnitState | None:
+    """What the unit had in the last run at or before `when` (None when nothing was recorded yet)."""
+    with store.opened(db_path) as conn:
+        found = resolve_unit(conn, unit)
+        if found is None:
+            return None
+        snaps = [s for s in store.unit_snapshots(conn, found[0]) if s.run_at <= when]
+        if not snaps:
+            return None
+        return UnitState(snaps[-1], store.content_rows(conn, snaps[-1].hash))
+
+
+def last_states(db_path: str | Path) -> list[tuple[Snapshot, dt.datetime | None]]:
+    with store.opened(db_path) as conn:
+        return [(s, store.last_seen(conn, s.unit)) for s in store.latest_snapshots(conn)]
+
+
+_WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+
+
+def parse_when(text: str) -> dt.datetime:
+    """YYYY-MM-DD (the end of that day), YYYY-MM-DD HH:MM, or ISO 8601."""
+    t = (text or "").strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(t), dt.time(23, 59, 59))
+        except ValueError:
+            pass
+    else:
+        for fmt in _WHEN_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(t, fmt)
+            except ValueError:
+                continue
+            # A time a person types covers its whole minute (or day): runs are stored to the second.
+            if fmt == "%d/%m/%Y":
+                return parsed.replace(hour=23, minute=59, second=59)
+            return parsed.replace(second=59) if "%S" not in fmt else parsed
+        try:
+            parsed = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
+            if re.fullmatch(r"[\d-]+T\d{2}:\d{2}", t):
+                parsed = parsed.replace(second=59)
+            # Run times are stored as local wall-clock time.
+            return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo else parsed
+        except ValueError:
+            pass
+    raise ConfigError(f"Thời điểm “{text}” không hợp lệ. Hãy ghi dạng 2023-04-25, 2023-04-25 14:30 hoặc 2023-04-25T14:30:00.")
