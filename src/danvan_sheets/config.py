@@ -22,6 +22,9 @@ KNOWN_SECTIONS = {
     "source": {"spec", "units"},
     "google": {"auth", "credentials", "client_secrets", "token_cache", "staff_emails", "timeout"},
     "retry": {"max_tries", "max_seconds", "base_delay"},
+    "history": {"path"},
+    "smtp": {"host", "port", "security", "user", "password_env", "from_addr", "timeout"},
+    "remind": {"interval_hours", "subject", "signature"},
 }
 
 
@@ -88,6 +91,10 @@ def _check_keys(data: dict, where: str, allowed: set[str]) -> None:
 
 
 def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
+    smtp = data.get("smtp")
+    if isinstance(smtp, dict) and "password" in smtp:
+        # Said before the generic unknown-key error: the user needs to know where the password goes.
+        raise _err("smtp.password", "không ghi mật khẩu trong tệp cấu hình; hãy ghi tên biến môi trường chứa mật khẩu vào smtp.password_env.")
     for section, value in data.items():
         if section not in KNOWN_SECTIONS:
             raise _err(section, f"không có mục này. Các mục dùng được: {', '.join(sorted(KNOWN_SECTIONS))}.")
@@ -152,7 +159,44 @@ def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
     for name in ("spec", "units"):
         if name in data.get("source", {}) and not isinstance(data["source"][name], str):
             raise _err(f"source.{name}", "phải là chữ.")
+    _check_followup(data)
     return Settings(campaign, path, data.get("source", {}), google, retry, data)
+
+
+def _check_followup(data: dict[str, Any]) -> None:
+    """[history], [smtp], [remind]: checked here so a bad key fails before any e-mail is sent."""
+    hist = data.get("history", {})
+    if "path" in hist and (not isinstance(hist["path"], str) or not hist["path"].strip()):
+        raise _err("history.path", "phải là đường dẫn tệp, ví dụ \"data/history.sqlite\".")
+    smtp = data.get("smtp", {})
+    for name in ("host", "user", "password_env", "from_addr"):
+        if name in smtp and not isinstance(smtp[name], str):
+            raise _err(f"smtp.{name}", "phải là chữ.")
+    if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):
+        raise _err("smtp.security", f"chỉ nhận \"starttls\", \"ssl\" hoặc \"none\" (đang là {smtp['security']!r}).")
+    if "port" in smtp:
+        _int(smtp, "smtp", "port", minimum=1)
+        if smtp["port"] > 65535:
+            raise _err("smtp.port", f"phải từ 1 đến 65535 (đang là {smtp['port']!r}).")
+    if "timeout" in smtp and (isinstance(smtp["timeout"], bool) or not isinstance(smtp["timeout"], (int, float)) or smtp["timeout"] <= 0):
+        raise _err("smtp.timeout", "phải là số giây > 0.")
+    remind = data.get("remind", {})
+    if "interval_hours" in remind and (isinstance(remind["interval_hours"], bool)
+                                       or not isinstance(remind["interval_hours"], (int, float)) or remind["interval_hours"] < 0):
+        raise _err("remind.interval_hours", "phải là số giờ ≥ 0.")
+    for name in ("subject", "signature"):
+        if name in remind and (not isinstance(remind[name], str) or not remind[name].strip()):
+            raise _err(f"remind.{name}", "phải là chữ.")
+    if "subject" in remind:
+        import string
+
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(remind["subject"]) if f is not None}
+        except ValueError:
+            raise _err("remind.subject", "dấu { } không khớp nhau.") from None
+        unknown = fields - {"unit", "year", "title", "status"}
+        if unknown:
+            raise _err("remind.subject", f"chỉ dùng được {{unit}}, {{year}}, {{title}}, {{status}} (có {{{sorted(unknown)[0]}}}).")
 
 
 def default_config_path() -> Path | None:

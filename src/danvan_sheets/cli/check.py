@@ -20,19 +20,26 @@ def _run(source, units_path, config_path, as_of):
         raise user_error(exc) from None
 
 
-@click.command(cls=VietCommand)
+# The examples go in the epilog so `-h` ends with them, after the options: the last thing
+# an office user reads is a command line to copy.
+_CHECK_EXAMPLES = """\b
+Ví dụ:
+  danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv
+  danvan check --source dir:thu-dang-ky/ --format json > ket-qua.json"""
+_AGGREGATE_EXAMPLES = """\b
+Ví dụ:
+  danvan aggregate --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --out out/tong-hop.xlsx
+  danvan aggregate --source gsheet:1AbCdEf... --units config/don-vi.csv"""
+
+
+@click.command(cls=VietCommand, epilog=_CHECK_EXAMPLES)
 @common_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="Cách in kết quả: bảng, JSON (cho chương trình khác) hoặc CSV.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              help="Cách in kết quả: bảng, JSON (cho chương trình khác) hoặc CSV (mặc định: table).")
 def check(source, units_path, config_path, as_of, fmt):
     """Kiểm tra đăng ký của từng đơn vị theo chỉ tiêu và in kết quả.
 
     Mã thoát 0 khi mọi đơn vị đạt, 1 khi có đơn vị chưa đạt hoặc chưa đăng ký.
-
-    \b
-    Ví dụ:
-      danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv
-      danvan check --source dir:thu-dang-ky/ --format json > ket-qua.json
     """
     _settings, result = _run(source, units_path, config_path, as_of)
     report = result.report
@@ -51,19 +58,13 @@ def check(source, units_path, config_path, as_of, fmt):
     raise SystemExit(1 if report.flagged else 0)
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, epilog=_AGGREGATE_EXAMPLES)
 @common_options
 @click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn). Với nguồn gsheet: bỏ trống để ghi thẳng vào bảng tính.")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có đơn vị chưa đạt (mặc định 0 khi đã ghi xong).")
 @click.option("-q", "--quiet", is_flag=True, help="Không in bảng kết quả (dùng khi chạy theo lịch).")
 def aggregate(source, units_path, config_path, as_of, out, strict, quiet):
-    """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu.
-
-    \b
-    Ví dụ:
-      danvan aggregate --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --out out/tong-hop.xlsx
-      danvan aggregate --source gsheet:1AbCdEf... --units config/don-vi.csv
-    """
+    """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu."""
     settings, result = _run(source, units_path, config_path, as_of)
     report = result.report
     compiled_at = dt.datetime.now()

@@ -1,0 +1,125 @@
+"""`danvan history` and `danvan restore`: what each unit had, run by run, and getting it back."""
+
+from __future__ import annotations
+
+import click
+
+from danvan_sheets.cli.base import VietCommand, load, user_error
+from danvan_sheets.core.model import STATUS_LABELS
+from danvan_sheets.errors import ConfigError, DanvanError
+
+
+def _when(t) -> str:
+    return f"{t:%d/%m/%Y %H:%M}"
+
+
+def _db(settings):
+    from danvan_sheets.history import db_path
+
+    path = db_path(settings)
+    if not path.is_file():
+        raise user_error(ConfigError(
+            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate; "
+            "đường dẫn đặt ở [history] path trong cấu hình."))
+    return path
+
+
+def _names(items: list[str], limit: int = 6) -> str:
+    shown = "; ".join(f"“{x}”" for x in items[:limit])
+    return shown + (f" và {len(items) - limit} mô hình khác" if len(items) > limit else "")
+
+
+@click.command(cls=VietCommand)
+@click.argument("unit", required=False, metavar="[ĐƠN_VỊ]")
+@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+def history(unit, config_path):
+    """Xem lịch sử đăng ký của một đơn vị qua từng lần kiểm tra (hoặc tình trạng mới nhất của mọi đơn vị).
+
+    ĐƠN_VỊ là mã hoặc tên đơn vị (không phân biệt hoa thường, có dấu hay không).
+
+    \b
+    Ví dụ:
+      danvan history
+      danvan history DB-CUCTHUE
+      danvan history "Đảng bộ Cục Thuế"
+    """
+    from danvan_sheets.history.timeline import last_states, timeline
+
+    settings = load(config_path)
+    path = _db(settings)
+    try:
+        if not unit:
+            states = last_states(path)
+            if not states:
+                click.echo("Lịch sử chưa có đơn vị nào.")
+                return
+            click.echo(f"Tình trạng mới nhất của {len(states)} đơn vị (theo lịch sử {path}):")
+            for snap, seen in states:
+                click.echo(f"- {snap.name} ({snap.unit}): {STATUS_LABELS.get(snap.status, snap.status)}, "
+                           f"{snap.models}/{snap.required} mô hình; thay đổi lần cuối {_when(snap.run_at)}"
+                           + (f", kiểm tra gần nhất {_when(seen)}" if seen else "") + ".")
+            return
+        tl = timeline(path, unit)
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    if tl is None:
+        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử. Xem danh sách bằng: danvan history"))
+    click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}):")
+    for ev in tl.events:
+        head = (f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
+                f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (chưa có trang tính)") + ".")
+        click.echo(head)
+        if ev.added:
+            click.echo(f"    Thêm: {_names(ev.added)}.")
+        if ev.edited:
+            click.echo(f"    Sửa: {_names(ev.edited)}.")
+        if ev.removed:
+            click.echo(f"    Xóa: {_names(ev.removed)}.")
+    if tl.last_seen:
+        click.echo(f"Kiểm tra gần nhất: {_when(tl.last_seen)}.")
+    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {tl.unit} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
+
+
+@click.command(cls=VietCommand)
+@click.argument("unit", metavar="ĐƠN_VỊ")
+@click.option("--at", "when", required=True, metavar="THỜI_ĐIỂM",
+              help="Thời điểm cần lấy lại: 2023-04-25 (cuối ngày đó), 2023-04-25 14:30 hoặc ISO 8601.")
+@click.option("--out", required=True, metavar="TỆP.xlsx", help="Tệp Excel ghi ra, theo đúng biểu mẫu đăng ký.")
+@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+def restore(unit, when, out, config_path):
+    """Ghi ra biểu mẫu đăng ký của một đơn vị đúng như lúc THỜI_ĐIỂM, để chép lại vào trang tính.
+
+    Lấy từ lần kiểm tra gần nhất trước (hoặc đúng) thời điểm đó.
+
+    \b
+    Ví dụ:
+      danvan restore DB-CUCTHUE --at "2023-04-20 09:00" --out khoi-phuc-cuc-thue.xlsx
+    """
+    from danvan_sheets.history.restore import form_rows
+    from danvan_sheets.history.timeline import parse_when, snapshot_at
+    from danvan_sheets.writers.export_xlsx import Group, write_unit_form
+
+    settings = load(config_path)
+    path = _db(settings)
+    try:
+        at = parse_when(when)
+        state = snapshot_at(path, unit, at)
+        if state is None:
+            raise ConfigError(f"Lịch sử không có đăng ký nào của đơn vị “{unit}” tại hoặc trước {_when(at)}. "
+                              f"Xem các lần đã ghi bằng: danvan history {unit}")
+        snap = state.snapshot
+        groups = {f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows}
+        note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (f", trang “{snap.tab}”)" if snap.tab else ")")
+        written = write_unit_form(settings.campaign, snap.name, note, groups, out)
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    click.echo(f"Đã ghi {len(state.rows)} dòng đăng ký của {snap.name} (lúc {_when(snap.run_at)}) vào {written}")
+
+
+def _qty(value) -> int:
+    # The Tổng số of a restored form is what the unit typed; blank or unreadable counts 1, like the checks.
+    try:
+        n = int(float(str(value).strip()))
+        return n if n > 0 else 1
+    except (TypeError, ValueError):
+        return 1

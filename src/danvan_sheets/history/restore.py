@@ -1,0 +1,38 @@
+"""A stored state of a unit back into the form's rows, as the unit typed them (pure)."""
+
+from __future__ import annotations
+
+from danvan_sheets.core import legacy
+from danvan_sheets.core.model import FIELDS
+from danvan_sheets.history.store import StoredRow
+
+_FORM_KEYS = ("stt", "name", "quantity", "build", "location", "scale", "done")
+
+
+def _column_encodings(rows: list[StoredRow]) -> dict[str, str | None]:
+    # The reader decodes TCVN3/VNI per column of a tab; doing the same keeps what the unit
+    # typed but in Unicode, so it reads right when pasted into a Unicode sheet.
+    out = {}
+    for k in _FORM_KEYS:
+        texts = [r.raw.get("cells", {}).get(k) for r in rows]
+        out[k] = legacy.detect_column([t for t in texts if isinstance(t, str)])
+    return out
+
+
+def form_rows(rows: list[StoredRow]) -> dict[str, list[list[object]]]:
+    """Field -> the form's 7 cells per row, in sheet order; "" holds rows the reader could not place in a field."""
+    enc = _column_encodings(rows)
+    out: dict[str, list[list[object]]] = {f: [] for f in (*FIELDS, "")}
+    for r in rows:
+        cells = r.raw.get("cells", {})
+        values = []
+        for k in _FORM_KEYS:
+            v = cells.get(k)
+            if isinstance(v, str):
+                v = legacy.decode_cell(v, enc[k])
+            if k == "name" and not v:
+                v = r.name
+            values.append(v)
+        f = r.parsed.get("field")
+        out[f if f in FIELDS else ""].append(values)
+    return out

@@ -1,0 +1,234 @@
+"""Reminder e-mails to flagged units: what each lacks, the deadline, the link; sent over SMTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+
+from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
+from danvan_sheets.errors import ConfigError
+
+SECURITY = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+DEFAULT_SUBJECT = "Đôn đốc đăng ký mô hình “{title}” năm {year} — {unit}"
+DEFAULT_SIGNATURE = "Ban Tuyên giáo Đảng ủy Khối cơ quan và doanh nghiệp tỉnh"
+SUBJECT_FIELDS = ("unit", "year", "title", "status")
+MAX_CELLS = 30  # beyond this the e-mail stops being read; the rest are counted
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    password_env: str = ""
+    from_addr: str = ""
+    timeout: float = 30.0
+
+
+def smtp_settings(section: dict) -> SmtpSettings:
+    security = section.get("security", "starttls")
+    if security not in SECURITY:
+        raise ConfigError(f"Cấu hình sai ở khóa `smtp.security`: chỉ nhận {', '.join(SECURITY)} (đang là {security!r}).")
+    return SmtpSettings(
+        host=section.get("host", "localhost"),
+        port=section.get("port", DEFAULT_PORTS[security]),
+        security=security,
+        user=section.get("user", ""),
+        password_env=section.get("password_env", ""),
+        from_addr=section.get("from_addr", ""),
+        timeout=section.get("timeout", 30),
+    )
+
+
+# --- composing -------------------------------------------------------------------------------
+
+def days_left_text(deadline: dt.date, today: dt.date) -> str:
+    n = (deadline - today).days
+    if n > 0:
+        return f"còn {n} ngày"
+    if n == 0:
+        return "hôm nay là hạn cuối"
+    return f"đã quá hạn {-n} ngày"
+
+
+def subject_for(template: str, verdict: UnitVerdict, campaign: Campaign) -> str:
+    return template.format(unit=verdict.unit.name, year=campaign.year, title=campaign.title,
+                           status=STATUS_LABELS[verdict.status])
+
+
+def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature: str = DEFAULT_SIGNATURE) -> str:
+    v = verdict
+    kind = UNIT_TYPE_LABELS.get(v.unit.type, v.unit.type)
+    lines = [
+        f"Kính gửi: {v.unit.name},",
+        "",
+        f"Ban Tuyên giáo Đảng ủy Khối đề nghị đơn vị hoàn thiện đăng ký xây dựng mô hình “{campaign.title}” "
+        f"năm {campaign.year}.",
+        "",
+        f"Tình trạng hiện nay: {STATUS_LABELS[v.status]}. Số mô hình hợp lệ: {v.models}/{v.required} "
+        f"(chỉ tiêu {kind}: ít nhất {v.required} mô hình).",
+    ]
+    missing = [m for m in campaign.mandatory if not v.mandatory.get(m.key)
+               and (m.effective_from is None or today >= m.effective_from)]
+    if missing:
+        lines.append("Mô hình bắt buộc cấp Đảng ủy Khối còn thiếu: " + "; ".join(f"“{m.name}”" for m in missing) + ".")
+    if v.reasons:
+        lines += ["", "Đơn vị cần bổ sung:", *(f"  - {r}" for r in v.reasons)]
+    errors = [p for p in v.errors if p.cell]
+    if errors:
+        where = f" trên trang “{v.tab}”" if v.tab else ""
+        lines += ["", f"Các ô cần sửa{where}:"]
+        for p in errors[:MAX_CELLS]:
+            col = f" (cột {COLUMNS.get(p.column, p.column)})" if p.column and p.column in COLUMNS else ""
+            typed = f" Đang ghi: “{p.value}”." if p.value else ""
+            lines.append(f"  - Ô {p.cell}{col}: {p.message}{typed}")
+        if len(errors) > MAX_CELLS:
+            lines.append(f"  … và {len(errors) - MAX_CELLS} ô khác.")
+    lines += ["", f"Hạn đăng ký: {campaign.deadline:%d/%m/%Y} ({days_left_text(campaign.deadline, today)})."]
+    if v.tab_url:
+        lines.append(f"Trang đăng ký của đơn vị: {v.tab_url}")
+    elif v.tab:
+        lines.append(f"Trang đăng ký của đơn vị: trang tính “{v.tab}” trong bảng tính chung.")
+    else:
+        lines.append("Đơn vị chưa có trang đăng ký: hãy điền biểu mẫu trong trang tính mang tên đơn vị.")
+    lines += ["", "Trân trọng,", signature, ""]
+    return "\n".join(lines)
+
+
+@dataclass
+class Reminder:
+    code: str
+    name: str
+    to: str
+    subject: str
+    body: str
+
+    def message(self, from_addr: str) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = from_addr
+        msg["To"] = self.to
+        msg["Subject"] = self.subject
+        msg["Date"] = formatdate(localtime=True)
+        domain = parseaddr(from_addr)[1].rpartition("@")[2] or None
+        msg["Message-ID"] = make_msgid(domain=domain)
+        msg.set_content(self.body, charset="utf-8")
+        return msg
+
+
+def compose(verdict: UnitVerdict, campaign: Campaign, today: dt.date, subject_template: str = DEFAULT_SUBJECT,
+            signature: str = DEFAULT_SIGNATURE) -> Reminder:
+    return Reminder(verdict.unit.code, verdict.unit.name, verdict.unit.email.strip(),
+                    subject_for(subject_template, verdict, campaign), body_for(verdict, campaign, today, signature))
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+@dataclass
+class SendResult:
+    code: str
+    to: str
+    ok: bool
+    error: str = ""
+
+
+def _scrub(text: str, secret: str | None) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, resp = next(iter(exc.recipients.values()), (0, b""))
+        return f"máy chủ từ chối địa chỉ nhận ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"đăng nhập máy chủ thư thất bại ({exc.smtp_code})"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        err = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"máy chủ thư báo lỗi {exc.smtp_code} {err}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "máy chủ thư ngắt kết nối"
+    if isinstance(exc, (TimeoutError, ssl.SSLError, OSError)):
+        return f"không kết nối được máy chủ thư ({exc.__class__.__name__}: {exc})"
+    return f"lỗi gửi thư ({exc.__class__.__name__}: {exc})"
+
+
+def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if cfg.security == "ssl":
+        conn: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout, context=context)
+    else:
+        conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
+    try:
+        if cfg.security == "starttls":
+            conn.starttls(context=context)
+        if cfg.user:
+            conn.login(cfg.user, password or "")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def send_all(
+    reminders: Iterable[Reminder],
+    cfg: SmtpSettings,
+    password: str | None,
+    on_sent: Callable[[Reminder], None] | None = None,
+    opener: Callable[[SmtpSettings, str | None], smtplib.SMTP] = open_smtp,
+) -> list[SendResult]:
+    """Send each reminder; one that fails is reported and the others still go.
+
+    One connection for the batch. When connecting itself fails, the rest are
+    reported failed with the same reason instead of each waiting for its own timeout.
+    """
+    results: list[SendResult] = []
+    conn = None
+    broken: str | None = None
+    for r in reminders:
+        if broken is not None:
+            results.append(SendResult(r.code, r.to, False, broken))
+            continue
+        if conn is None:
+            try:
+                conn = opener(cfg, password)
+            except (smtplib.SMTPException, OSError) as exc:
+                broken = _scrub(_describe(exc), password)
+                results.append(SendResult(r.code, r.to, False, broken))
+                continue
+        try:
+            conn.send_message(r.message(cfg.from_addr), from_addr=parseaddr(cfg.from_addr)[1], to_addrs=[r.to])
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+            # The server refused this message only: reset and go on with the same connection.
+            results.append(SendResult(r.code, r.to, False, _scrub(_describe(exc), password)))
+            try:
+                conn.rset()
+            except (smtplib.SMTPException, OSError):
+                _close(conn)
+                conn = None
+            continue
+        except (smtplib.SMTPException, OSError) as exc:
+            # The connection dropped mid-message: the next reminder reconnects.
+            results.append(SendResult(r.code, r.to, False, _scrub(_describe(exc), password)))
+            _close(conn)
+            conn = None
+            continue
+        results.append(SendResult(r.code, r.to, True))
+        if on_sent is not None:
+            on_sent(r)
+    _close(conn)
+    return results
+
+
+def _close(conn) -> None:
+    if conn is None:
+        return
+    try:
+        conn.quit()
+    except (smtplib.SMTPException, OSError):
+        conn.close()

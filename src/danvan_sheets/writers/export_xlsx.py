@@ -1,0 +1,356 @@
+"""The official compiled registration, in the seed's form, for the Standing Committee.
+
+Also writes one unit's form (for `danvan restore`) with the same layout, and the
+same rows as CSV/JSON through pandas for machines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from danvan_sheets.core.model import (
+    FIELD_LABELS,
+    FIELD_SHORT,
+    FIELDS,
+    ROMAN,
+    SCALE_LABELS,
+    STATUS_LABELS,
+    UNIT_TYPE_LABELS,
+    UNIT_TYPES,
+    Campaign,
+    Entry,
+    Report,
+)
+from danvan_sheets.errors import SourceError
+from danvan_sheets.writers.safe_text import csv_safe
+
+FONT = "Times New Roman"
+SHEET_FORM = "Đăng ký toàn Khối"
+SHEET_COUNTS = "Thống kê"
+HEADER = ["Stt", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+NUMBERING = [f"({i})" for i in range(1, 8)]
+WIDTHS = [7, 52, 10, 17, 30, 14, 17]
+HEADER_ROW = 4  # rows 4-5 (header + numbering) repeat on every printed page
+COUNTS_HEADER = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt",
+                 *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
+
+
+def form_title(campaign: Campaign) -> str:
+    return f"ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “{campaign.title.upper()}” NĂM {campaign.year}"
+
+
+@dataclass
+class Group:
+    """A block of model rows under one field; `heading` is the unit's name in the Khối's report."""
+
+    heading: str | None
+    rows: list[list[object]] = field(default_factory=list)  # the form's 7 columns
+    total: int = 0
+
+
+# --- what goes in the form -------------------------------------------------------------------
+
+def _weight(e: Entry, campaign: Campaign) -> int:
+    return (e.quantity or 1) if campaign.count_mode == "quantity" else 1
+
+
+def _label(p) -> str:
+    return p.label() if p is not None else ""
+
+
+def compiled_groups(report: Report) -> dict[str, list[Group]]:
+    """Field -> one group per unit with counted models there, units in registry order."""
+    out: dict[str, list[Group]] = {f: [] for f in FIELDS}
+    for f in FIELDS:
+        n = 0
+        for v in report.units:
+            entries = [e for e in v.entries if e.counted and e.field == f]
+            if not entries:
+                continue
+            g = Group(v.unit.name)
+            for e in entries:
+                n += 1
+                g.rows.append([n, e.name, e.quantity or 1, _label(e.build), e.location or "",
+                               SCALE_LABELS.get(e.scale or "", ""), _label(e.done)])
+                g.total += _weight(e, report.campaign)
+            out[f].append(g)
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin", color="000000")
+    return {
+        "title": Font(name=FONT, size=14, bold=True),
+        "sub": Font(name=FONT, size=12, italic=True),
+        "bold": Font(name=FONT, size=12, bold=True),
+        "unit": Font(name=FONT, size=12, bold=True, italic=True),
+        "body": Font(name=FONT, size=12),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "center": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+    }
+
+
+def _put(ws, row: int, col: int, value: object, font=None, align=None, border=None):
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str):
+        # A unit's text that starts with "=" stays text, never becomes a formula.
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if align is not None:
+        cell.alignment = align
+    if border is not None:
+        cell.border = border
+    return cell
+
+
+def _print_setup(ws, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = FONT
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dict[str, list[Group]]) -> int:
+    """The seed's form: title, a line under it, header, (1)…(7), Tổng số, sections I–IV. -> last row."""
+    from openpyxl.utils import get_column_letter
+
+    s = _styles()
+    _put(ws, 1, 1, form_title(campaign), s["title"], s["center"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
+    ws.row_dimensions[1].height = 24
+    _put(ws, 2, 1, line2, s["bold"], s["center"])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
+    if line3:
+        _put(ws, 3, 1, line3, s["sub"], s["center"])
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=7)
+    for c, (h, n, w) in enumerate(zip(HEADER, NUMBERING, WIDTHS), start=1):
+        _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
+        _put(ws, HEADER_ROW + 1, c, n, s["sub"], s["center"], s["border"])
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.row_dimensions[HEADER_ROW].height = 32
+    total_row = HEADER_ROW + 2
+    grand = sum(g.total for gs in groups.values() for g in gs)
+    for c, v in enumerate(["", "Tổng số", grand, "", "", "", ""], start=1):
+        _put(ws, total_row, c, v, s["bold"], s["center"] if c != 2 else s["wrap"], s["border"])
+    r = total_row + 1
+    # "" holds rows the reader could not place in a field (restore only): kept, after section IV.
+    for f in (*FIELDS, *(("",) if groups.get("") else ())):
+        fg = groups.get(f, [])
+        roman, label = (ROMAN[f], FIELD_LABELS[f]) if f else ("", "Chưa xác định lĩnh vực")
+        for c, v in enumerate([roman, label, sum(g.total for g in fg), "", "", "", ""], start=1):
+            _put(ws, r, c, v, s["bold"], s["center"] if c != 2 else s["wrap"], s["border"])
+        r += 1
+        for g in fg:
+            if g.heading is not None:
+                for c, v in enumerate(["", g.heading, g.total, "", "", "", ""], start=1):
+                    _put(ws, r, c, v, s["unit"], s["center"] if c != 2 else s["wrap"], s["border"])
+                r += 1
+            for values in g.rows:
+                for c, v in enumerate(values, start=1):
+                    _put(ws, r, c, v, s["body"], s["center"] if c in (1, 3, 4, 6, 7) else s["wrap"], s["border"])
+                r += 1
+    ws.freeze_panes = ws.cell(row=total_row, column=1)
+    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
+    return r - 1
+
+
+def _counts_rows(report: Report) -> list[list[object]]:
+    rows = []
+    for key, label in [*((t, UNIT_TYPE_LABELS[t]) for t in UNIT_TYPES), ("all", "Toàn Khối")]:
+        b = report.totals["all"] if key == "all" else report.totals["by_type"][key]
+        rows.append([label, b["units"], b["dat"], b["chua_dat"], b["chua_dang_ky"], b["percent_dat"] / 100.0,
+                     *(b["by_field"][f] for f in FIELDS), b["models"]])
+    return rows
+
+
+@dataclass(frozen=True)
+class CountsLayout:
+    """Where the counts sheet puts its tables, for the charts (and the tests) to point at."""
+
+    header_row: int = 3
+    type_rows: tuple[int, int] = (4, 6)  # the three unit types; row 7 is the whole Khối
+    field_header_row: int = 10
+    field_rows: tuple[int, int] = (11, 14)
+
+
+COUNTS = CountsLayout()
+
+
+def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    s = _styles()
+    c = report.campaign
+    _put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO LOẠI ĐƠN VỊ", s["title"])
+    _put(ws, 2, 1, f"Hạn đăng ký {c.deadline:%d/%m/%Y}; số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}", s["sub"])
+    for col, h in enumerate(COUNTS_HEADER, start=1):
+        _put(ws, COUNTS.header_row, col, h, s["bold"], s["center"], s["border"])
+        ws.column_dimensions[get_column_letter(col)].width = 20 if col == 1 else 11
+    for i, values in enumerate(_counts_rows(report)):
+        r = COUNTS.header_row + 1 + i
+        font = s["bold"] if i == len(UNIT_TYPES) else s["body"]
+        for col, v in enumerate(values, start=1):
+            cell = _put(ws, r, col, v, font, s["wrap"] if col == 1 else s["center"], s["border"])
+            if col == 6:
+                cell.number_format = "0.0%"
+    _put(ws, COUNTS.field_header_row - 1, 1, "Số mô hình theo lĩnh vực", s["bold"])
+    _put(ws, COUNTS.field_header_row, 1, "Lĩnh vực", s["bold"], s["center"], s["border"])
+    _put(ws, COUNTS.field_header_row, 2, "Số mô hình", s["bold"], s["center"], s["border"])
+    for i, f in enumerate(FIELDS):
+        r = COUNTS.field_rows[0] + i
+        _put(ws, r, 1, FIELD_LABELS[f].removeprefix("Lĩnh vực ").capitalize(), s["body"], s["wrap"], s["border"])
+        _put(ws, r, 2, report.totals["all"]["by_field"][f], s["body"], s["center"], s["border"])
+    ws.column_dimensions["A"].width = 34
+
+    by_field = BarChart()
+    by_field.type = "col"
+    by_field.title = "Số mô hình theo lĩnh vực"
+    by_field.y_axis.title = "Mô hình"
+    by_field.add_data(Reference(ws, min_col=2, min_row=COUNTS.field_header_row, max_row=COUNTS.field_rows[1]), titles_from_data=True)
+    by_field.set_categories(Reference(ws, min_col=1, min_row=COUNTS.field_rows[0], max_row=COUNTS.field_rows[1]))
+    by_field.legend = None
+    by_field.height, by_field.width = 8, 16
+    ws.add_chart(by_field, f"A{COUNTS.field_rows[1] + 2}")
+
+    by_status = BarChart()
+    by_status.type = "col"
+    by_status.grouping = "stacked"
+    by_status.overlap = 100
+    by_status.title = "Số đơn vị theo trạng thái"
+    by_status.y_axis.title = "Đơn vị"
+    by_status.add_data(Reference(ws, min_col=3, max_col=5, min_row=COUNTS.header_row, max_row=COUNTS.type_rows[1]), titles_from_data=True)
+    by_status.set_categories(Reference(ws, min_col=1, min_row=COUNTS.type_rows[0], max_row=COUNTS.type_rows[1]))
+    by_status.height, by_status.width = 8, 16
+    ws.add_chart(by_status, f"F{COUNTS.field_rows[1] + 2}")
+    _print_setup(ws, None)
+
+
+def _save(wb, out: str | Path, prefix: str) -> Path:
+    """Written to a temporary file first and renamed, so a crash never leaves half a workbook."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=out.suffix or ".tmp", dir=out.parent)
+        os.close(fd)
+        # mkstemp makes the file private; the report is meant to be shared like any file the user saves.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if hasattr(wb, "save"):
+            wb.save(tmp)
+        else:
+            Path(tmp).write_bytes(wb)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise SourceError(f"Không ghi được tệp {out}: {exc.strerror or exc}.") from None
+    return out
+
+
+def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_FORM
+    c = report.campaign
+    write_form_sheet(
+        ws, c, "Đảng bộ Khối cơ quan và doanh nghiệp tỉnh",
+        f"(Tổng hợp từ đăng ký của {len(report.units)} chi, đảng bộ cơ sở và đoàn thể khối; "
+        f"số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y})",
+        compiled_groups(report),
+    )
+    write_counts_sheet(wb.create_sheet(SHEET_COUNTS), report, compiled_at)
+    return _save(wb, out, ".xuat-")
+
+
+def write_unit_form(campaign: Campaign, unit_name: str, note: str, groups: dict[str, list[Group]], out: str | Path) -> Path:
+    """One unit's form, as it can be pasted back into its tab."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Khôi phục"
+    write_form_sheet(ws, campaign, f"Đơn vị: {unit_name}", note, groups)
+    return _save(wb, out, ".khoi-phuc-")
+
+
+# --- machines --------------------------------------------------------------------------------
+
+def compiled_frame(report: Report):
+    """One row per counted model, with its unit and field (pandas DataFrame)."""
+    import pandas as pd
+
+    records = []
+    for f in FIELDS:
+        for v in report.units:
+            for e in v.entries:
+                if not (e.counted and e.field == f):
+                    continue
+                records.append({
+                    "linh_vuc": f, "ma_don_vi": v.unit.code, "don_vi": v.unit.name, "loai_don_vi": v.unit.type,
+                    "trang_thai": v.status, "ten_mo_hinh": e.name, "so_luong": e.quantity or 1,
+                    "xay_dung": _label(e.build), "dia_diem": e.location or "", "quy_mo": e.scale or "",
+                    "hoan_thanh": _label(e.done),
+                })
+    cols = ["linh_vuc", "ma_don_vi", "don_vi", "loai_don_vi", "trang_thai", "ten_mo_hinh", "so_luong",
+            "xay_dung", "dia_diem", "quy_mo", "hoan_thanh"]
+    return pd.DataFrame.from_records(records, columns=cols)
+
+
+CSV_HEADER = {
+    "linh_vuc": "Lĩnh vực", "ma_don_vi": "Mã đơn vị", "don_vi": "Đơn vị", "loai_don_vi": "Loại đơn vị",
+    "trang_thai": "Trạng thái", "ten_mo_hinh": "Tên mô hình", "so_luong": "Số lượng", "xay_dung": "Thời gian xây dựng",
+    "dia_diem": "Địa điểm triển khai", "quy_mo": "Quy mô thực hiện", "hoan_thanh": "Thời gian hoàn thành",
+}
+
+
+def to_export_csv(report: Report) -> str:
+    """Vietnamese labels for people opening it in Excel; formula-looking text escaped."""
+    df = compiled_frame(report)
+    df["linh_vuc"] = df["linh_vuc"].map(FIELD_LABELS)
+    df["loai_don_vi"] = df["loai_don_vi"].map(UNIT_TYPE_LABELS)
+    df["trang_thai"] = df["trang_thai"].map(STATUS_LABELS)
+    df["quy_mo"] = df["quy_mo"].map(lambda s: SCALE_LABELS.get(s, s))
+    df = df.map(csv_safe).rename(columns=CSV_HEADER)
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def to_export_json(report: Report) -> str:
+    c = report.campaign
+    df = compiled_frame(report)
+    doc = {
+        "campaign": {"title": c.title, "year": c.year, "deadline": c.deadline.isoformat()},
+        "models": df.to_dict(orient="records"),
+        "totals": report.totals,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+
+
+def write_export(report: Report, out: str | Path, fmt: str, compiled_at: dt.datetime) -> Path:
+    if fmt == "xlsx":
+        return write_export_xlsx(report, out, compiled_at)
+    text = to_export_csv(report) if fmt == "csv" else to_export_json(report)
+    # utf-8-sig: Excel on Windows opens a CSV with a BOM as UTF-8 instead of mangling the diacritics.
+    data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    return _save(data, out, ".xuat-")
