@@ -187,6 +187,6 @@ def write_xlsx(path: Path, tabs: dict[str, list[list[object]]]) -> Path:
 UNITS_CSV = (
     "ma_don_vi,ten_don_vi,loai_don_vi,email,tab\n"
     "DB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ sở,vp.thue@example.vn,\n"
-    "CB-BIA,Chi bộ Công ty CPTM Bia SG- Sông Tiền,Chi bộ cơ sở,cb.bia@example.vn,\n"
+    "CB-BIA,Chi bộ Công ty CPTM Bia SG- Sông Tiền,Chi bộ cơ sở,cb.bia@example.vn,Chi bộ Bia Sông Tiền\n"
     "DT-DOAN,Đoàn TNCS Hồ Chí Minh Khối,Đoàn thể khối,doan@example.vn,Đoàn Khối\n"
 )

@@ -16,14 +16,16 @@ from tests.helpers_forms import AS_OF, MANDATORY_CDS, MANDATORY_HP, UNITS_CSV, Y
 def test_units_csv_with_tab_column():
     units = parse_units(UNITS_CSV)
     assert [(u.code, u.type, u.tab) for u in units] == [
-        ("DB-THUE", "dang_bo_co_so", ""), ("CB-BIA", "chi_bo_co_so", ""), ("DT-DOAN", "doan_the", "Đoàn Khối")]
+        ("DB-THUE", "dang_bo_co_so", ""), ("CB-BIA", "chi_bo_co_so", "Chi bộ Bia Sông Tiền"), ("DT-DOAN", "doan_the", "Đoàn Khối")]
     assert units[1].name == "Chi bộ Công ty CPTM Bia SG- Sông Tiền" and units[0].email == "vp.thue@example.vn"
 
 
 def test_units_csv_with_bom_from_excel(tmp_path):
     p = tmp_path / "don-vi.csv"
     p.write_bytes(b"\xef\xbb\xbf" + UNITS_CSV.encode("utf-8"))
-    assert [u.code for u in load_units(p)] == ["DB-THUE", "CB-BIA", "DT-DOAN"]
+    units = load_units(p)
+    assert [u.code for u in units] == ["DB-THUE", "CB-BIA", "DT-DOAN"]
+    assert "\ufeff" not in units[0].code
 
 
 def test_units_csv_without_bom_and_without_tab_column(tmp_path):

@@ -12,22 +12,28 @@ from danvan_sheets.cli.check import aggregate, check
 from danvan_sheets.cli.google import doctor, init, login
 
 
-@click.group(cls=VietGroup, context_settings=CONTEXT)
+@click.group(cls=VietGroup, context_settings=CONTEXT, epilog=(
+    "\b\nVí dụ:\n  danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv\n"
+    "  danvan aggregate --source gsheet:1AbCdEf... --units config/don-vi.csv"))
 @click.version_option(__version__, "-V", "--version", message="danvan-sheets %(version)s", help="Hiện phiên bản rồi thoát.")
 def cli() -> None:
     """Tổng hợp đăng ký mô hình “Dân vận khéo” của các chi, đảng bộ cơ sở và đoàn thể khối.
 
     Mã thoát: 0 mọi đơn vị đạt (hoặc đã ghi xong); 1 có đơn vị chưa đạt;
     2 sai cách dùng hoặc sai cấu hình; 3 lỗi nguồn dữ liệu hoặc lỗi Google.
-
-    \b
-    Ví dụ:
-      danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv
     """
 
 
 cli.add_command(check)
 cli.add_command(aggregate)
+from danvan_sheets.cli.export import export  # noqa: E402
+from danvan_sheets.cli.history import history, restore  # noqa: E402
+from danvan_sheets.cli.remind import remind  # noqa: E402
+
+cli.add_command(history)
+cli.add_command(restore)
+cli.add_command(remind)
+cli.add_command(export)
 cli.add_command(doctor)
 cli.add_command(init)
 cli.add_command(login)

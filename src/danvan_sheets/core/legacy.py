@@ -96,6 +96,7 @@ def _index(name: str) -> dict[str, list[str]]:
     return grouped
 
 
+@lru_cache(maxsize=1 << 15)
 def decode(text: str, encoding: str) -> str:
     """Replace legacy sequences, longest first, in one left-to-right pass."""
     table, index = ENCODINGS[encoding], _index(encoding)
@@ -174,6 +175,7 @@ _COMMON = set(
 )
 
 
+@lru_cache(maxsize=1 << 15)
 def _token_score(token: str) -> int:
     if token.isascii():
         return 0

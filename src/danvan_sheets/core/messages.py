@@ -8,6 +8,8 @@ FIELD_HINT = "kinh tế; văn hóa - xã hội; quốc phòng - an ninh; xây d�
 
 
 def _short(value: object) -> str:
+    if isinstance(value, bool):  # a checkbox cell: say it as the sheet shows it
+        return "TRUE" if value else "FALSE"
     text = "" if value is None else str(value).strip()
     return text if len(text) <= 60 else text[:57] + "…"
 

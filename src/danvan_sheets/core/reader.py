@@ -6,7 +6,7 @@ Never raises on any grid: every oddity becomes a Problem with its A1 cell.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
@@ -25,6 +25,8 @@ class _Grid:
 
     raw: list[list[object]]
     decoded: list[list[object]]
+    # text() per cell, computed once: the row loop asks for the same cells several times.
+    _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
     def value(self, r: int, c: int | None) -> object:
         if c is None or r >= len(self.decoded) or c >= len(self.decoded[r]):
@@ -32,12 +34,20 @@ class _Grid:
         return self.decoded[r][c]
 
     def text(self, r: int, c: int | None) -> str:
+        if c is None:
+            return ""
+        cached = self._texts.get((r, c))
+        if cached is not None:
+            return cached
         v = self.value(r, c)
         if v is None:
-            return ""
-        if isinstance(v, (dt.date, dt.datetime)):
-            return v.isoformat()
-        return clean(cell_text(v))
+            out = ""
+        elif isinstance(v, (dt.date, dt.datetime)):
+            out = v.isoformat()
+        else:
+            out = clean(cell_text(v))
+        self._texts[(r, c)] = out
+        return out
 
 
 def _rectangular(rows: object) -> list[list[object]]:

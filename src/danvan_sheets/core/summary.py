@@ -35,10 +35,12 @@ def infer_units(readings: list[tuple[object, SheetReading]]) -> list[Unit]:
     """Without a registry, every tab whose name says what kind of unit it is becomes a unit."""
     units = []
     for _tab, reading in readings:
+        # The form's "Đơn vị:" line is the unit's full name; a tab title is often a short code
+        # ("DB-THUE"), so the line names the unit whenever it is there.
         name = reading.declared_unit or reading.title
         for candidate in (reading.title, reading.declared_unit or ""):
             if (t := infer_type(candidate)) and not is_reserved(reading.title):
-                units.append(Unit(code=reading.title, name=candidate or name, type=t, tab=reading.title))
+                units.append(Unit(code=reading.title, name=name, type=t, tab=reading.title))
                 break
     return units
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters Python's str.split() does not treat as space but offices paste anyway.
 # U+00AD (soft hyphen) is here only for text already decoded: in TCVN3 it is the letter ư,
@@ -16,6 +17,7 @@ _QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "‟": '"', "«": '
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"})
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """NFC, invisible characters dropped, every run of whitespace collapsed to one space."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
@@ -36,19 +38,37 @@ def _fold_char(ch: str) -> str:
     return base.lower() if len(base.lower()) == 1 else ch.lower()[:1] or ch
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of a character: quotes, dashes, then _fold_char.
+
+    The same character-for-character mapping as applying _QUOTES, _DASHES and
+    _fold_char in turn, done in C by str.translate (fold was the core's hot spot).
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code).translate(_QUOTES).translate(_DASHES)
+        out = "".join(_fold_char(c) for c in ch)
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, no diacritics, quotes and dashes unified, spaces collapsed.
 
     Character for character on clean()ed text, so an index into the folded
     string is an index into the clean one (the section splitter relies on it).
     """
-    text = clean(text).translate(_QUOTES).translate(_DASHES)
-    return "".join(_fold_char(c) for c in text)
+    return clean(text).translate(_FOLD)
 
 
 _KEY_JUNK = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """fold() with punctuation dropped: for matching names and tab titles."""
     return _KEY_JUNK.sub(" ", fold(text)).strip()

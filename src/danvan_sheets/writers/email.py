@@ -72,13 +72,9 @@ def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature
         f"Ban Tuyên giáo Đảng ủy Khối đề nghị đơn vị hoàn thiện đăng ký xây dựng mô hình “{campaign.title}” "
         f"năm {campaign.year}.",
         "",
-        f"Tình trạng hiện nay: {STATUS_LABELS[v.status]}. Số mô hình hợp lệ: {v.models}/{v.required} "
+        f"Tình trạng hiện nay: {STATUS_LABELS[v.status]}. Số mô hình hợp lệ: {v.models} "
         f"(chỉ tiêu {kind}: ít nhất {v.required} mô hình).",
     ]
-    missing = [m for m in campaign.mandatory if not v.mandatory.get(m.key)
-               and (m.effective_from is None or today >= m.effective_from)]
-    if missing:
-        lines.append("Mô hình bắt buộc cấp Đảng ủy Khối còn thiếu: " + "; ".join(f"“{m.name}”" for m in missing) + ".")
     if v.reasons:
         lines += ["", "Đơn vị cần bổ sung:", *(f"  - {r}" for r in v.reasons)]
     errors = [p for p in v.errors if p.cell]

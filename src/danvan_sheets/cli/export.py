@@ -1,0 +1,44 @@
+"""`danvan export`: the Khối's compiled registration in the official form, for print or for machines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from danvan_sheets.cli.base import VietCommand, common_options, load, parse_as_of, user_error
+from danvan_sheets.errors import DanvanError
+
+FORMATS = ("xlsx", "csv", "json")
+
+
+@click.command(cls=VietCommand)
+@common_options
+@click.option("--out", required=True, metavar="TỆP", help="Tệp ghi ra (.xlsx, .csv hoặc .json).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Định dạng; mặc định theo đuôi tệp --out, không rõ thì xlsx.")
+def export(source, units_path, config_path, as_of, out, fmt):
+    """Xuất bản tổng hợp đăng ký toàn Khối theo đúng biểu mẫu, để in và gửi Ban Thường vụ, Ban Dân vận Tỉnh ủy.
+
+    Tệp Excel có trang biểu mẫu (tiêu đề, cột (1)–(7), dòng Tổng số, các mục I–IV,
+    mô hình được tính của từng đơn vị) và trang Thống kê theo loại đơn vị kèm biểu đồ;
+    đã đặt sẵn khổ A4 ngang, phông Times New Roman. CSV và JSON dành cho chương trình khác.
+
+    \b
+    Ví dụ:
+      danvan export --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --out out/dang-ky-toan-khoi.xlsx
+      danvan export --source xlsx:demo/dang-ky-2023.xlsx --out out/mo-hinh.csv
+    """
+    from danvan_sheets.pipeline import run
+    from danvan_sheets.writers.export_xlsx import write_export
+
+    fmt = fmt or {".csv": "csv", ".json": "json"}.get(Path(out).suffix.lower(), "xlsx")
+    settings = load(config_path)
+    try:
+        result = run(source, units_path, settings, parse_as_of(as_of))
+        path = write_export(result.report, out, fmt, dt.datetime.now())
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    t = result.report.totals["all"]
+    click.echo(f"Đã xuất {t['models']} mô hình của {t['units']} đơn vị vào {path}")
