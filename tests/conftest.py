@@ -28,6 +28,12 @@ def _is_loopback(address) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def private_data_dir(tmp_path, monkeypatch):
+    """History, lock and run state of each test in its own folder, never the repository's data/."""
+    monkeypatch.setenv("DANVAN_DATA_DIR", str(tmp_path / "danvan-data"))
+
+
+@pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
     """Any socket to a non-loopback address fails the test that opened it."""
 

@@ -6,6 +6,7 @@ Nothing here patches library code: the real gspread client reaches the fake over
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -86,7 +87,9 @@ class Setup:
             argv += ["--units", str(self.units)]
         if source:
             argv += ["--source", source]
-        return CliRunner().invoke(cli, argv, env={**self.env, **(env or {})}, catch_exceptions=True)
+        # In the temp dir: whatever the commands keep in relative paths (state, lock) stays there.
+        with contextlib.chdir(self.tmp):
+            return CliRunner().invoke(cli, argv, env={**self.env, **(env or {})}, catch_exceptions=True)
 
 
 def make_setup(tmp: Path, host: str | None, **config) -> Setup:

@@ -208,7 +208,8 @@ def test_aggregate_writes_the_workbook_and_leaves_input_alone(files):
     rows = _sheet_rows(wb["Tổng hợp"])
     head = rows[2]
     assert head == ["Stt", "Đơn vị", "Loại", "KT", "VHXH", "QPAN", "XDHTCT", "Tổng", "Chỉ tiêu",
-                    "MH chuyển đổi số", "MH cơ quan hạnh phúc", "Số lỗi", "Trạng thái", "Ghi chú"]
+                    "MH chuyển đổi số", "MH cơ quan hạnh phúc", "Số lỗi", "Trạng thái",
+                    "Thời hạn", "Mô hình bị xóa", "Ghi chú"]
     units_rows = {r[1]: dict(zip(head, r)) for r in rows[3:6]}
     thue = units_rows["Đảng bộ Cục Thuế"]
     assert (thue["KT"], thue["Tổng"], thue["Chỉ tiêu"], thue["MH chuyển đổi số"], thue["Số lỗi"], thue["Trạng thái"]) == (2, 2, 2, "có", 0, "Đạt")

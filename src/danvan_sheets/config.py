@@ -25,6 +25,7 @@ KNOWN_SECTIONS = {
     "history": {"path"},
     "smtp": {"host", "port", "security", "user", "password_env", "from_addr", "timeout"},
     "remind": {"interval_hours", "subject", "signature"},
+    "cron": {"lock_file", "state_file", "log_file", "alert_after_failures", "alert_to"},
 }
 
 
@@ -160,7 +161,23 @@ def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
         if name in data.get("source", {}) and not isinstance(data["source"][name], str):
             raise _err(f"source.{name}", "phải là chữ.")
     _check_followup(data)
+    _check_cron(data.get("cron", {}))
     return Settings(campaign, path, data.get("source", {}), google, retry, data)
+
+
+def _check_cron(cron: dict[str, Any]) -> None:
+    """[cron]: the unattended aggregate's files and the staff alert (see runstate.py)."""
+    if not isinstance(cron, dict):
+        raise _err("cron", "phải viết dạng một mục [cron], không phải [[cron]].")
+    for name in ("lock_file", "state_file", "log_file"):
+        if name in cron and (not isinstance(cron[name], str) or not cron[name].strip()):
+            raise _err(f"cron.{name}", "phải là đường dẫn tệp, ví dụ \"data/cron/tong-hop.log\".")
+    _int(cron, "cron", "alert_after_failures", default=3)
+    to = cron.get("alert_to", [])
+    if isinstance(to, str):
+        to = [to]
+    if not isinstance(to, list) or not all(isinstance(a, str) and "@" in a and a.strip() == a for a in to):
+        raise _err("cron.alert_to", "phải là danh sách địa chỉ email, ví dụ [\"bantuyengiao@example.vn\"].")
 
 
 def _check_followup(data: dict[str, Any]) -> None:
@@ -197,6 +214,11 @@ def _check_followup(data: dict[str, Any]) -> None:
         unknown = fields - {"unit", "year", "title", "status"}
         if unknown:
             raise _err("remind.subject", f"chỉ dùng được {{unit}}, {{year}}, {{title}}, {{status}} (có {{{sorted(unknown)[0]}}}).")
+
+
+def data_dir() -> Path:
+    """Where the history, the lock and the run state live: `DANVAN_DATA_DIR`, else ./data."""
+    return Path(os.environ.get("DANVAN_DATA_DIR") or "data").expanduser()
 
 
 def default_config_path() -> Path | None:

@@ -48,8 +48,35 @@ def read_source(spec: SourceSpec, settings: Settings, scopes: str = "read") -> S
     return read_local(spec)
 
 
-def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date) -> Run:
+def attach_history(settings: Settings, report: Report, data: SourceData, spec: SourceSpec, run_at: dt.datetime) -> None:
+    """Store this pull in the history and add Đúng hạn/Trễ hạn and vanished rows to each verdict.
+
+    A history that cannot be written (read-only folder, locked file) never stops a check:
+    it becomes a notice, and the verdicts stand on what was read.
+    """
+    from danvan_sheets.errors import DanvanError
+    from danvan_sheets.history import extra_reasons, record_and_compare
+
+    try:
+        findings = record_and_compare(settings, report, data, run_at=run_at, source=str(spec))
+    except DanvanError as exc:
+        report.notices.append(f"Không ghi được lịch sử: {exc}")
+        return
+    notes = extra_reasons(findings)
+    for v in report.units:
+        h = findings.get(v.unit.code)
+        if h is None:
+            continue
+        v.history = {"on_time": h.on_time, "disappeared": [d.name for d in h.disappeared], "notes": notes.get(v.unit.code, [])}
+        # Lost rows need action from the unit, whatever its status: say so with the reasons.
+        v.reasons += [n for n in notes.get(v.unit.code, []) if h.disappeared and n.startswith(f"{len(h.disappeared)} mô hình")]
+
+
+def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date, history: bool = True) -> Run:
     spec = resolve_spec(source, settings)
     units = resolve_units(units_path, settings)
     data = read_source(spec, settings)
-    return Run(report_from_data(data, units, settings, as_of), data, spec, units)
+    report = report_from_data(data, units, settings, as_of)
+    if history:
+        attach_history(settings, report, data, spec, dt.datetime.now())
+    return Run(report, data, spec, units)

@@ -63,32 +63,53 @@ def check(source, units_path, config_path, as_of, fmt):
 @click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn). Với nguồn gsheet: bỏ trống để ghi thẳng vào bảng tính.")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có đơn vị chưa đạt (mặc định 0 khi đã ghi xong).")
 @click.option("-q", "--quiet", is_flag=True, help="Không in bảng kết quả (dùng khi chạy theo lịch).")
-def aggregate(source, units_path, config_path, as_of, out, strict, quiet):
-    """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu."""
-    settings, result = _run(source, units_path, config_path, as_of)
-    report = result.report
-    compiled_at = dt.datetime.now()
-    try:
-        if out:
-            from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
+@click.option("--log-file", "log_file", metavar="TỆP.log",
+              help="Ghi nhật ký: mỗi lần chạy một dòng có giờ, số đơn vị, số cần bổ sung, số yêu cầu Google, "
+                   "thời gian, mã thoát (tự xoay vòng; mặc định [cron] log_file).")
+def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_file):
+    """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu.
 
-            done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at)}"
-        elif result.spec.kind == "gsheet":
-            from danvan_sheets.google.publish import publish_summary
+    Hai lần chạy không bao giờ chồng nhau: lần sau thấy lần trước đang chạy thì ghi
+    nhật ký rồi thoát với mã 0. Mỗi lần ghi xong được lưu lại để `danvan doctor` báo
+    lần tổng hợp thành công gần nhất.
+    """
+    from danvan_sheets.pipeline import run
+    from danvan_sheets.runstate import UnattendedRun
 
-            wrote = publish_summary(result.data, report, compiled_at)
-            done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote
-                    else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
-        else:
-            raise user_error(_no_out(result.spec))
-    except DanvanError as exc:
-        raise user_error(exc) from None
-    if not quiet:
-        from danvan_sheets.writers.console import render_table
+    # Lock, run log, last-success marker and failure counter live in runstate.
+    with UnattendedRun(log_file, quiet, echo=lambda text: click.echo(text, err=True)) as job:
+        settings = load(config_path)
+        try:
+            if not job.begin(settings, source):
+                raise SystemExit(0)  # another run holds the lock: logged, nothing to do
+            result = run(source, units_path, settings, parse_as_of(as_of))
+        except DanvanError as exc:
+            raise user_error(exc) from None
+        job.read(result)
+        report = result.report
+        compiled_at = dt.datetime.now()
+        try:
+            if out:
+                from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
 
-        render_table(report, stdout_console())
-        click.echo(done)
-    raise SystemExit(1 if strict and report.flagged else 0)
+                done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at)}"
+            elif result.spec.kind == "gsheet":
+                from danvan_sheets.google.publish import publish_summary
+
+                wrote = publish_summary(result.data, report, compiled_at)
+                done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote
+                        else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
+            else:
+                raise user_error(_no_out(result.spec))
+        except DanvanError as exc:
+            raise user_error(exc) from None
+        job.done()
+        if not quiet:
+            from danvan_sheets.writers.console import render_table
+
+            render_table(report, stdout_console())
+            click.echo(done)
+        raise SystemExit(1 if strict and report.flagged else 0)
 
 
 def _no_out(spec) -> DanvanError:

@@ -56,7 +56,14 @@ def doctor(source, units_path, config_path):
         _last_success(rep, settings)
     for f in rep.findings:
         console.print(f"{_MARK[f.ok]} {escape(f.text)}")
-    console.print("[green]Mọi thứ đã sẵn sàng.[/]" if rep.exit_code == 0 else "[red]Hãy sửa các mục đánh dấu ✗ rồi chạy lại danvan doctor.[/]")
+    if rep.exit_code:
+        console.print("[red]Hãy sửa các mục đánh dấu ✗ rồi chạy lại danvan doctor.[/]")
+    elif any(f.ok is False for f in rep.findings):
+        # A unit without a tab or a key readable by others is not fatal (exit 0), but saying
+        # "Mọi thứ đã sẵn sàng" right under a ✗ contradicted it.
+        console.print("[yellow]Dùng được, nhưng còn mục đánh dấu ✗ nên sửa.[/]")
+    else:
+        console.print("[green]Mọi thứ đã sẵn sàng.[/]")
     raise SystemExit(rep.exit_code)
 
 
@@ -164,11 +171,11 @@ def init(source, create_title, units_path, config_path, share, no_notify):
     except DanvanError as exc:
         raise user_error(exc) from None
     except Exception as exc:  # noqa: BLE001
-        import gspread
-        import requests
+        from danvan_sheets.google.errors import is_google_failure
 
-        if isinstance(exc, (gspread.exceptions.APIError, requests.RequestException)):
-            raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.sent)) from None
+        # google-auth's token failures too: they crashed init with a traceback before.
+        if is_google_failure(exc):
+            raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.last_tries)) from None
         raise
     _print_init(result, staff)
 

@@ -138,7 +138,7 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     settings = load(config_path)
     try:
         statuses = parse_statuses(status_text)
-        result = run(source, units_path, settings, parse_as_of(as_of))
+        result = run(source, units_path, settings, parse_as_of(as_of), history=not dry_run)
         outcomes, composed = remind_units(result.report, settings, dt.datetime.now(), statuses=statuses, dry_run=dry_run)
     except DanvanError as exc:
         raise user_error(exc) from None

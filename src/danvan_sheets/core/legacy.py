@@ -192,6 +192,7 @@ def _token_score(token: str) -> int:
     return 3 if low in _COMMON else 1
 
 
+@lru_cache(maxsize=1 << 15)
 def score(text: str) -> int:
     """Higher is more like Vietnamese written in Unicode."""
     return sum(_token_score(t) for t in _SPLIT.split(text) if t)

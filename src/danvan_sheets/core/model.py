@@ -186,6 +186,8 @@ class UnitVerdict:
     entries: list[Entry]
     problems: list[Problem]
     tab_url: str | None = None
+    # From the history store, when one was kept: {"on_time": "Đúng hạn"|"Trễ hạn"|"", "disappeared": [names]}.
+    history: dict | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -205,6 +207,8 @@ class UnitVerdict:
             "reasons": list(self.reasons),
             "entries": [e.to_dict() for e in self.entries],
             "problems": [p.to_dict() for p in self.problems],
+            **({"on_time": self.history.get("on_time") or None, "disappeared": list(self.history.get("disappeared", []))}
+               if self.history is not None else {}),
         }
 
 

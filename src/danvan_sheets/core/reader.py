@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
@@ -14,6 +15,12 @@ from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading
 from danvan_sheets.core.periods import parse_period
 from danvan_sheets.core.text import cell_text, clean, clean_lines
+
+# Pure functions called for every row; real forms repeat the same values ("Tháng 5/2023",
+# "Tập thể", the same rows and columns), so their results are memoised. typed=True keeps
+# 1, 1.0 and True apart. The cached PeriodResult objects are only read, never changed.
+_a1 = lru_cache(maxsize=1 << 16)(a1)
+_parse_period = lru_cache(maxsize=1 << 14, typed=True)(parse_period)
 
 _REQUIRED = ("name", "build", "location", "scale", "done")
 _DATA = ("quantity", "build", "location", "scale", "done")
@@ -207,13 +214,13 @@ def _row_has_real_data(g: _Grid, r: int, cols: dict[str, int]) -> bool:
 def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str | None = None, text: str | None = None) -> Problem:
     sev = severity or ("error" if code in ERROR_CODES else "warning")
     shown = None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
-    return Problem(code, sev, text or message(code, value), cell=a1(r, c), row=r + 1, column=col_letters(c), value=shown, tab=tab)
+    return Problem(code, sev, text or message(code, value), cell=_a1(r, c), row=r + 1, column=col_letters(c), value=shown, tab=tab)
 
 
 def _entry(reading: SheetReading, g: _Grid, r: int, cols: dict[str, int], name: str, field: str | None, year: int, incomplete: bool) -> Entry:
     tab = reading.title
     problems: list[Problem] = []
-    cells = {k: a1(r, c) for k, c in cols.items()}
+    cells = {k: _a1(r, c) for k, c in cols.items()}
     raw = {k: g.raw[r][c] if c < len(g.raw[r]) else None for k, c in cols.items()}
 
     if "field" in cols and g.text(r, cols["field"]):
@@ -239,7 +246,7 @@ def _entry(reading: SheetReading, g: _Grid, r: int, cols: dict[str, int], name: 
             periods[key] = None
             continue
         v = g.value(r, cols[key])
-        res = parse_period(v if not isinstance(v, str) else g.text(r, cols[key]), year)
+        res = _parse_period(v if not isinstance(v, str) else g.text(r, cols[key]), year)
         periods[key] = res.period
         if res.code:
             problems.append(_problem(res.code, r, cols[key], tab, v, text=res.message))

@@ -25,6 +25,7 @@ SUMMARY_SHEETS = (SHEET_SUMMARY, SHEET_TODO, SHEET_PROBLEMS)
 
 _MANDATORY_SHORT = {"chuyen_doi_so": "MH chuyển đổi số", "co_quan_hanh_phuc": "MH cơ quan hạnh phúc"}
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+HISTORY_COLUMNS = ("Thời hạn", "Mô hình bị xóa")
 
 
 @dataclass
@@ -51,16 +52,27 @@ def _stamp(report: Report, compiled_at: dt.datetime) -> str:
     )
 
 
+def _late_notes(v) -> list[str]:
+    """History notes not already among the reasons (lateness; lost rows are reasons already)."""
+    if v.history is None:
+        return []
+    return [n for n in v.history.get("notes", []) if n not in v.reasons]
+
+
 def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
     c = report.campaign
+    with_history = any(v.history is not None for v in report.units)
     header = ["Stt", "Đơn vị", "Loại", *(FIELD_SHORT[f] for f in FIELDS), "Tổng", "Chỉ tiêu",
-              *(mandatory_label(m.key, m.name) for m in c.mandatory), "Số lỗi", "Trạng thái", "Ghi chú"]
+              *(mandatory_label(m.key, m.name) for m in c.mandatory), "Số lỗi", "Trạng thái",
+              *(HISTORY_COLUMNS if with_history else ()), "Ghi chú"]
     t = Table(SHEET_SUMMARY, _stamp(report, compiled_at), header)
     for i, v in enumerate(report.units, start=1):
         t.rows.append([
             i, v.unit.name, UNIT_TYPE_LABELS[v.unit.type], *(v.by_field[f] for f in FIELDS), v.models, v.required,
             *("có" if v.mandatory.get(m.key) else "không" for m in c.mandatory),
-            len(v.errors), STATUS_LABELS[v.status], "\n".join(v.reasons),
+            len(v.errors), STATUS_LABELS[v.status],
+            *([v.history.get("on_time", ""), len(v.history.get("disappeared", []))] if with_history else []),
+            "\n".join(v.reasons + _late_notes(v)),
         ])
         t.row_status.append(v.status)
     head = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]

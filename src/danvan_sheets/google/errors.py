@@ -10,6 +10,16 @@ def share_advice(email: str | None) -> str:
     return f"Hãy chia sẻ bảng tính với {who} quyền Người chỉnh sửa, rồi chạy `danvan doctor` để kiểm tra."
 
 
+def is_google_failure(exc: BaseException) -> bool:
+    """What translate() turns into a Vietnamese message: gspread's APIError, a requests failure,
+    or a google-auth failure while getting a token."""
+    import gspread
+    import requests
+    from google.auth.exceptions import GoogleAuthError
+
+    return isinstance(exc, (gspread.exceptions.APIError, requests.RequestException, GoogleAuthError))
+
+
 def status_of(exc: Exception) -> int | None:
     response = getattr(exc, "response", None)
     return getattr(response, "status_code", None)
@@ -19,7 +29,19 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     """`what` says what we were doing: "đọc bảng tính", "ghi trang tổng hợp"…"""
     import requests
 
+    from google.auth import exceptions as auth_exc
+
     status = status_of(exc)
+    # The token refresh happens before the request itself: a revoked or deleted key (RefreshError)
+    # or an unreachable token endpoint (TransportError) surfaced as a traceback with exit 1 before.
+    # The server's answer is left out: it may echo the signed assertion.
+    if isinstance(exc, auth_exc.RefreshError):
+        return SourceError(
+            f"Google không chấp nhận khóa đăng nhập khi {what} (khóa đã bị xóa, thu hồi hoặc sai?). "
+            "Hãy tạo khóa mới trong Google Cloud Console (hoặc chạy lại `danvan login`), rồi chạy `danvan doctor`."
+        )
+    if isinstance(exc, auth_exc.TransportError):
+        return SourceError(f"Không kết nối được tới máy chủ đăng nhập của Google khi {what}. Kiểm tra mạng rồi chạy lại.")
     if isinstance(exc, requests.Timeout):
         return SourceError(f"Hết thời gian chờ Google khi {what}. Kiểm tra mạng rồi chạy lại.")
     if isinstance(exc, requests.ConnectionError):

@@ -33,14 +33,14 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime) 
                 try:
                     metadata = fetch_metadata(client, pulled.key)
                 except Exception as again:  # noqa: BLE001
-                    raise translate(again, "ghi trang tổng hợp", identity.email, session.stats.sent) from None
+                    raise translate(again, "ghi trang tổng hợp", identity.email, session.stats.last_tries) from None
                 current = {}
                 continue
-            raise translate(exc, "ghi trang tổng hợp", identity.email, session.stats.sent) from None
-        except Exception as exc:  # noqa: BLE001 - requests failures
-            import requests
+            raise translate(exc, "ghi trang tổng hợp", identity.email, session.stats.last_tries) from None
+        except Exception as exc:  # noqa: BLE001 - requests and google-auth (token) failures
+            from danvan_sheets.google.errors import is_google_failure
 
-            if isinstance(exc, requests.RequestException):
-                raise translate(exc, "ghi trang tổng hợp", identity.email, session.stats.sent) from None
+            if is_google_failure(exc):
+                raise translate(exc, "ghi trang tổng hợp", identity.email, session.stats.last_tries) from None
             raise
     raise SourceError("Không ghi được trang tổng hợp.")

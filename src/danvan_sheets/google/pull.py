@@ -89,7 +89,7 @@ def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
         pulled = pull(client, key)
     except Exception as exc:  # noqa: BLE001 - gspread APIError or a requests failure
         if _is_google_failure(exc):
-            raise translate(exc, "đọc bảng tính", identity.email, session.stats.sent) from None
+            raise translate(exc, "đọc bảng tính", identity.email, session.stats.last_tries) from None
         raise
     from danvan_sheets.core.tables import SUMMARY_SHEETS
 
@@ -99,7 +99,7 @@ def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
 
 
 def _is_google_failure(exc: Exception) -> bool:
-    import gspread
-    import requests
+    # google-auth failures too (token refresh): see errors.is_google_failure.
+    from danvan_sheets.google.errors import is_google_failure
 
-    return isinstance(exc, (gspread.exceptions.APIError, requests.RequestException))
+    return is_google_failure(exc)

@@ -44,6 +44,9 @@ class RequestStats:
     reads: int = 0
     writes: int = 0
     retries: int = 0
+    # Attempts of the latest request alone: what "đã thử N lần" reports (`sent` also counts
+    # the earlier, successful reads, which made a failed write say "5 lần" after 3 tries).
+    last_tries: int = 0
     statuses: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -101,6 +104,7 @@ class RetryingMixin:
         while True:
             attempt += 1
             self.stats.count(method, url)
+            self.stats.last_tries = attempt
             response, error = None, None
             try:
                 response = super().request(method, url, *args, **kwargs)

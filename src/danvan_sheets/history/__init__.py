@@ -27,7 +27,10 @@ DEFAULT_PATH = "data/history.sqlite"
 
 def db_path(settings) -> Path:
     """`[history] path`, relative paths taken from the working directory like every other path."""
-    return Path(settings.section("history").get("path") or DEFAULT_PATH).expanduser()
+    from danvan_sheets.config import data_dir
+
+    configured = settings.section("history").get("path")
+    return Path(configured).expanduser() if configured else data_dir() / "history.sqlite"
 
 
 def grace_days(settings) -> int:

@@ -139,6 +139,10 @@ def _scrub(text: str, secret: str | None) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeEncodeError):
+        # smtplib only sends ASCII credentials; its own message would quote the password.
+        return ("tên đăng nhập hoặc mật khẩu thư có ký tự ngoài ASCII (chữ có dấu) nên không đăng nhập được; "
+                "hãy dùng mật khẩu ứng dụng chỉ gồm chữ không dấu, số và ký hiệu")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, resp = next(iter(exc.recipients.values()), (0, b""))
         return f"máy chủ từ chối địa chỉ nhận ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
@@ -164,7 +168,11 @@ def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
         if cfg.security == "starttls":
             conn.starttls(context=context)
         if cfg.user:
-            conn.login(cfg.user, password or "")
+            try:
+                conn.login(cfg.user, password or "")
+            except smtplib.SMTPServerDisconnected:
+                # Servers often hang up after refusing credentials; say what actually went wrong.
+                raise smtplib.SMTPAuthenticationError(535, b"connection closed during login") from None
     except BaseException:
         conn.close()
         raise
@@ -193,7 +201,7 @@ def send_all(
         if conn is None:
             try:
                 conn = opener(cfg, password)
-            except (smtplib.SMTPException, OSError) as exc:
+            except (smtplib.SMTPException, OSError, UnicodeEncodeError) as exc:
                 broken = _scrub(_describe(exc), password)
                 results.append(SendResult(r.code, r.to, False, broken))
                 continue
