@@ -21,6 +21,17 @@ class VietFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         super().write_heading(_HEADINGS.get(heading, heading))
 
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        # click appends English markers ("[required]", "[default: …]") after each option's help.
+        words = {"[required]": "[bắt buộc]", "[default: ": "[mặc định: ", "required]": "bắt buộc]", "default: ": "mặc định: "}
+
+        def viet(text: str) -> str:
+            for en, vi in words.items():
+                text = text.replace(en, vi)
+            return text
+
+        super().write_dl([(term, viet(help_text)) for term, help_text in rows], *args, **kwargs)
+
 
 class VietContext(click.Context):
     formatter_class = VietFormatter
