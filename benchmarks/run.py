@@ -480,7 +480,7 @@ def write_results(m: dict, sz: Sizes, g: list[dict], loc: dict, core: dict, args
     ]
     for label, ok, text in verdicts(g, loc, core, not args.quick):
         lines.append(f"| {label} | {'—' if ok is None else ('yes' if ok else '**no**')} | {text} |")
-    lines += ["", f"## Google: {g[0]['ours'][0]['n'] and 'aggregate'} vs the plain per-tab gspread script", "",
+    lines += ["", "## Google: `danvan aggregate` vs the plain per-tab gspread script", "",
               f"Latency {args.latency * 1000:.0f} ms per request, quota {args.quota} reads/minute, {sz.google_rows} models per tab.", ""]
     lines += google_table(g)
     lines += ["", "## Local: `check` vs only loading the files with openpyxl", ""]
@@ -518,36 +518,30 @@ def core_profile(n_units: int = 200, rows: int = 40, top: int = 15) -> list[str]
     return body[start:start + top + 1]
 
 
+def run_all(sz: Sizes, args, isolate: bool = True, log=print) -> str:
+    """Every suite, then RESULTS.md (args: quick, latency, quota, out). -> the Markdown text."""
+    started = time.perf_counter()
+    m = machine()
+    log(f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}")
+    log("Google (fake API, simulated quota clock):")
+    g = google_suite(sz, args.latency, args.quota, isolate, log)
+    log("Local (xlsx, dir):")
+    with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp:
+        loc = local_suite(sz, Path(tmp), isolate, log)
+    log("Core (in-memory):")
+    core = core_suite(sz, isolate, log)
+    profile = isolated("core_profile") if isolate else core_profile(20, 5, 5)
+    return write_results(m, sz, g, loc, core, args, time.perf_counter() - started, profile)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes, one run each (for development)")
     ap.add_argument("--latency", type=float, default=0.15, help="fake Google per-request latency in seconds (0.15)")
     ap.add_argument("--quota", type=int, default=60, help="read requests per minute (60)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the Markdown report")
-    ap.add_argument("--only", choices=["google", "local", "core"], action="append", help="run only these suites")
     args = ap.parse_args(argv)
-    sz = QUICK if args.quick else Sizes()
-    only = set(args.only or ["google", "local", "core"])
-    started = time.perf_counter()
-    m = machine()
-    print(f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}")
-    g = loc = core = None
-    if "google" in only:
-        print("Google (fake API, simulated quota clock):")
-        g = google_suite(sz, args.latency, args.quota)
-    if "local" in only:
-        print("Local (xlsx, dir):")
-        with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp:
-            loc = local_suite(sz, Path(tmp))
-    if "core" in only:
-        print("Core (in-memory):")
-        core = core_suite(sz)
-    took = time.perf_counter() - started
-    if not (g and loc and core):
-        print(f"(partial run in {took:.0f} s: RESULTS.md is written only by a run of every suite)")
-        return 0
-    profile = isolated("core_profile")
-    text = write_results(m, sz, g, loc, core, args, took, profile)
+    text = run_all(QUICK if args.quick else Sizes(), args)
     print()
     print(text)
     return 0

@@ -218,9 +218,10 @@ def test_aggregate_writes_the_workbook_and_leaves_input_alone(files):
     assert bia["Ghi chú"]
     assert units_rows["Đoàn TNCS Hồ Chí Minh Khối"]["Trạng thái"] == "Chưa đăng ký"
     # Totals by unit type below the table.
-    start = next(i for i, r in enumerate(rows) if r[0] == "Loại đơn vị")
-    tot_head = rows[start]
-    totals = {r[0]: dict(zip(tot_head, r)) for r in rows[start + 1:start + 5]}
+    # The block starts in column B (column A is the narrow Stt column).
+    start = next(i for i, r in enumerate(rows) if len(r) > 1 and r[1] == "Loại đơn vị")
+    tot_head = rows[start][1:]
+    totals = {r[1]: dict(zip(tot_head, r[1:])) for r in rows[start + 1:start + 5]}
     assert set(totals) == {"Đảng bộ cơ sở", "Chi bộ cơ sở", "Đoàn thể khối", "Toàn Khối"}
     assert (totals["Đảng bộ cơ sở"]["Số đơn vị"], totals["Đảng bộ cơ sở"]["Đạt"], totals["Đảng bộ cơ sở"]["% đạt"]) == (1, 1, 100.0)
     assert (totals["Toàn Khối"]["Số đơn vị"], totals["Toàn Khối"]["Đạt"], totals["Toàn Khối"]["KT"], totals["Toàn Khối"]["Tổng mô hình"]) == (3, 1, 2, 2)

@@ -151,6 +151,16 @@ def lock_is_held(path: Path) -> bool:
     return True
 
 
+def lock_pid(path: Path) -> int | None:
+    """Who holds the lock: the run writes its pid into the file once its flock is granted.
+    Read, never probed with flock here, so the test cannot steal the lock from a run."""
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
 def gsheet(fake, extra_model: bool = False) -> str:
     key = fake.create_spreadsheet("Đăng ký 2023", [n for _c, n, _k in UNITS])
     for title, rows in tabs(extra_model).items():
@@ -292,7 +302,7 @@ def test_two_runs_started_at_once_exactly_one_works(tmp_path, fake_google):
     b = spawn(env, env.args(f"gsheet:{key}"), fake_google)
     # The run that got the lock has reached Google; hold it there until the other one has decided.
     wait_for(lambda: fake_google.requests, "a request at the fake")
-    holder = next(p for p in (a, b) if p.poll() is None)  # the other has nothing to wait for
+    holder = next(p for p in (a, b) if lock_pid(env.lock_file) == p.pid)  # it writes its pid once it holds the lock
     holder.send_signal(signal.SIGSTOP)
     other = b if holder is a else a
     try:
@@ -343,7 +353,7 @@ def test_run_killed_while_holding_the_lock_on_xlsx(tmp_path):
         big[name] = big[name] + [[i, f"dòng {i}", 1] for i in range(10_000)]
     write_xlsx(env.xlsx, big)
     proc = spawn(env, env.xlsx_args())
-    wait_for(lambda: lock_is_held(env.lock_file) or proc.poll() is not None, "the run to take the lock")
+    wait_for(lambda: lock_pid(env.lock_file) == proc.pid, "the run to take the lock")
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL

@@ -52,13 +52,6 @@ def _stamp(report: Report, compiled_at: dt.datetime) -> str:
     )
 
 
-def _late_notes(v) -> list[str]:
-    """History notes not already among the reasons (lateness; lost rows are reasons already)."""
-    if v.history is None:
-        return []
-    return [n for n in v.history.get("notes", []) if n not in v.reasons]
-
-
 def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
     c = report.campaign
     with_history = any(v.history is not None for v in report.units)
@@ -72,7 +65,7 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
             *("có" if v.mandatory.get(m.key) else "không" for m in c.mandatory),
             len(v.errors), STATUS_LABELS[v.status],
             *([v.history.get("on_time", ""), len(v.history.get("disappeared", []))] if with_history else []),
-            "\n".join(v.reasons + _late_notes(v)),
+            "\n".join(v.reasons),
         ])
         t.row_status.append(v.status)
     head = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
