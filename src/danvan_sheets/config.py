@@ -157,6 +157,14 @@ def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
     google = data.get("google", {})
     if google.get("auth", "service_account") not in ("service_account", "oauth"):
         raise _err("google.auth", "chỉ nhận \"service_account\" hoặc \"oauth\".")
+    if "timeout" in google and (isinstance(google["timeout"], bool) or not isinstance(google["timeout"], (int, float)) or google["timeout"] <= 0):
+        raise _err("google.timeout", "phải là số giây > 0.")
+    for name in ("credentials", "client_secrets", "token_cache"):
+        if name in google and not isinstance(google[name], str):
+            raise _err(f"google.{name}", "phải là đường dẫn tệp (chữ).")
+    staff = google.get("staff_emails", [])
+    if not isinstance(staff, list) or not all(isinstance(e, str) and "@" in e for e in staff):
+        raise _err("google.staff_emails", "phải là danh sách email, ví dụ [\"bantuyengiao@example.vn\"].")
     for name in ("spec", "units"):
         if name in data.get("source", {}) and not isinstance(data["source"][name], str):
             raise _err(f"source.{name}", "phải là chữ.")
