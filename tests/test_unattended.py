@@ -562,3 +562,40 @@ def test_crontab_example_lines_are_valid():
     assert len(jobs) == 2 and all(j[5].endswith("scripts/cron-aggregate.sh") for j in jobs)
     minute, hour, day, month, _dow = jobs[1][:5]
     assert minute.isdigit() and hour.isdigit() and day.isdigit() and month.isdigit()
+
+
+def test_default_lock_and_state_live_in_the_data_dir(tmp_path, monkeypatch):
+    """Without [cron] paths: next to the history, in DANVAN_DATA_DIR (else ./data)."""
+    env = Env(tmp_path)
+    text = env.config.read_text(encoding="utf-8")
+    env.config.write_text("\n".join(ln for ln in text.splitlines() if not ln.startswith(("lock_file", "state_file"))), encoding="utf-8")
+    monkeypatch.setenv("DANVAN_DATA_DIR", str(tmp_path / "dd"))
+    assert invoke(env.xlsx_args()).exit_code == 0
+    assert (tmp_path / "dd" / "danvan-state.json").is_file() and (tmp_path / "dd" / "danvan-aggregate.lock").is_file()
+    assert "Lần tổng hợp thành công gần nhất" in last_success_text(env.settings())
+
+
+def test_history_survives_a_killed_run(tmp_path, fake_google, monkeypatch):
+    """The history (SQLite) written during a run killed mid-write still opens and holds every earlier run."""
+    import sqlite3
+
+    data = tmp_path / "dd"
+    monkeypatch.setenv("DANVAN_DATA_DIR", str(data))
+    env = Env(tmp_path)
+    key = gsheet(fake_google)
+    assert invoke(env.args(f"gsheet:{key}"), fake_google).exit_code == 0
+    fake_google.set_values(key, UNITS[1][1], tabs(extra_model=True)[UNITS[1][1]])
+    fake_google.delay(1.0, times=1, match=r"POST .*:batchUpdate")
+    proc = spawn(env, env.args(f"gsheet:{key}"), fake_google)  # inherits DANVAN_DATA_DIR
+    wait_for(lambda: any(r.path.endswith(":batchUpdate") for r in fake_google.requests), "the batchUpdate")
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    db = data / "history.sqlite"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        after_kill = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    assert after_kill >= 1
+    assert invoke(env.args(f"gsheet:{key}"), fake_google).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] >= after_kill  # nothing lost

@@ -99,6 +99,10 @@ def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
     for section, value in data.items():
         if section not in KNOWN_SECTIONS:
             raise _err(section, f"không có mục này. Các mục dùng được: {', '.join(sorted(KNOWN_SECTIONS))}.")
+        if section == "mandatory" and not isinstance(value, list):
+            raise _err(section, "phải viết dạng [[mandatory]] cho từng mô hình.")
+        if section != "mandatory" and isinstance(value, list):
+            raise _err(section, f"phải viết dạng một mục [{section}], không phải [[{section}]].")
         items = value if isinstance(value, list) else [value]
         for i, item in enumerate(items):
             where = f"{section}[{i}]" if isinstance(value, list) else section

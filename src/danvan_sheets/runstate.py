@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_LOCK_FILE = "data/danvan-aggregate.lock"
-DEFAULT_STATE_FILE = "data/danvan-state.json"
+LOCK_NAME = "danvan-aggregate.lock"
+STATE_NAME = "danvan-state.json"
 DEFAULT_ALERT_AFTER = 3
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 5
@@ -45,16 +45,19 @@ class CronSettings:
 
 
 def cron_settings(settings) -> CronSettings:
-    """[cron] with defaults. Relative paths are taken from the current folder, like [source] units
-    (the cron script runs from the project folder)."""
+    """[cron] with defaults: lock and state in the data folder (DANVAN_DATA_DIR, else ./data), next to
+    the history. Relative paths are taken from the current folder, like [source] units (the cron
+    script runs from the project folder)."""
+    from danvan_sheets.config import data_dir
+
     sec = settings.section("cron") if settings is not None else {}
     to = sec.get("alert_to", ())
     if isinstance(to, str):
         to = (to,)
     log = sec.get("log_file")
     return CronSettings(
-        lock_file=Path(sec.get("lock_file", DEFAULT_LOCK_FILE)).expanduser(),
-        state_file=Path(sec.get("state_file", DEFAULT_STATE_FILE)).expanduser(),
+        lock_file=Path(sec["lock_file"]).expanduser() if sec.get("lock_file") else data_dir() / LOCK_NAME,
+        state_file=Path(sec["state_file"]).expanduser() if sec.get("state_file") else data_dir() / STATE_NAME,
         log_file=Path(log).expanduser() if log else None,
         alert_after=sec.get("alert_after_failures", DEFAULT_ALERT_AFTER),
         alert_to=tuple(to),
