@@ -85,6 +85,26 @@ class SimClock:
         self.waited += max(0.0, float(seconds))
 
 
+@contextlib.contextmanager
+def private_data_dir():
+    """A fresh DANVAN_DATA_DIR (history, lock, run state) for one measurement.
+
+    `check`/`aggregate` record each pull in a history database; without this the
+    benchmark would fill the project's ./data/history.sqlite and every run would
+    compare against the runs before it.
+    """
+    old = os.environ.get("DANVAN_DATA_DIR")
+    with tempfile.TemporaryDirectory(prefix="danvan-bench-data-") as tmp:
+        os.environ["DANVAN_DATA_DIR"] = tmp
+        try:
+            yield Path(tmp)
+        finally:
+            if old is None:
+                os.environ.pop("DANVAN_DATA_DIR", None)
+            else:
+                os.environ["DANVAN_DATA_DIR"] = old
+
+
 # ------------------------------------------------------------------ Google
 def _fake_with(ds, latency: float, quota: int | None, clock: SimClock):
     from benchmarks.generate import load_fake
@@ -123,7 +143,7 @@ def google_ours(n: int, rows: int, latency: float = 0.15, quota: int | None = 60
     try:
         waited0 = clock.waited
         t = time.perf_counter()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
+        with private_data_dir(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
             code = run_main(cli, args)
         real = time.perf_counter() - t
     finally:
@@ -187,10 +207,15 @@ def google_plain(n: int, rows: int, latency: float = 0.15, quota: int | None = 6
 
 # ------------------------------------------------------------------ local
 def _check_cli(source: str, units: str) -> tuple[float, int]:
+    out, err = io.StringIO(), io.StringIO()
+    with private_data_dir():
+        return _timed_check(source, units, out, err)
+
+
+def _timed_check(source: str, units: str, out, err) -> tuple[float, int]:
     from danvan_sheets.cli import cli
     from danvan_sheets.cli.base import run_main
 
-    out, err = io.StringIO(), io.StringIO()
     t = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = run_main(cli, ["check", "--source", source, "--units", units, "--format", "json", "--as-of", AS_OF])
@@ -201,7 +226,7 @@ def _check_cli(source: str, units: str) -> tuple[float, int]:
 
 
 def local_check(source: str, units: str) -> dict:
-    """`danvan check --source SOURCE --format json`, in-process (imports included in the time)."""
+    """`danvan check --source SOURCE --format json`, in-process (its lazy imports included in the time)."""
     took, code = _check_cli(source, units)
     return {"who": "ours", "s": took, "exit": code, "maxrss_mb": maxrss_mb()}
 
@@ -448,8 +473,11 @@ METHOD = """\
     `for ws in sh.worksheets(): ws.get_all_values()`, and on `APIError` 429 sleep 60 s and try again.
     It only reads; it checks nothing and writes nothing.
   * Requests are counted by the fake (every HTTP request it received, 429s included).
+* Each run of `check`/`aggregate` gets a fresh, empty `DANVAN_DATA_DIR`, so the run history it records
+  (and compares against) starts empty every time and the project's `./data/` is left alone.
 * **Local.** `danvan check --source xlsx:… / dir:… --units … --format json` run in-process through the CLI
-  (imports and JSON output included) against "only loading the same files": `openpyxl.load_workbook(path,
+  (the CLI module imported before the clock starts; the openpyxl and pipeline imports it makes lazily, the
+  run history and the JSON output included) against "only loading the same files": `openpyxl.load_workbook(path,
   read_only=True, data_only=True)` and iterating every row of every sheet (`values_only=True`), measured
   alternately in the same session.
 * **Core.** `read_tab` on every in-memory grid, then `build_report` (matching, checks, totals) — no I/O.

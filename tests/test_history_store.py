@@ -148,17 +148,27 @@ def test_lateness_against_deadline_and_grace(tmp_path):
 def test_met_after_grace_is_late_and_unmet_after_grace_is_late(tmp_path):
     db = tmp_path / "h.sqlite"
     s = settings_for(db, grace=1)
-    r1, d1 = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A")]}})
+    # Lateness is judged on the report's as-of date, here the day of each run.
+    r1, d1 = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A")]}}, as_of=dt.date(2023, 4, 27))
     f1 = record_and_compare(s, r1, d1, dt.datetime(2023, 4, 27, 8, 0))
     assert f1.units["DB-THUE"].on_time == "Trễ hạn" and f1.units["DB-THUE"].lateness.met_at is None
     assert "Đã quá hạn 26/04/2023 mà chưa đạt" in " ".join(extra_reasons(f1)["DB-THUE"])
-    r2, d2 = report_of(s, {"Đảng bộ Cục Thuế": FULL})
+    r2, d2 = report_of(s, {"Đảng bộ Cục Thuế": FULL}, as_of=dt.date(2023, 4, 30))
     f2 = record_and_compare(s, r2, d2, dt.datetime(2023, 4, 30, 8, 0))
     assert f2.units["DB-THUE"].on_time == "Trễ hạn" and f2.units["DB-THUE"].lateness.met_at.day == 30
     # Once met, a later slip does not change when it first met its quota.
     r3, d3 = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A")]}})
     f3 = record_and_compare(s, r3, d3, dt.datetime(2023, 5, 2, 8, 0))
     assert f3.units["DB-THUE"].lateness.met_at == dt.datetime(2023, 4, 30, 8, 0)
+
+
+def test_already_dat_when_first_seen_after_the_deadline_is_unknown_not_late(tmp_path):
+    db = tmp_path / "h.sqlite"
+    s = settings_for(db)
+    r, d = report_of(s, {"Đảng bộ Cục Thuế": FULL}, as_of=dt.date(2023, 6, 1))
+    f = record_and_compare(s, r, d, dt.datetime(2023, 6, 1, 8, 0))
+    assert f.units["DB-THUE"].lateness.key == "chua_ro" and f.units["DB-THUE"].on_time == "Chưa rõ"
+    assert "DB-THUE" not in extra_reasons(f)
 
 
 def test_timeline_lists_changes_in_order(tmp_path):

@@ -537,6 +537,8 @@ def test_cron_script_runs_quietly_from_the_project_folder(tmp_path):
     (root / "config" / "danvan.toml").write_text(config, encoding="utf-8")
     cron_env = child_env(HOME=str(tmp_path), PATH="/usr/bin:/bin")
     cron_env.pop("DANVAN_CONFIG", None)
+    # A bare cron environment: no data folder set, so the log lands in the project's data/.
+    cron_env.pop("DANVAN_DATA_DIR", None)
     proc = subprocess.run(["bash", str(script), "--out", "out/tong-hop.xlsx"], cwd="/", env=cron_env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

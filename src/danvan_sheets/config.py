@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from danvan_sheets.core.model import UNIT_TYPES, Campaign, MandatoryModel
-from danvan_sheets.errors import ConfigError
+from danvan_sheets.errors import ConfigError, os_reason
 
 DEFAULT_NAME = "config/danvan.toml"
 _REPO_DEFAULT = Path(__file__).resolve().parents[2] / DEFAULT_NAME
@@ -250,11 +250,19 @@ def load_settings(path: str | Path | None = None) -> Settings:
     try:
         text = p.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ConfigError(f"Không mở được tệp cấu hình {p}: {exc.strerror or exc}.") from None
+        raise ConfigError(f"Không mở được tệp cấu hình {p}: {os_reason(exc)}.") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"Tệp cấu hình {p} không phải UTF-8.") from None
+        raise ConfigError(f"Tệp cấu hình {p} không phải UTF-8. Hãy mở bằng trình soạn thảo và lưu lại với bảng mã UTF-8.") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Tệp cấu hình {p} sai cú pháp TOML: {exc}.") from None
+        import re
+
+        # tomllib's message is English; keep only where it points.
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f" (dòng {m[1]}, cột {m[2]})" if m else ""
+        raise ConfigError(
+            f"Tệp cấu hình {p} sai cú pháp TOML{where}. Ngày ghi dạng 2023-04-25 (không dùng dấu /), "
+            "chữ đặt trong ngoặc kép \"…\", danh sách trong [ ]."
+        ) from None
     return parse_settings(data, p)

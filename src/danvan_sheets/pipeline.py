@@ -67,13 +67,37 @@ def attach_history(settings: Settings, report: Report, data: SourceData, spec: S
         h = findings.get(v.unit.code)
         if h is None:
             continue
-        v.history = {"on_time": h.on_time, "disappeared": [d.name for d in h.disappeared], "notes": notes.get(v.unit.code, [])}
+        v.history = {"on_time": h.lateness.key, "on_time_label": h.on_time,
+                     "disappeared": [d.name for d in h.disappeared], "notes": notes.get(v.unit.code, [])}
         # Lost rows need action from the unit, whatever its status: say so with the reasons.
         v.reasons += [n for n in notes.get(v.unit.code, []) if h.disappeared and n.startswith(f"{len(h.disappeared)} mô hình")]
 
 
-def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date, history: bool = True) -> Run:
+def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse an --out that would overwrite the registrations themselves (or land among them)."""
+    from pathlib import Path
+
+    if not out:
+        return
+    target = Path(out).expanduser().resolve()
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise ConfigError(f"Tệp kết quả {out} phải có đuôi {' hoặc '.join(suffixes)}.")
+    if spec.kind == "gsheet":
+        return
+    source = Path(spec.target).expanduser().resolve()
+    if spec.kind == "xlsx" and target == source:
+        raise ConfigError(f"--out {out} chính là tệp nguồn: ghi vào đó sẽ xóa mất bản đăng ký. Hãy chọn tên tệp khác.")
+    if spec.kind == "dir" and source in target.parents:
+        raise ConfigError(
+            f"--out {out} nằm trong thư mục nguồn {spec.target}: lần sau tệp đó sẽ bị đọc như một bản đăng ký. "
+            "Hãy ghi ra thư mục khác."
+        )
+
+
+def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date, history: bool = True,
+        out: str | None = None, out_suffixes: tuple[str, ...] = ()) -> Run:
     spec = resolve_spec(source, settings)
+    guard_output(out, spec, out_suffixes)
     units = resolve_units(units_path, settings)
     data = read_source(spec, settings)
     report = report_from_data(data, units, settings, as_of)

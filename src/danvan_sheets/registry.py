@@ -8,7 +8,7 @@ from pathlib import Path
 
 from danvan_sheets.core.model import Unit
 from danvan_sheets.core.text import clean, key
-from danvan_sheets.errors import ConfigError
+from danvan_sheets.errors import ConfigError, os_reason
 
 REQUIRED = ("ma_don_vi", "ten_don_vi", "loai_don_vi", "email")
 _TYPES = {
@@ -28,7 +28,10 @@ _TYPES = {key(k): v for k, v in _TYPES.items()}
 def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     """Parse the CSV text; every bad line is reported together, naming its line number."""
     text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    # Excel on a Vietnamese-locale Windows saves "CSV" with semicolons.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = [clean(h).lower() for h in next(reader)]
     except StopIteration:
@@ -72,6 +75,8 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
             units.append(Unit(code=code, name=name, type=unit_type, email=email, tab=get("tab")))
     if errors:
         raise ConfigError(f"{source} có lỗi:\n  - " + "\n  - ".join(errors))
+    if not units:
+        raise ConfigError(f"{source} chưa có đơn vị nào: dưới dòng tiêu đề, mỗi dòng ghi một đơn vị.")
     return units
 
 
@@ -80,7 +85,7 @@ def load_units(path: str | Path) -> list[Unit]:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"Không mở được danh sách đơn vị {p}: {exc.strerror or exc}.") from None
+        raise ConfigError(f"Không mở được danh sách đơn vị {p}: {os_reason(exc)}.") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

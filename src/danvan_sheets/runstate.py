@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from danvan_sheets.errors import os_reason
+
 LOCK_NAME = "danvan-aggregate.lock"
 STATE_NAME = "danvan-state.json"
 DEFAULT_ALERT_AFTER = 3
@@ -58,7 +60,8 @@ def cron_settings(settings) -> CronSettings:
     return CronSettings(
         lock_file=Path(sec["lock_file"]).expanduser() if sec.get("lock_file") else data_dir() / LOCK_NAME,
         state_file=Path(sec["state_file"]).expanduser() if sec.get("state_file") else data_dir() / STATE_NAME,
-        log_file=Path(log).expanduser() if log else None,
+        # Every aggregate leaves its one line somewhere, so "how did the last run go" always has an answer.
+        log_file=Path(log).expanduser() if log else data_dir() / "cron" / "tong-hop.log",
         alert_after=sec.get("alert_after_failures", DEFAULT_ALERT_AFTER),
         alert_to=tuple(to),
     )
@@ -344,7 +347,7 @@ class UnattendedRun:
             from danvan_sheets.errors import ConfigError
 
             self.lock = None
-            raise ConfigError(f"Không tạo được tệp khóa {self.cfg.lock_file}: {exc.strerror or exc}. "
+            raise ConfigError(f"Không tạo được tệp khóa {self.cfg.lock_file}: {os_reason(exc)}. "
                               "Hãy sửa [cron] lock_file.") from None
         if not got:
             self.lock = None
@@ -413,7 +416,7 @@ class UnattendedRun:
                 if due:
                     self._alert(failures, outcome)
         except OSError as err:
-            self.log(f"lỗi: không ghi được tệp trạng thái {self.cfg.state_file}: {err.strerror or err}")
+            self.log(f"lỗi: không ghi được tệp trạng thái {self.cfg.state_file}: {os_reason(err)}")
 
     def _alert(self, failures: int, outcome: Outcome) -> None:
         try:
@@ -431,7 +434,7 @@ class UnattendedRun:
         try:
             return open_log(path)
         except OSError as err:
-            self.echo(f"Cảnh báo: không ghi được nhật ký {path}: {err.strerror or err}.")
+            self.echo(f"Cảnh báo: không ghi được nhật ký {path}: {os_reason(err)}.")
             return None
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import sys
 
 import click
@@ -73,16 +75,36 @@ def user_error(exc: DanvanError) -> UserError:
     return UserError(str(exc), exc.exit_code)
 
 
+_NOT_ONE_OF = re.compile(r"^'(?P<value>.*)' is not one of (?P<choices>.*)\.$", re.S)
+_NOT_A = re.compile(r"^'?(?P<value>.*?)'? is not a valid (?P<what>\w+)", re.S)
+
+
 def _usage_text(exc: click.UsageError) -> str:
+    """click's own usage errors are English: say them in Vietnamese, with a guess at typos."""
     if isinstance(exc, click.NoSuchOption):
-        return f"Không có tùy chọn {exc.option_name}."
+        guess = f" Có phải ý bạn là {', '.join(sorted(exc.possibilities))}?" if exc.possibilities else ""
+        return f"Không có tùy chọn {exc.option_name}.{guess}"
+    if isinstance(exc, click.BadOptionUsage):
+        if "requires an argument" in exc.message:
+            return f"Tùy chọn {exc.option_name} cần một giá trị đi kèm, ví dụ {exc.option_name} GIÁ_TRỊ."
+        return f"Dùng sai tùy chọn {exc.option_name}."
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
         return f"Thiếu {' / '.join(exc.param.opts)}."
     if isinstance(exc, click.BadParameter):
         hint = " / ".join(exc.param.opts) if exc.param is not None else (exc.param_hint or "")
-        return f"Giá trị không hợp lệ cho {hint}: {exc.message}"
-    if "No such command" in exc.message:
-        return f"Không có lệnh này: {exc.message.split(' ', 3)[-1]}"
+        if m := _NOT_ONE_OF.match(exc.message):
+            return f"“{m['value']}” không dùng được cho {hint}; hãy chọn một trong: {m['choices'].replace(chr(39), '')}."
+        if m := _NOT_A.match(exc.message):
+            return f"“{m['value']}” không hợp lệ cho {hint}."
+        return f"Giá trị không hợp lệ cho {hint}."
+    if exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else ""
+        commands = list(exc.ctx.command.list_commands(exc.ctx)) if exc.ctx is not None and hasattr(exc.ctx.command, "list_commands") else []
+        close = difflib.get_close_matches(name, commands, n=1)
+        guess = f" Có phải ý bạn là “{close[0]}”?" if close else ""
+        return f"Không có lệnh “{name}”.{guess} Xem các lệnh: danvan -h"
+    if exc.message.startswith("Got unexpected extra argument"):
+        return f"Thừa tham số: {exc.message.split('(', 1)[-1].rstrip(')')}."
     return exc.message
 
 
@@ -142,4 +164,8 @@ def load(config_path: str | None):
 def stdout_console():
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    import os
+
+    # Piped or redirected output has no terminal width; rich would assume 80 and squeeze the table.
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "0") or 0) or 140
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)

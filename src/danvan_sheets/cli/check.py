@@ -82,7 +82,7 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
         try:
             if not job.begin(settings, source):
                 raise SystemExit(0)  # another run holds the lock: logged, nothing to do
-            result = run(source, units_path, settings, parse_as_of(as_of))
+            result = run(source, units_path, settings, parse_as_of(as_of), out=out, out_suffixes=(".xlsx",))
         except DanvanError as exc:
             raise user_error(exc) from None
         job.read(result)

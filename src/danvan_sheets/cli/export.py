@@ -36,7 +36,7 @@ def export(source, units_path, config_path, as_of, out, fmt):
     fmt = fmt or {".csv": "csv", ".json": "json"}.get(Path(out).suffix.lower(), "xlsx")
     settings = load(config_path)
     try:
-        result = run(source, units_path, settings, parse_as_of(as_of), history=False)
+        result = run(source, units_path, settings, parse_as_of(as_of), history=False, out=out)
         path = write_export(result.report, out, fmt, dt.datetime.now())
     except DanvanError as exc:
         raise user_error(exc) from None

@@ -13,6 +13,8 @@ _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
 def _gsheet_target(source: str | None, settings) -> str:
     from danvan_sheets.pipeline import resolve_spec
 
+    if not (source or settings.source.get("spec")):
+        raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec trong cấu hình.")
     spec = resolve_spec(source, settings)
     if spec.kind != "gsheet":
         raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")

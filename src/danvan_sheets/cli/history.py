@@ -102,6 +102,11 @@ def restore(unit, when, out, config_path):
     settings = load(config_path)
     path = _db(settings)
     try:
+        if settings.source.get("spec"):
+            from danvan_sheets.pipeline import guard_output
+            from danvan_sheets.sources import parse_spec
+
+            guard_output(out, parse_spec(settings.source["spec"]), (".xlsx",))
         at = parse_when(when)
         state = snapshot_at(path, unit, at)
         if state is None:

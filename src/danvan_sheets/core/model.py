@@ -186,7 +186,7 @@ class UnitVerdict:
     entries: list[Entry]
     problems: list[Problem]
     tab_url: str | None = None
-    # From the history store, when one was kept: {"on_time": "Đúng hạn"|"Trễ hạn"|"", "disappeared": [names]}.
+    # From the history store, when one was kept: on_time (dung_han/tre_han/chua_ro/None), its label, vanished names.
     history: dict | None = None
 
     @property

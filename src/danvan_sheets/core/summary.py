@@ -32,16 +32,39 @@ def infer_type(name: str) -> str | None:
 
 
 def infer_units(readings: list[tuple[object, SheetReading]]) -> list[Unit]:
-    """Without a registry, every tab whose name says what kind of unit it is becomes a unit."""
-    units = []
-    for _tab, reading in readings:
-        # The form's "Đơn vị:" line is the unit's full name; a tab title is often a short code
-        # ("DB-THUE"), so the line names the unit whenever it is there.
-        name = reading.declared_unit or reading.title
-        for candidate in (reading.title, reading.declared_unit or ""):
-            if (t := infer_type(candidate)) and not is_reserved(reading.title):
-                units.append(Unit(code=reading.title, name=name, type=t, tab=reading.title))
-                break
+    """Without a registry, every tab whose name says what kind of unit it is becomes a unit.
+
+    Tabs named like a unit come first; a tab only its "Đơn vị:" line names (a stale
+    "Bản sao của …" copy) becomes a unit only when no tab already stands for that unit.
+    """
+    from danvan_sheets.core.text import clean
+
+    units: list[Unit] = []
+    seen: set[str] = set()
+
+    def add(reading: SheetReading, unit_type: str) -> None:
+        title = clean(reading.title)
+        # The form's "Đơn vị:" line is the unit's full name; a tab title is often a short code.
+        name = reading.declared_unit or title
+        if key(name) in seen or key(title) in seen:
+            return
+        seen.update({key(name), key(title)})
+        units.append(Unit(code=title, name=name, type=unit_type, tab=reading.title))
+
+    later = []
+    for tab, reading in readings:
+        if is_reserved(reading.title):
+            continue
+        prefer = getattr(tab, "prefer_declared_unit", False)
+        first = reading.declared_unit if prefer else reading.title
+        if first and (t := infer_type(first)):
+            add(reading, t)
+        else:
+            later.append(reading)
+    for reading in later:
+        second = reading.declared_unit or reading.title
+        if second and (t := infer_type(second)):
+            add(reading, t)
     return units
 
 

@@ -64,7 +64,7 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
             i, v.unit.name, UNIT_TYPE_LABELS[v.unit.type], *(v.by_field[f] for f in FIELDS), v.models, v.required,
             *("có" if v.mandatory.get(m.key) else "không" for m in c.mandatory),
             len(v.errors), STATUS_LABELS[v.status],
-            *([v.history.get("on_time", ""), len(v.history.get("disappeared", []))] if with_history else []),
+            *([v.history.get("on_time_label", ""), len(v.history.get("disappeared", []))] if with_history else []),
             "\n".join(v.reasons),
         ])
         t.row_status.append(v.status)

@@ -44,7 +44,8 @@ def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFind
     with store.opened(path) as conn:
         for v in report.units:
             snaps = [s for s in store.unit_snapshots(conn, v.unit.code) if s.run_id <= run.id]
-            h = UnitHistory(v.unit.code, lateness_of(snaps, due, run.run_at.date()))
+            # Judged on the report's as-of date, so `--as-of` looks at the campaign on that day.
+            h = UnitHistory(v.unit.code, lateness_of(snaps, due, report.as_of))
             prev, first_cur = previous_content(snaps)
             if prev is not None and first_cur is not None:
                 h.disappeared = disappeared_of(store.content_rows(conn, prev.hash), store.content_rows(conn, first_cur.hash),

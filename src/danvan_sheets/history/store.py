@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from danvan_sheets.core.model import Report
-from danvan_sheets.errors import SourceError
+from danvan_sheets.errors import SourceError, os_reason
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000
@@ -174,7 +174,7 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise SourceError(f"Không mở được cơ sở dữ liệu lịch sử {path}: {exc}.") from None
     except OSError as exc:
-        raise SourceError(f"Không tạo được thư mục cho cơ sở dữ liệu lịch sử {path}: {exc.strerror or exc}.") from None
+        raise SourceError(f"Không tạo được thư mục cho cơ sở dữ liệu lịch sử {path}: {os_reason(exc)}.") from None
     return conn
 
 

@@ -17,12 +17,12 @@ from danvan_sheets.errors import ConfigError
 from danvan_sheets.history import store
 from danvan_sheets.history.store import Snapshot, StoredRow
 
-ON_TIME_LABELS = {"dung_han": "Đúng hạn", "tre_han": "Trễ hạn"}
+ON_TIME_LABELS = {"dung_han": "Đúng hạn", "tre_han": "Trễ hạn", "chua_ro": "Chưa rõ"}
 
 
 @dataclass(frozen=True)
 class Lateness:
-    key: str | None  # dung_han | tre_han | None (not met yet, deadline not passed)
+    key: str | None  # dung_han | tre_han | chua_ro (đạt when first seen, after the deadline) | None
     met_at: dt.datetime | None  # first run that saw the unit `dat`
     due: dt.date  # deadline + grace days
 
@@ -69,6 +69,10 @@ def due_date(campaign: Campaign, grace_days: int) -> dt.date:
 def lateness_of(snaps: list[Snapshot], due: dt.date, today: dt.date) -> Lateness:
     met = next((s.run_at for s in snaps if s.status == "dat"), None)
     if met is not None:
+        if snaps[0].status == "dat" and met.date() > due:
+            # Already đạt the first time we looked, and we first looked after the deadline:
+            # when it met the quota is unknown, so saying "late" would be a guess.
+            return Lateness("chua_ro", met, due)
         return Lateness("dung_han" if met.date() <= due else "tre_han", met, due)
     # Not met yet: late as soon as the grace period is over, undecided before.
     return Lateness("tre_han" if today > due else None, None, due)

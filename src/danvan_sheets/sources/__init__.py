@@ -35,9 +35,25 @@ def parse_spec(spec: str) -> SourceSpec:
     kind = kind.strip().lower()
     if not sep or kind not in KINDS or not target.strip():
         raise ConfigError(
-            f"Nguồn “{spec}” không hợp lệ. Hãy ghi một trong: xlsx:DUONG_DAN.xlsx, dir:THU_MUC, gsheet:ID_HOAC_URL."
+            f"Nguồn “{spec}” không hợp lệ. Hãy ghi một trong: xlsx:TỆP.xlsx, dir:THƯ_MỤC, gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN.{_guess(spec)}"
         )
     return SourceSpec(kind, target.strip())
+
+
+def _guess(spec: str) -> str:
+    """What the person probably meant, for the error message."""
+    from pathlib import Path
+
+    text = (spec or "").strip()
+    if not text:
+        return ""
+    if "docs.google.com/spreadsheets" in text:
+        return f" Có phải ý bạn là gsheet:{text}?"
+    if text.lower().endswith((".xlsx", ".xlsm")):
+        return f" Có phải ý bạn là xlsx:{text}?"
+    if Path(text).is_dir():
+        return f" Có phải ý bạn là dir:{text}?"
+    return ""
 
 
 def read_local(spec: SourceSpec) -> SourceData:

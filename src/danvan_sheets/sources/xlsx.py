@@ -22,6 +22,11 @@ def _trimmed(rows) -> list[list[object]]:
     return out
 
 
+def _not_xlsx(p: Path) -> str:
+    return (f"{p} không phải tệp Excel .xlsx đọc được (hỏng, hoặc là loại tệp khác). "
+            "Hãy mở bằng Excel rồi “Lưu thành” dạng Sổ làm việc Excel (.xlsx).")
+
+
 def open_workbook(path: str | Path):
     # Imported here so `danvan --help` stays instant.
     import openpyxl
@@ -37,16 +42,16 @@ def open_workbook(path: str | Path):
         # read_only streams rows; data_only gives what a person sees, not formulas.
         return openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError) as exc:
-        raise SourceError(f"Không đọc được {p} như một tệp Excel .xlsx ({type(exc).__name__}).") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        raise SourceError(f"Không đọc được {p} như một tệp Excel .xlsx ({type(exc).__name__}).") from None
+        raise SourceError(_not_xlsx(p)) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
+        raise SourceError(_not_xlsx(p)) from None
 
 
 def sheet_rows(ws) -> list[list[object]]:
     try:
         return _trimmed(ws.iter_rows(values_only=True))
     except Exception as exc:  # noqa: BLE001 - a damaged sheet part
-        raise SourceError(f"Trang “{ws.title}” bị hỏng, không đọc được ({type(exc).__name__}).") from None
+        raise SourceError(f"Trang “{ws.title}” bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi chạy lại.") from None
 
 
 def read_workbook(path: str | Path) -> SourceData:

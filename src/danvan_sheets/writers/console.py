@@ -11,26 +11,37 @@ _MANDATORY_SHORT = {"chuyen_doi_so": "CĐS", "co_quan_hanh_phuc": "HP"}
 
 
 def render_table(report: Report, console) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
     c = report.campaign
-    t = Table(title=f"Đăng ký mô hình “{c.title}” năm {c.year} (hạn {c.deadline:%d/%m/%Y})", show_lines=False)
     short = [_MANDATORY_SHORT.get(m.key, m.key[:6]) for m in c.mandatory]
-    for h in ("Stt", "Đơn vị", "Loại", *(FIELD_SHORT[f] for f in FIELDS), "Tổng/CT", *short, "Lỗi", "Trạng thái"):
+    # Below ~110 columns the four field columns become one "KT/VH/QP/XD" column and the
+    # borders go, so an 80-column terminal still shows every unit's status.
+    compact = console.width < 110
+    t = Table(title=f"Đăng ký mô hình “{c.title}” năm {c.year} (hạn {c.deadline:%d/%m/%Y})",
+              box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD, show_edge=not compact, pad_edge=not compact,
+              collapse_padding=compact)
+    fields = ["KT/VH/QP/XD"] if compact else [FIELD_SHORT[f] for f in FIELDS]
+    kind = [] if compact else ["Loại"]  # the unit's name already says Đảng bộ / Chi bộ
+    for h in ("Stt", "Đơn vị", *kind, *fields, "Tổng/CT", *short, "Lỗi", "Trạng thái"):
         if h == "Đơn vị":
-            t.add_column(h, overflow="fold", min_width=26, ratio=1)
+            t.add_column(h, overflow="fold", min_width=18 if compact else 26, ratio=1)
         else:
-            t.add_column(h, overflow="fold", justify="center")
+            t.add_column(h, overflow="fold", justify="center", no_wrap=h != "Trạng thái")
     for i, v in enumerate(report.units, start=1):
+        counts = ["/".join(str(v.by_field[f]) for f in FIELDS)] if compact else [str(v.by_field[f]) for f in FIELDS]
         t.add_row(
-            str(i), escape(v.unit.name), _TYPE_SHORT.get(v.unit.type, v.unit.type), *(str(v.by_field[f]) for f in FIELDS),
+            str(i), escape(v.unit.name), *([] if compact else [_TYPE_SHORT.get(v.unit.type, v.unit.type)]), *counts,
             f"{v.models}/{v.required}", *("có" if v.mandatory.get(m.key) else "—" for m in c.mandatory),
             str(len(v.errors)), f"[{_STYLE[v.status]}]{STATUS_LABELS[v.status]}[/]",
         )
     console.print(t)
     legend = ", ".join(f"{s}: {m.name}" for s, m in zip(short, c.mandatory))
-    console.print(f"ĐBCS: Đảng bộ cơ sở; CBCS: Chi bộ cơ sở; ĐT: Đoàn thể khối; CT: chỉ tiêu; {escape(legend)}.", style="dim")
+    kinds = ("KT/VH/QP/XD: số mô hình lĩnh vực kinh tế / văn hóa - xã hội / quốc phòng - an ninh / xây dựng hệ thống chính trị"
+             if compact else "ĐBCS: Đảng bộ cơ sở; CBCS: Chi bộ cơ sở; ĐT: Đoàn thể khối")
+    console.print(f"{kinds}; CT: chỉ tiêu; {escape(legend)}.", style="dim")
     flagged = [v for v in report.units if v.status != "dat"]
     if flagged:
         console.print("\n[bold]Cần bổ sung:[/]")

@@ -26,7 +26,7 @@ from danvan_sheets.core.model import (
     Entry,
     Report,
 )
-from danvan_sheets.errors import SourceError
+from danvan_sheets.errors import SourceError, os_reason
 from danvan_sheets.writers.safe_text import csv_safe
 
 FONT = "Times New Roman"
@@ -263,7 +263,7 @@ def _save(wb, out: str | Path, prefix: str) -> Path:
             Path(tmp).write_bytes(wb)
         os.replace(tmp, out)
     except OSError as exc:
-        raise SourceError(f"Không ghi được tệp {out}: {exc.strerror or exc}.") from None
+        raise SourceError(f"Không ghi được tệp {out}: {os_reason(exc)}.") from None
     return out
 
 
