@@ -89,29 +89,17 @@ ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI-Windows (
 
 
 @lru_cache(maxsize=None)
-def _index(name: str) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for seq in sorted(ENCODINGS[name], key=len, reverse=True):
-        grouped.setdefault(seq[0], []).append(seq)
-    return grouped
+def _pattern(name: str) -> re.Pattern:
+    # One alternation, longest sequence first, so the regex engine does the left-to-right scan.
+    seqs = sorted(ENCODINGS[name], key=len, reverse=True)
+    return re.compile("|".join(re.escape(q) for q in seqs))
 
 
 @lru_cache(maxsize=1 << 15)
 def decode(text: str, encoding: str) -> str:
     """Replace legacy sequences, longest first, in one left-to-right pass."""
-    table, index = ENCODINGS[encoding], _index(encoding)
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        for seq in index.get(text[i], ()):
-            if text.startswith(seq, i):
-                out.append(table[seq])
-                i += len(seq)
-                break
-        else:
-            out.append(text[i])
-            i += 1
-    return _nfc("".join(out))
+    table = ENCODINGS[encoding]
+    return _nfc(_pattern(encoding).sub(lambda m: table[m.group(0)], text))
 
 
 def _inverse(name: str) -> dict[str, str]:

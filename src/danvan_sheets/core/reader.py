@@ -6,7 +6,7 @@ Never raises on any grid: every oddity becomes a Problem with its A1 cell.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
 from functools import lru_cache
 
 from danvan_sheets.core import legacy, sections
@@ -26,14 +26,27 @@ _REQUIRED = ("name", "build", "location", "scale", "done")
 _DATA = ("quantity", "build", "location", "scale", "done")
 
 
-@dataclass
-class _Grid:
-    """Cells after legacy decoding: `raw` as delivered, `text` clean()ed, `value` for non-strings."""
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if type(v) is str:
+        return clean(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return clean(cell_text(v))
 
-    raw: list[list[object]]
-    decoded: list[list[object]]
-    # text() per cell, computed once: the row loop asks for the same cells several times.
-    _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+
+class _Grid:
+    """Cells after legacy decoding: `raw` as delivered, `decoded` values, and their clean() text.
+
+    The text of every cell is computed once up front: the row loop asks for the
+    same cells several times, and list indexing is the cheapest lookup there is.
+    """
+
+    def __init__(self, raw: list[list[object]], decoded: list[list[object]]) -> None:
+        self.raw = raw
+        self.decoded = decoded
+        self.texts = [[_cell_text(v) for v in row] for row in decoded]
 
     def value(self, r: int, c: int | None) -> object:
         if c is None or r >= len(self.decoded) or c >= len(self.decoded[r]):
@@ -41,20 +54,10 @@ class _Grid:
         return self.decoded[r][c]
 
     def text(self, r: int, c: int | None) -> str:
-        if c is None:
+        if c is None or r >= len(self.texts):
             return ""
-        cached = self._texts.get((r, c))
-        if cached is not None:
-            return cached
-        v = self.value(r, c)
-        if v is None:
-            out = ""
-        elif isinstance(v, (dt.date, dt.datetime)):
-            out = v.isoformat()
-        else:
-            out = clean(cell_text(v))
-        self._texts[(r, c)] = out
-        return out
+        row = self.texts[r]
+        return row[c] if c < len(row) else ""
 
 
 def _rectangular(rows: object) -> list[list[object]]:
@@ -171,7 +174,9 @@ def _read_rows(reading: SheetReading, g: _Grid, start: int, cols: dict[str, int]
     current_field: str | None = None
     used = sorted(set(cols.values()))
     for r in range(start, len(g.decoded)):
-        texts = [g.text(r, c) for c in used]
+        row_texts = g.texts[r]
+        width = len(row_texts)
+        texts = [row_texts[c] if c < width else "" for c in used]
         if not any(texts):
             continue
         stt = g.text(r, cols.get("stt"))

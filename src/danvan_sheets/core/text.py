@@ -24,11 +24,16 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def clean_lines(text: str) -> list[str]:
-    """clean() per line, dropping empty lines; keeps the line breaks a merged cell relies on."""
+@lru_cache(maxsize=1 << 16)
+def _clean_lines(text: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     lines = re.split(r"[\r\n\u2028\u2029\v]+", text)
-    return [ln for ln in (_SPACES.sub(" ", ln).strip() for ln in lines) if ln]
+    return tuple(ln for ln in (_SPACES.sub(" ", ln).strip() for ln in lines) if ln)
+
+
+def clean_lines(text: str) -> list[str]:
+    """clean() per line, dropping empty lines; keeps the line breaks a merged cell relies on."""
+    return list(_clean_lines(text))
 
 
 def _fold_char(ch: str) -> str:
