@@ -53,12 +53,17 @@ def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> l
     return problems
 
 
-def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of: dt.date, url: str | None = None) -> UnitVerdict:
+NO_TAB = "Chưa có trang đăng ký của đơn vị trong bảng tính."
+NO_FILE = "Chưa có tệp đăng ký của đơn vị trong thư mục."
+
+
+def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of: dt.date, url: str | None = None,
+             missing: str = NO_TAB) -> UnitVerdict:
     required = campaign.quotas.get(unit.type, 0)
     zero = {f: 0 for f in FIELDS}
     if reading is None:
         return UnitVerdict(unit, None, "chua_dang_ky", 0, required, zero, {m.key: False for m in campaign.mandatory},
-                           ["Chưa có trang đăng ký của đơn vị trong bảng tính."], [], [], url)
+                           [missing], [], [], url)
     problems = list(reading.problems)
     entries = reading.entries
     problems += _tag_entries(entries, campaign, reading.title)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from danvan_sheets.core.checks import evaluate
+from danvan_sheets.core.checks import NO_FILE, NO_TAB, evaluate
 from danvan_sheets.core.messages import message
 from danvan_sheets.core.model import FIELDS, STATUSES, UNIT_TYPES, Campaign, Problem, Report, SheetReading, Unit, UnitVerdict
 from danvan_sheets.core.text import key
@@ -131,12 +131,14 @@ def build_report(
         if units:
             notices.append("Không có danh sách đơn vị: đã nhận diện đơn vị theo tên trang tính.")
     matched, unknown = match_tabs(units, readings)
+    # A folder of one workbook per unit: a unit missing there sent no file, it has no "tab".
+    by_file = bool(readings) and all(getattr(t, "prefer_declared_unit", False) for t, _ in readings)
     verdicts = []
     for u in units:
         idxs = matched.get(u.code, [])
         tab, reading = readings[idxs[0]] if idxs else (None, None)
         url = getattr(tab, "url", None)
-        verdict = evaluate(u, reading, campaign, as_of, url)
+        verdict = evaluate(u, reading, campaign, as_of, url, NO_FILE if by_file else NO_TAB)
         for extra in idxs[1:]:
             title = readings[extra][1].title
             unknown.append(title)

@@ -89,7 +89,7 @@ def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
         pulled = pull(client, key)
     except Exception as exc:  # noqa: BLE001 - gspread APIError or a requests failure
         if _is_google_failure(exc):
-            raise translate(exc, "đọc bảng tính", identity.email, session.stats.last_tries) from None
+            raise translate(exc, "đọc dữ liệu", identity.email, session.stats.last_tries) from None
         raise
     from danvan_sheets.core.tables import SUMMARY_SHEETS
 
