@@ -190,3 +190,23 @@ UNITS_CSV = (
     "CB-BIA,Chi bộ Công ty CPTM Bia SG- Sông Tiền,Chi bộ cơ sở,cb.bia@example.vn,Chi bộ Bia Sông Tiền\n"
     "DT-DOAN,Đoàn TNCS Hồ Chí Minh Khối,Đoàn thể khối,doan@example.vn,Đoàn Khối\n"
 )
+
+
+# The smallest campaign config the CLI tests write to disk (one mandatory model); tests append
+# their own sections ([retry], [cron] …) to it.
+CAMPAIGN_TOML = """\
+[campaign]
+title = "Dân vận khéo"
+year = 2023
+deadline = 2023-04-25
+
+[quota]
+dang_bo_co_so = 2
+chi_bo_co_so = 1
+doan_the = 2
+
+[[mandatory]]
+key = "chuyen_doi_so"
+name = "Lãnh đạo thực hiện chuyển đổi số"
+keywords = ["chuyển đổi số"]
+"""

@@ -25,23 +25,9 @@ from danvan_sheets.cli import cli
 from danvan_sheets.config import load_settings
 from danvan_sheets.core import legacy
 from danvan_sheets.errors import ConfigError
-from tests.helpers_forms import HEADER, NUMBERING, REAL_TEXTS, TOTAL, model, seed_form
+from tests.helpers_forms import CAMPAIGN_TOML, HEADER, NUMBERING, REAL_TEXTS, TOTAL, model, seed_form
 
-BASE_CONFIG = """\
-[campaign]
-title = "Dân vận khéo"
-year = 2023
-deadline = 2023-04-25
-
-[quota]
-dang_bo_co_so = 2
-chi_bo_co_so = 1
-doan_the = 2
-
-[[mandatory]]
-key = "chuyen_doi_so"
-name = "Lãnh đạo thực hiện chuyển đổi số"
-keywords = ["chuyển đổi số"]
+BASE_CONFIG = CAMPAIGN_TOML + """
 
 [cron]
 lock_file = "{tmp}/aggregate.lock"

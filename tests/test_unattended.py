@@ -21,25 +21,11 @@ from click.testing import CliRunner
 from danvan_sheets.cli import cli
 from danvan_sheets.core.tables import SUMMARY_SHEETS
 from danvan_sheets.runstate import BUSY_TEXT, RunLock, last_success_text, read_state
-from tests.helpers_forms import model, seed_form, write_xlsx
+from tests.helpers_forms import CAMPAIGN_TOML, model, seed_form, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 
-CONFIG = """\
-[campaign]
-title = "Dân vận khéo"
-year = 2023
-deadline = 2023-04-25
-
-[quota]
-dang_bo_co_so = 2
-chi_bo_co_so = 1
-doan_the = 2
-
-[[mandatory]]
-key = "chuyen_doi_so"
-name = "Lãnh đạo thực hiện chuyển đổi số"
-keywords = ["chuyển đổi số"]
+CONFIG = CAMPAIGN_TOML + """
 
 [retry]
 max_tries = 3

@@ -39,7 +39,9 @@ class VietContext(click.Context):
     formatter_class = VietFormatter
 
 
-class VietCommand(click.Command):
+class _VietHelp:
+    """-h/--help described in Vietnamese, on commands and groups alike."""
+
     context_class = VietContext
 
     def get_help_option(self, ctx):
@@ -49,15 +51,12 @@ class VietCommand(click.Command):
         return opt
 
 
-class VietGroup(click.Group):
-    context_class = VietContext
+class VietCommand(_VietHelp, click.Command):
+    pass
+
+
+class VietGroup(_VietHelp, click.Group):
     command_class = VietCommand
-
-    def get_help_option(self, ctx):
-        opt = super().get_help_option(ctx)
-        if opt is not None:
-            opt.help = "Hiện trợ giúp này rồi thoát."
-        return opt
 
 
 class UserError(click.ClickException):
