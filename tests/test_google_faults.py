@@ -178,7 +178,7 @@ def test_500_forever_on_read_is_bounded_exit_3(env, fake_google):
     assert_clean_exit(result, 3)
     assert len(fake_google.requests) == 3  # = [retry] max_tries
     text = flat(result.stderr)
-    assert "Máy chủ Google đang lỗi khi đọc bảng tính (mã 500)" in text
+    assert "Máy chủ Google đang lỗi khi đọc dữ liệu (mã 500)" in text
     assert "đã thử 3 lần" in text
 
 
@@ -219,7 +219,7 @@ def test_timeout_is_bounded_exit_3(env, fake_google):
     result = env.run("check", "--as-of", "2023-05-02", source=env.source)
     elapsed = time.monotonic() - started
     assert_clean_exit(result, 3)
-    assert "Hết thời gian chờ Google khi đọc bảng tính" in flat(result.stderr)
+    assert "Hết thời gian chờ Google khi đọc dữ liệu" in flat(result.stderr)
     assert len(fake_google.requests) == 3
     assert elapsed < 3.0  # 3 tries x 0.3 s, not 3 x 2 s
 

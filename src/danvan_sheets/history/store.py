@@ -113,19 +113,14 @@ class Snapshot:
 
 # --- JSON that survives the cell types a source delivers -------------------------------------
 
-def _encode(value: object) -> object:
+def _default(value: object) -> object:
+    """What json cannot write itself; everything else goes through its C encoder untouched."""
     if isinstance(value, dt.datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
     if isinstance(value, dt.time):
         return {"$time": value.isoformat()}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
     return str(value)
 
 
@@ -142,7 +137,7 @@ def _decode_hook(obj: dict) -> object:
 
 
 def dumps(value: object) -> str:
-    return json.dumps(_encode(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
 
 
 def loads(text: str) -> object:

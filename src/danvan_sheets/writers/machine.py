@@ -13,7 +13,9 @@ from danvan_sheets.writers.safe_text import csv_safe
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    # Compact: indent= would switch json to its pure-Python encoder, several times slower on a
+    # province's worth of units. Pipe through `python -m json.tool` to read it.
+    return json.dumps(report.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def to_csv(report: Report, compiled_at: dt.datetime) -> str:
