@@ -43,10 +43,15 @@ def render_table(report: Report, console) -> None:
              if compact else "ĐBCS: Đảng bộ cơ sở; CBCS: Chi bộ cơ sở; ĐT: Đoàn thể khối")
     console.print(f"{kinds}; CT: chỉ tiêu; {escape(legend)}.", style="dim")
     flagged = [v for v in report.units if v.status != "dat"]
-    if flagged:
+    # The same units as the workbook's "Cần bổ sung" tab: flagged first, then đạt units with errors.
+    fine_with_errors = [v for v in report.units if v.status == "dat" and v.errors]
+    if flagged or fine_with_errors:
         console.print("\n[bold]Cần bổ sung:[/]")
         for v in flagged:
             console.print(f"[{_STYLE[v.status]}]• {escape(v.unit.name)}[/]: {escape(' '.join(v.reasons))}")
+        for v in fine_with_errors:
+            cells = ", ".join(dict.fromkeys(p.cell for p in v.errors if p.cell))
+            console.print(f"[green]• {escape(v.unit.name)}[/]: Đã đạt; còn {len(v.errors)} lỗi nhập liệu cần sửa (ô {cells}).")
     a = report.totals["all"]
     console.print(
         f"\nTổng: {a['units']} đơn vị — đạt {a['dat']}, chưa đạt {a['chua_dat']}, chưa đăng ký {a['chua_dang_ky']} "
