@@ -17,7 +17,7 @@ from danvan_sheets.config import parse_settings
 from danvan_sheets.core.model import Unit
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.grid import Tab
-from danvan_sheets.history import compare, extra_columns, extra_reasons, parse_when, record_and_compare, record_run, snapshot_at, timeline
+from danvan_sheets.history import compare, extra_reasons, parse_when, record_and_compare, record_run, snapshot_at, timeline
 from danvan_sheets.pipeline import report_from_data
 from danvan_sheets.sources import SourceData
 from tests.helpers_forms import MANDATORY_CDS, MANDATORY_HP, model, seed_form
@@ -97,7 +97,6 @@ def test_deleted_rows_are_reported_and_still_retrievable(tmp_path):
     assert lost[0].field == "van_hoa_xa_hoi" and lost[0].noticed_at == dt.datetime(2023, 4, 21, 9, 0)
     (reason,) = [r for r in extra_reasons(found)["DB-THUE"] if "bị xóa" in r]
     assert "1 mô hình đã bị xóa" in reason and "danvan restore DB-THUE --at \"2023-04-20 09:00:00\"" in reason
-    assert extra_columns(found, "DB-THUE")[1] == 1
 
     old = snapshot_at(db, "DB-THUE", lost[0].restore_at)
     assert "Cơ quan văn hóa, xanh – sạch – đẹp" in [r.name for r in old.rows]

@@ -234,7 +234,7 @@ def test_server_down_fails_every_unit_with_exit_3(tmp_path):
     s = _setup(tmp_path, _free_port())
     res = _run(s["args"])
     assert res.exit_code == 3
-    assert res.output.count("không kết nối được máy chủ thư") == 3
+    assert res.output.count("máy chủ thư từ chối kết nối") == 3
 
 
 def test_days_left_wording():

@@ -2,9 +2,9 @@
 
 
 class DanvanError(Exception):
-    """A message for the user, in Vietnamese."""
+    """A message for the user, in Vietnamese. Never exit 1: cron reads 1 as "units flagged"."""
 
-    exit_code = 1
+    exit_code = 3
 
 
 class ConfigError(DanvanError):

@@ -40,7 +40,7 @@ def report_from_data(data: SourceData, units: list[Unit], settings: Settings, as
     return build_report(units, readings, settings.campaign, as_of, data.notices)
 
 
-def read_source(spec: SourceSpec, settings: Settings, scopes: str = "read") -> SourceData:
+def read_source(spec: SourceSpec, settings: Settings) -> SourceData:
     if spec.kind == "gsheet":
         from danvan_sheets.google.pull import pull_spreadsheet
 
@@ -56,6 +56,7 @@ def attach_history(settings: Settings, report: Report, data: SourceData, spec: S
     """
     from danvan_sheets.errors import DanvanError
     from danvan_sheets.history import extra_reasons, record_and_compare
+    from danvan_sheets.history.findings import lost_reason
 
     try:
         findings = record_and_compare(settings, report, data, run_at=run_at, source=str(spec))
@@ -70,14 +71,20 @@ def attach_history(settings: Settings, report: Report, data: SourceData, spec: S
         v.history = {"on_time": h.lateness.key, "on_time_label": h.on_time,
                      "disappeared": [d.name for d in h.disappeared], "notes": notes.get(v.unit.code, [])}
         # Lost rows need action from the unit, whatever its status: say so with the reasons.
-        v.reasons += [n for n in notes.get(v.unit.code, []) if h.disappeared and n.startswith(f"{len(h.disappeared)} mô hình")]
+        if lost := lost_reason(v.unit.code, h):
+            v.reasons.append(lost)
 
 
-def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = ()) -> None:
-    """Refuse an --out that would overwrite the registrations themselves (or land among them)."""
+def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = (), required: bool = False) -> None:
+    """Refuse an --out that would overwrite the registrations themselves (or land among them).
+
+    Checked before anything is read, so a usage mistake costs no read and no history run.
+    """
     from pathlib import Path
 
     if not out:
+        if required and spec.kind != "gsheet":
+            raise ConfigError(f"Nguồn {spec} là tệp trên máy: hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")
         return
     target = Path(out).expanduser().resolve()
     if suffixes and target.suffix.lower() not in suffixes:
@@ -95,9 +102,9 @@ def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = 
 
 
 def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date, history: bool = True,
-        out: str | None = None, out_suffixes: tuple[str, ...] = ()) -> Run:
+        out: str | None = None, out_suffixes: tuple[str, ...] = (), out_required: bool = False) -> Run:
     spec = resolve_spec(source, settings)
-    guard_output(out, spec, out_suffixes)
+    guard_output(out, spec, out_suffixes, out_required)
     units = resolve_units(units_path, settings)
     data = read_source(spec, settings)
     report = report_from_data(data, units, settings, as_of)

@@ -131,6 +131,10 @@ def run_main(cli: click.Group, args: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Đã dừng.", err=True)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last net: a bug must not look like exit 1 ("units flagged")
+        click.echo(f"Lỗi không lường trước ({type(exc).__name__}). Hãy chạy lại; nếu vẫn lỗi, gửi dòng này cho người "
+                   "bảo trì công cụ.", err=True)
+        return 3
 
 
 def parse_as_of(value: str | None) -> dt.date:

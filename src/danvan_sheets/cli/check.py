@@ -82,7 +82,8 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
         try:
             if not job.begin(settings, source):
                 raise SystemExit(0)  # another run holds the lock: logged, nothing to do
-            result = run(source, units_path, settings, parse_as_of(as_of), out=out, out_suffixes=(".xlsx",))
+            result = run(source, units_path, settings, parse_as_of(as_of), out=out, out_suffixes=(".xlsx",),
+                         out_required=True)
         except DanvanError as exc:
             raise user_error(exc) from None
         job.read(result)
@@ -99,8 +100,6 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
                 wrote = publish_summary(result.data, report, compiled_at)
                 done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote
                         else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
-            else:
-                raise user_error(_no_out(result.spec))
         except DanvanError as exc:
             raise user_error(exc) from None
         job.done()
@@ -110,9 +109,3 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
             render_table(report, stdout_console())
             click.echo(done)
         raise SystemExit(1 if strict and report.flagged else 0)
-
-
-def _no_out(spec) -> DanvanError:
-    from danvan_sheets.errors import ConfigError
-
-    return ConfigError(f"Nguồn {spec} là tệp trên máy: hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from danvan_sheets.cli.base import VietCommand, load, user_error
@@ -86,7 +88,8 @@ def history(unit, config_path):
               help="Thời điểm cần lấy lại: 2023-04-25 (cuối ngày đó), 2023-04-25 14:30 hoặc ISO 8601.")
 @click.option("--out", required=True, metavar="TỆP.xlsx", help="Tệp Excel ghi ra, theo đúng biểu mẫu đăng ký.")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
-def restore(unit, when, out, config_path):
+@click.option("--force", is_flag=True, help="Cho phép ghi đè tệp --out đã có.")
+def restore(unit, when, out, config_path, force):
     """Ghi ra biểu mẫu đăng ký của một đơn vị đúng như lúc THỜI_ĐIỂM, để chép lại vào trang tính.
 
     Lấy từ lần kiểm tra gần nhất trước (hoặc đúng) thời điểm đó.
@@ -102,6 +105,9 @@ def restore(unit, when, out, config_path):
     settings = load(config_path)
     path = _db(settings)
     try:
+        if Path(out).exists() and not force:
+            # The file a clerk names may be the downloaded registrations themselves.
+            raise ConfigError(f"Tệp {out} đã có. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
         if settings.source.get("spec"):
             from danvan_sheets.pipeline import guard_output
             from danvan_sheets.sources import parse_spec

@@ -35,6 +35,7 @@ MESSAGES = {
     "completion_before_build": lambda v: (
         "Thời gian hoàn thành sớm hơn thời gian bắt đầu xây dựng. Hãy kiểm tra lại tháng, quý, năm."
     ),
+    "unreadable_tab": lambda v: "Không đọc được trang này. Hãy kiểm tra lại biểu mẫu: giữ đúng dòng tiêu đề và các cột theo mẫu.",
     "duplicate_tab": lambda v: f"Đơn vị có nhiều hơn một trang tính; chỉ đọc trang “{v}”. Hãy xóa các trang thừa.",
 }
 
@@ -48,5 +49,5 @@ PERIOD_CODES = ("missing_period", "invalid_period", "missing_year", "outside_yea
 ERROR_CODES = {
     "invalid_quantity", "missing_location", "missing_scale", "invalid_scale", "missing_name",
     "missing_field", "invalid_field", "missing_header", "missing_column", "completion_before_build",
-    "missing_period", "invalid_period",
+    "missing_period", "invalid_period", "unreadable_tab",
 }

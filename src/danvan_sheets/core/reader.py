@@ -130,10 +130,10 @@ def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     reading = SheetReading(title=title)
     try:
         _read(reading, _rectangular(rows), campaign_year)
-    except Exception as exc:  # noqa: BLE001 - the reader must never stop a run; say what happened
+    except Exception:  # noqa: BLE001 - the reader must never stop a run; say what happened
         reading.entries = []
         reading.problems.append(
-            Problem("unreadable_tab", "error", f"Không đọc được trang này ({type(exc).__name__}). Hãy kiểm tra lại biểu mẫu.", cell="A1", tab=title)
+            Problem("unreadable_tab", "error", message("unreadable_tab"), cell="A1", tab=title)
         )
     return reading
 

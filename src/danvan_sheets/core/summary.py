@@ -8,10 +8,11 @@ import re
 from danvan_sheets.core.checks import NO_FILE, NO_TAB, evaluate
 from danvan_sheets.core.messages import message
 from danvan_sheets.core.model import FIELDS, STATUSES, UNIT_TYPES, Campaign, Problem, Report, SheetReading, Unit, UnitVerdict
+from danvan_sheets.core.tables import SUMMARY_SHEETS
 from danvan_sheets.core.text import key
 
 # Tabs the tool itself writes or lays out: never a unit, never "unknown".
-RESERVED_TABS = ("Tổng hợp", "Cần bổ sung", "Lỗi nhập liệu", "Hướng dẫn", "Danh sách đơn vị")
+RESERVED_TABS = (*SUMMARY_SHEETS, "Hướng dẫn", "Danh sách đơn vị")
 _RESERVED_KEYS = {key(t) for t in RESERVED_TABS}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from danvan_sheets.core.text import key
 from danvan_sheets.core.model import (
     FIELD_SHORT,
     FIELDS,
@@ -22,6 +23,15 @@ SHEET_SUMMARY = "Tổng hợp"
 SHEET_TODO = "Cần bổ sung"
 SHEET_PROBLEMS = "Lỗi nhập liệu"
 SUMMARY_SHEETS = (SHEET_SUMMARY, SHEET_TODO, SHEET_PROBLEMS)
+_SUMMARY_BY_KEY = {key(t): t for t in SUMMARY_SHEETS}
+
+
+def summary_title(title: str) -> str | None:
+    """Our summary tab a sheet title stands for ("TỔNG HỢP", an NFD "Tổng hợp"…), or None.
+
+    Matched like unit tabs, so a retyped title is reused rather than added again beside it.
+    """
+    return _SUMMARY_BY_KEY.get(key(title))
 
 _MANDATORY_SHORT = {"chuyen_doi_so": "MH chuyển đổi số", "co_quan_hanh_phuc": "MH cơ quan hạnh phúc"}
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
@@ -44,11 +54,14 @@ def mandatory_label(key: str, name: str) -> str:
     return _MANDATORY_SHORT.get(key, name if len(name) <= 30 else name[:29] + "…")
 
 
+TIME_MARK = " — cập nhật lúc "  # what follows it in a caption is only the compile time
+
+
 def _stamp(report: Report, compiled_at: dt.datetime) -> str:
     c = report.campaign
     return (
-        f"Tổng hợp đăng ký mô hình “{c.title}” năm {c.year} — hạn đăng ký {c.deadline:%d/%m/%Y} — "
-        f"cập nhật lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}"
+        f"Tổng hợp đăng ký mô hình “{c.title}” năm {c.year} — hạn đăng ký {c.deadline:%d/%m/%Y}"
+        f"{TIME_MARK}{compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}"
     )
 
 
@@ -83,12 +96,16 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
 _ORDER = {"chua_dang_ky": 0, "chua_dat": 1, "dat": 2}
 
 
+def todo_verdicts(report: Report):
+    """Who needs to act, in the order the staff chase them: not registered, short, then đạt with errors."""
+    flagged = sorted(report.flagged, key=lambda v: (_ORDER[v.status], v.unit.name))
+    return [*flagged, *(v for v in report.units if v.status == "dat" and v.errors)]
+
+
 def todo_table(report: Report, compiled_at: dt.datetime) -> Table:
     header = ["Stt", "Đơn vị", "Loại", "Trạng thái", "Cần bổ sung", "Ô cần sửa", "Email", "Trang tính"]
     t = Table(SHEET_TODO, _stamp(report, compiled_at), header)
-    flagged = sorted(report.flagged, key=lambda v: (_ORDER[v.status], v.unit.name))
-    fine_with_errors = [v for v in report.units if v.status == "dat" and v.errors]
-    for i, v in enumerate([*flagged, *fine_with_errors], start=1):
+    for i, v in enumerate(todo_verdicts(report), start=1):
         cells = ", ".join(dict.fromkeys(p.cell for p in v.errors if p.cell))
         need = list(v.reasons) or ["Đã đạt; còn lỗi nhập liệu cần sửa."]
         t.rows.append([i, v.unit.name, UNIT_TYPE_LABELS[v.unit.type], STATUS_LABELS[v.status], "\n".join(need),

@@ -121,13 +121,31 @@ def login(google: dict, scopes: list[str]) -> Path:
             "Chưa có tệp client_secrets (OAuth “Desktop app”) — hãy tạo trong Google Cloud Console và ghi "
             "đường dẫn vào [google] client_secrets."
         )
+    import tempfile
+
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    flow = InstalledAppFlow.from_client_secrets_file(str(Path(secrets).expanduser()), scopes)
-    creds = flow.run_local_server(port=0, open_browser=True)
+    from danvan_sheets.errors import SourceError
+
+    try:
+        flow = InstalledAppFlow.from_client_secrets_file(str(Path(secrets).expanduser()), scopes)
+    except (ValueError, KeyError, OSError, json.JSONDecodeError):
+        raise ConfigError(f"Tệp client_secrets {secrets} không đúng dạng OAuth “Desktop app”. Hãy tải lại từ Google Cloud Console.") from None
+    try:
+        creds = flow.run_local_server(port=0, open_browser=True)
+    except Exception:  # noqa: BLE001 - oauthlib raises many kinds: refused consent, no browser, closed tab
+        raise SourceError("Chưa đăng nhập được Google (đã hủy, hoặc không mở được trình duyệt). Hãy chạy lại `danvan login`.") from None
     token = token_cache_path(google)
     token.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(creds.to_json())
+    # A new file, private from its first byte, then renamed over the old one: a crash never
+    # leaves half a token, and an old world-readable token.json does not stay world-readable.
+    fd, tmp = tempfile.mkstemp(prefix=".token-", dir=token.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(creds.to_json())
+        os.replace(tmp, token)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return token

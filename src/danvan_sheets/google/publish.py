@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from danvan_sheets.core.model import Report
-from danvan_sheets.core.tables import SUMMARY_SHEETS, all_tables
+from danvan_sheets.core.tables import all_tables, summary_title
 from danvan_sheets.errors import SourceError
 from danvan_sheets.sources import SourceData
 
@@ -20,7 +20,7 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime) 
 
     pulled, client = data.extra["pulled"], data.extra["client"]
     identity, session = data.extra["identity"], data.extra["session"]
-    current = {t.title: t.rows for t in pulled.tabs if t.title in SUMMARY_SHEETS}
+    current = {summary_title(t.title): t.rows for t in pulled.tabs if summary_title(t.title)}
     tables = all_tables(report, compiled_at)
     metadata = pulled.metadata
     for attempt in (1, 2):

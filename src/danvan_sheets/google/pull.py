@@ -64,9 +64,9 @@ def batch_read(client, key: str, titles: list[str]) -> dict[str, list[list[objec
     return out
 
 
-def pull(client, key: str, include: tuple[str, ...] = ()) -> Pulled:
-    """Every grid tab's values. `include` adds nothing: every tab is read, the summary tabs too,
-    so the writer can tell whether anything changed without another request."""
+def pull(client, key: str) -> Pulled:
+    """Every grid tab's values, the summary tabs too, so the writer can tell whether anything
+    changed without another request."""
     meta = fetch_metadata(client, key)
     sheets = [s["properties"] for s in meta.get("sheets", []) if s["properties"].get("sheetType", "GRID") == "GRID"]
     titles = [p["title"] for p in sheets]
@@ -91,9 +91,9 @@ def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
         if _is_google_failure(exc):
             raise translate(exc, "đọc dữ liệu", identity.email, session.stats.last_tries) from None
         raise
-    from danvan_sheets.core.tables import SUMMARY_SHEETS
+    from danvan_sheets.core.tables import summary_title
 
-    data = SourceData([t for t in pulled.tabs if t.title not in SUMMARY_SHEETS], list(identity.warnings), session.stats.sent)
+    data = SourceData([t for t in pulled.tabs if not summary_title(t.title)], list(identity.warnings), session.stats.sent)
     data.extra = {"pulled": pulled, "client": client, "identity": identity, "session": session}
     return data
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from danvan_sheets.core.model import Campaign, Unit
 from danvan_sheets.core.summary import is_reserved
-from danvan_sheets.core.tables import SUMMARY_SHEETS
+from danvan_sheets.core.tables import SUMMARY_SHEETS, summary_title
 from danvan_sheets.core.text import key
 from danvan_sheets.google import layout
 
@@ -73,8 +73,9 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
             result.added_tabs.append(u.tab or u.name)
         reqs += layout.unit_protection_requests(sid, u, staff, existing_desc)
 
+    summary_props = {summary_title(t): p for t, p in props.items() if summary_title(t)}
     for title in SUMMARY_SHEETS:
-        if title not in props:
+        if title not in summary_props:
             sid = new_id()
             reqs.append({"addSheet": {"properties": {"sheetId": sid, "title": title, "gridProperties": {"rowCount": 200, "columnCount": 15}}}})
             reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0}, "rows": [{"values": [
@@ -83,7 +84,7 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
             reqs.append(layout.staff_protection_request(sid, title, staff))
             result.added_tabs.append(title)
         elif layout.staff_description(title) not in existing_desc:
-            reqs.append(layout.staff_protection_request(props[title].get("sheetId", 0), title, staff))
+            reqs.append(layout.staff_protection_request(summary_props[title].get("sheetId", 0), title, staff))
 
     if drop_default_sheet and reqs:
         # A spreadsheet we just created comes with an empty "Sheet1" (sheetId 0): not part of the form.
@@ -117,4 +118,6 @@ def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool
             have.add(email.lower())
             result.shared.append(email)
         except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
-            result.share_failures.append(f"{email}: {type(exc).__name__}")
+            from danvan_sheets.google.errors import translate
+
+            result.share_failures.append(f"{email}: {translate(exc, 'chia sẻ bảng tính')}")

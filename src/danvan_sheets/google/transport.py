@@ -77,6 +77,14 @@ def _retry_after(response: requests.Response | None) -> float | None:
         return None
 
 
+def _capped(timeout, left: float):
+    if timeout is None:
+        return left
+    if isinstance(timeout, tuple):
+        return tuple(left if t is None else min(t, left) for t in timeout)
+    return min(timeout, left)
+
+
 class RetryingMixin:
     """Mixed into requests.Session (emulator) or google-auth's AuthorizedSession."""
 
@@ -106,6 +114,10 @@ class RetryingMixin:
             self.stats.count(method, url)
             self.stats.last_tries = attempt
             response, error = None, None
+            # Each attempt gets at most what is left of the budget, so max_seconds bounds the
+            # whole call, slow answers included, not only the sleeps between attempts.
+            left = max(p.max_seconds - (p.clock() - started), 0.5)
+            kwargs["timeout"] = _capped(kwargs.get("timeout"), left)
             try:
                 response = super().request(method, url, *args, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:

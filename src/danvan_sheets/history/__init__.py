@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from danvan_sheets.history import store
-from danvan_sheets.history.findings import COLUMNS, HistoryFindings, UnitHistory, extra_columns, extra_reasons
+from danvan_sheets.history.findings import COLUMNS, HistoryFindings, UnitHistory, extra_reasons
 from danvan_sheets.history.store import RunRecord, record_run
 from danvan_sheets.history.timeline import (
     disappeared_of,
@@ -22,7 +22,6 @@ from danvan_sheets.history.timeline import (
     timeline,
 )
 
-DEFAULT_PATH = "data/history.sqlite"
 
 
 def db_path(settings) -> Path:
@@ -62,6 +61,6 @@ def record_and_compare(settings, report, data, run_at: dt.datetime, source: str 
 
 
 __all__ = [
-    "COLUMNS", "DEFAULT_PATH", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path", "extra_columns",
+    "COLUMNS", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path",
     "extra_reasons", "grace_days", "parse_when", "record_and_compare", "record_run", "snapshot_at", "timeline",
 ]

@@ -6,11 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from danvan_sheets.core.model import FIELD_SHORT
+from danvan_sheets.core.tables import HISTORY_COLUMNS as COLUMNS  # noqa: F401 - re-exported
 from danvan_sheets.history.store import RunRecord
 from danvan_sheets.history.timeline import DisappearedRow, Lateness
-
-# Extra summary columns, in this order.
-COLUMNS = ("Thời hạn", "Mô hình bị xóa")
 
 
 @dataclass
@@ -69,11 +67,3 @@ def extra_reasons(findings: HistoryFindings) -> dict[str, list[str]]:
         if reasons:
             out[code] = reasons
     return out
-
-
-def extra_columns(findings: HistoryFindings, code: str) -> list[object]:
-    """Values for COLUMNS for one unit ("" when the unit was not in this run)."""
-    h = findings.get(code)
-    if h is None:
-        return ["", ""]
-    return [h.on_time, len(h.disappeared)]

@@ -166,11 +166,25 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
                 if stmt.strip():
                     conn.execute(stmt)
             conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-    except sqlite3.DatabaseError as exc:
-        raise SourceError(f"Không mở được cơ sở dữ liệu lịch sử {path}: {exc}.") from None
+    except sqlite3.Error as exc:
+        raise SourceError(f"Không mở được cơ sở dữ liệu lịch sử {path}: {_sqlite_reason(exc)}.") from None
     except OSError as exc:
         raise SourceError(f"Không tạo được thư mục cho cơ sở dữ liệu lịch sử {path}: {os_reason(exc)}.") from None
     return conn
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    """SQLite speaks English; say the usual cases in Vietnamese."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "đang bị một lần chạy khác giữ quá lâu, hãy chạy lại sau"
+    if "full" in text:
+        return "ổ đĩa đã đầy"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return "tệp bị hỏng hoặc không phải cơ sở dữ liệu lịch sử; hãy đổi tên tệp để công cụ tạo tệp mới"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return "không ghi được vào tệp (chỉ đọc hoặc thiếu quyền)"
+    return "lỗi cơ sở dữ liệu"
 
 
 @contextmanager
@@ -179,7 +193,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # after SQLITE_FULL and the like the rollback itself fails; the real error matters
         raise
     else:
         conn.execute("COMMIT")
@@ -187,9 +204,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 @contextmanager
 def opened(db_path: str | Path) -> Iterator[sqlite3.Connection]:
+    """A connection whose every SQLite failure becomes a SourceError in Vietnamese."""
     conn = connect(db_path)
     try:
         yield conn
+    except sqlite3.Error as exc:
+        raise SourceError(f"Lỗi cơ sở dữ liệu lịch sử {db_path}: {_sqlite_reason(exc)}.") from None
     finally:
         conn.close()
 

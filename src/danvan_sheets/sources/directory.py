@@ -28,7 +28,13 @@ def read_directory(path: str | Path) -> SourceData:
         raise SourceError(f"Không tìm thấy thư mục {folder}.")
     notices: list[str] = []
     tabs: list[Tab] = []
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")))
+    # Only the folder itself: an archive subfolder ("cu/") holds last week's copies, which must
+    # not compete with the files units sent now.
+    entries = sorted(folder.iterdir())
+    subfolders = [p.name for p in entries if p.is_dir() and not p.name.startswith(".")]
+    if subfolders:
+        notices.append(f"Không đọc các thư mục con ({', '.join(subfolders)}): chỉ đọc các tệp .xlsx nằm ngay trong {folder}.")
+    files = [p for p in entries if p.is_file() and not p.name.startswith(("~$", "."))]
     for f in files:
         suffix = f.suffix.lower()
         if suffix == ".xls":

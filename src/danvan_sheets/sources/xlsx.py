@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from danvan_sheets.errors import SourceError
+from danvan_sheets.errors import SourceError, os_reason
 from danvan_sheets.grid import Tab
 from danvan_sheets.sources import SourceData
 
@@ -41,7 +41,9 @@ def open_workbook(path: str | Path):
     try:
         # read_only streams rows; data_only gives what a person sees, not formulas.
         return openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError) as exc:
+    except OSError as exc:
+        raise SourceError(f"Không mở được {p}: {os_reason(exc)}.") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError):
         raise SourceError(_not_xlsx(p)) from None
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
         raise SourceError(_not_xlsx(p)) from None

@@ -4,6 +4,7 @@ so the table stays readable in an 80-column terminal."""
 from __future__ import annotations
 
 from danvan_sheets.core.model import FIELD_SHORT, FIELDS, STATUS_LABELS, Report
+from danvan_sheets.core.tables import todo_verdicts
 
 _STYLE = {"dat": "green", "chua_dat": "yellow", "chua_dang_ky": "red"}
 _TYPE_SHORT = {"dang_bo_co_so": "ĐBCS", "chi_bo_co_so": "CBCS", "doan_the": "ĐT"}
@@ -42,14 +43,14 @@ def render_table(report: Report, console) -> None:
     kinds = ("KT/VH/QP/XD: số mô hình lĩnh vực kinh tế / văn hóa - xã hội / quốc phòng - an ninh / xây dựng hệ thống chính trị"
              if compact else "ĐBCS: Đảng bộ cơ sở; CBCS: Chi bộ cơ sở; ĐT: Đoàn thể khối")
     console.print(f"{kinds}; CT: chỉ tiêu; {escape(legend)}.", style="dim")
-    flagged = [v for v in report.units if v.status != "dat"]
-    # The same units as the workbook's "Cần bổ sung" tab: flagged first, then đạt units with errors.
-    fine_with_errors = [v for v in report.units if v.status == "dat" and v.errors]
-    if flagged or fine_with_errors:
+    # The same units, in the same order, as the workbook's "Cần bổ sung" tab.
+    todo = todo_verdicts(report)
+    if todo:
         console.print("\n[bold]Cần bổ sung:[/]")
-        for v in flagged:
+    for v in todo:
+        if v.status != "dat":
             console.print(f"[{_STYLE[v.status]}]• {escape(v.unit.name)}[/]: {escape(' '.join(v.reasons))}")
-        for v in fine_with_errors:
+        else:
             cells = ", ".join(dict.fromkeys(p.cell for p in v.errors if p.cell))
             console.print(f"[green]• {escape(v.unit.name)}[/]: Đã đạt; còn {len(v.errors)} lỗi nhập liệu cần sửa (ô {cells}).")
     a = report.totals["all"]

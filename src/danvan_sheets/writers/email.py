@@ -153,9 +153,16 @@ def _describe(exc: BaseException) -> str:
         return f"máy chủ thư báo lỗi {exc.smtp_code} {err}"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "máy chủ thư ngắt kết nối"
-    if isinstance(exc, (TimeoutError, ssl.SSLError, OSError)):
-        return f"không kết nối được máy chủ thư ({exc.__class__.__name__}: {exc})"
-    return f"lỗi gửi thư ({exc.__class__.__name__}: {exc})"
+    if isinstance(exc, TimeoutError):
+        return "hết thời gian chờ máy chủ thư"
+    if isinstance(exc, ssl.SSLError):
+        return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
+    if isinstance(exc, OSError):
+        from danvan_sheets.errors import os_reason
+
+        refused = getattr(exc, "errno", None) in (111, 61)  # ECONNREFUSED on Linux / macOS
+        return "máy chủ thư từ chối kết nối (kiểm tra [smtp] host và port)" if refused else f"không kết nối được máy chủ thư ({os_reason(exc)})"
+    return "lỗi gửi thư"
 
 
 def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from danvan_sheets.core.model import (
     Entry,
     Report,
 )
-from danvan_sheets.errors import SourceError, os_reason
+from danvan_sheets.writers.files import save_atomic
 from danvan_sheets.writers.safe_text import csv_safe
 
 FONT = "Times New Roman"
@@ -247,24 +245,10 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
 
 
 def _save(wb, out: str | Path, prefix: str) -> Path:
-    """Written to a temporary file first and renamed, so a crash never leaves half a workbook."""
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=out.suffix or ".tmp", dir=out.parent)
-        os.close(fd)
-        # mkstemp makes the file private; the report is meant to be shared like any file the user saves.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        if hasattr(wb, "save"):
-            wb.save(tmp)
-        else:
-            Path(tmp).write_bytes(wb)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise SourceError(f"Không ghi được tệp {out}: {os_reason(exc)}.") from None
-    return out
+    """A workbook (or bytes), saved atomically."""
+    if hasattr(wb, "save"):
+        return save_atomic(out, wb.save, prefix)
+    return save_atomic(out, lambda tmp: Path(tmp).write_bytes(wb), prefix)
 
 
 def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime) -> Path:

@@ -8,7 +8,7 @@ summary on the sheet already says the same thing.
 
 from __future__ import annotations
 
-from danvan_sheets.core.tables import SUMMARY_SHEETS, Table, table_grid
+from danvan_sheets.core.tables import SUMMARY_SHEETS, TIME_MARK, Table, summary_title, table_grid
 
 _FIRST_ID = 710_000_001
 _HEADER_BG = {"red": 0.85, "green": 0.88, "blue": 0.95}
@@ -46,11 +46,18 @@ def _norm(grid: list[list]) -> list[list]:
     return rows
 
 
+def _without_time(rows: list[list]) -> list[list]:
+    """Row 1 minus its "— cập nhật lúc …" tail: a new title or deadline is a change, a new time is not."""
+    if rows and rows[0] and isinstance(rows[0][0], str):
+        return [[rows[0][0].split(TIME_MARK)[0]], *rows[1:]]
+    return rows
+
+
 def unchanged(current: list[list] | None, grid: list[list]) -> bool:
-    """Same content apart from row 1, the caption with the compile time."""
+    """Same content apart from the compile time in the caption."""
     if current is None:
         return False
-    return _norm(current)[1:] == _norm(grid)[1:]
+    return _without_time(_norm(current)) == _without_time(_norm(grid))
 
 
 def _row_data(table: Table, grid: list[list]) -> list[dict]:
@@ -130,7 +137,9 @@ def summary_requests(tables: list[Table], sheets: dict[str, dict], current: dict
 
 def write_summary(client, key: str, metadata: dict, current: dict[str, list[list]], tables: list[Table]) -> bool:
     """Send the summary in one batchUpdate; False when there was nothing to change."""
-    sheets = {s["properties"]["title"]: s["properties"] for s in metadata.get("sheets", [])}
+    # Keyed by our canonical title: a summary tab retyped "TỔNG HỢP" is rewritten, not duplicated.
+    sheets = {summary_title(s["properties"]["title"]) or s["properties"]["title"]: s["properties"]
+              for s in metadata.get("sheets", [])}
     requests = summary_requests(tables, sheets, current)
     if not requests:
         return False

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import Table, all_tables
-from danvan_sheets.errors import SourceError, os_reason
+from danvan_sheets.writers.files import save_atomic
 
 STATUS_FILL = {"dat": "C6EFCE", "chua_dat": "FFEB9C", "chua_dang_ky": "FFC7CE"}
 _WIDTHS = {"Stt": 5, "KT": 6, "VHXH": 7, "QPAN": 7, "XDHTCT": 9, "Tổng": 7, "Chỉ tiêu": 8, "Số lỗi": 7, "Ô": 7, "Cột": 6, "Mức độ": 10, "Mã lỗi": 22, "Đơn vị": 38, "Ghi chú": 60, "Cần bổ sung": 60, "Nội dung cần sửa": 70, "Giá trị": 30, "Trang tính": 30, "Email": 30, "Ô cần sửa": 20, "Loại": 16, "Trạng thái": 14}
@@ -85,16 +83,4 @@ def write_summary_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime
     wb.remove(wb.active)
     for table in all_tables(report, compiled_at):
         _write_table(wb, table)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tong-hop-", suffix=".xlsx", dir=out.parent)
-        os.close(fd)
-        wb.save(tmp)
-        # mkstemp makes the file private (0600); a summary is for sharing, like any file we write.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise SourceError(f"Không ghi được tệp {out}: {os_reason(exc)}.") from None
-    return out
+    return save_atomic(out, wb.save, ".tong-hop-")
