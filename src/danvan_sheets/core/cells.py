@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from danvan_sheets.core.text import cell_text, fold
 
@@ -40,6 +41,7 @@ def parse_quantity(value: object) -> tuple[int | None, str | None]:
     return None, "invalid_quantity"
 
 
+@lru_cache(maxsize=1 << 12)
 def parse_scale(text: str) -> tuple[str | None, str | None]:
     folded = fold(text)
     if not folded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from danvan_sheets.core.text import fold
 
@@ -28,6 +29,7 @@ def _field_from(match: re.Match) -> str:
     return next(k for k, _ in _FIELD_ALTS if match.group(k))
 
 
+@lru_cache(maxsize=1 << 16)
 def section_title(text: str) -> tuple[str, str] | None:
     """(field, rest) when `text` opens with a section title; rest is what follows it.
 
@@ -48,6 +50,7 @@ def section_title(text: str) -> tuple[str, str] | None:
     return _field_from(m), rest
 
 
+@lru_cache(maxsize=1 << 16)
 def field_value(text: str) -> str | None:
     """The field named in a `Lĩnh vực` column cell ("Kinh tế", "VHXH", "II", …)."""
     folded = fold(text).strip(" .:")
@@ -60,6 +63,7 @@ def field_value(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def stt_roman(text: str) -> str | None:
     m = _STT_ROMAN.match(fold(text))
     return _ROMAN_FIELD[m.group("roman")] if m else None
@@ -68,6 +72,7 @@ def stt_roman(text: str) -> str | None:
 _PLACEHOLDER = re.compile(r"^(?:(?:ten\s+)?(?:mo hinh|dien hinh)\s*)?[.…_·\-\s]*(?:\(.*\))?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_placeholder(text: str) -> bool:
     folded = fold(text)
     return bool(folded) and bool(_PLACEHOLDER.match(folded))
@@ -78,10 +83,12 @@ _NOTES = re.compile(r"^(?:\*\s*)?ghi chu\b")
 _NUMBERING = re.compile(r"^\(\s*\d{1,2}\s*\)$")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_total(text: str) -> bool:
     return bool(_TOTAL.match(fold(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def is_notes(text: str) -> bool:
     return bool(_NOTES.match(fold(text)))
 
@@ -115,6 +122,7 @@ _SUB_DONE = re.compile(r"^(?:hoan thanh|ket thuc)$")
 _TIME_PARENT = re.compile(r"^thoi gian$")
 
 
+@lru_cache(maxsize=1 << 16)
 def header_kind(text: str) -> str | None:
     folded = re.sub(r"\(\s*\d+\s*\)", "", fold(text)).strip(" :.*")
     for kind, pattern in _HEADER:

@@ -98,7 +98,8 @@ _ORDER = {"chua_dang_ky": 0, "chua_dat": 1, "dat": 2}
 
 def todo_verdicts(report: Report):
     """Who needs to act, in the order the staff chase them: not registered, short, then đạt with errors."""
-    flagged = sorted(report.flagged, key=lambda v: (_ORDER[v.status], v.unit.name))
+    # Vietnamese names sorted without regard to diacritics ("Đ" beside "D", not after "Z").
+    flagged = sorted(report.flagged, key=lambda v: (_ORDER[v.status], key(v.unit.name)))
     return [*flagged, *(v for v in report.units if v.status == "dat" and v.errors)]
 
 
