@@ -25,7 +25,7 @@ from danvan_sheets.core.model import (
     Report,
 )
 from danvan_sheets.writers.files import save_atomic
-from danvan_sheets.writers.safe_text import csv_safe
+from danvan_sheets.writers.safe_text import csv_safe, put_cell
 
 FONT = "Times New Roman"
 SHEET_FORM = "Đăng ký toàn Khối"
@@ -99,11 +99,7 @@ def _styles():
 
 
 def _put(ws, row: int, col: int, value: object, font=None, align=None, border=None):
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str):
-        # A unit's text that starts with "=" stays text, never becomes a formula.
-        cell.data_type = "s"
+    cell = put_cell(ws, row, col, value)
     if font is not None:
         cell.font = font
     if align is not None:

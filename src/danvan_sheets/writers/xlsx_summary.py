@@ -8,18 +8,13 @@ from pathlib import Path
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import Table, all_tables
 from danvan_sheets.writers.files import save_atomic
+from danvan_sheets.writers.safe_text import put_cell
 
 STATUS_FILL = {"dat": "C6EFCE", "chua_dat": "FFEB9C", "chua_dang_ky": "FFC7CE"}
 _WIDTHS = {"Stt": 5, "KT": 6, "VHXH": 7, "QPAN": 7, "XDHTCT": 9, "Tổng": 7, "Chỉ tiêu": 8, "Số lỗi": 7, "Ô": 7, "Cột": 6, "Mức độ": 10, "Mã lỗi": 22, "Đơn vị": 38, "Ghi chú": 60, "Cần bổ sung": 60, "Nội dung cần sửa": 70, "Giá trị": 30, "Trang tính": 30, "Email": 30, "Ô cần sửa": 20, "Loại": 16, "Trạng thái": 14}
 
 
-def _put(ws, row: int, col: int, value: object):
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str):
-        # openpyxl turns any str starting with "=" into a formula; a unit's text must stay text.
-        cell.data_type = "s"
-    return cell
+_put = put_cell
 
 
 def _write_table(wb, table: Table) -> None:
