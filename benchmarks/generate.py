@@ -244,14 +244,14 @@ def dataset(n_units: int, rows_per_unit: int, seed: int = 0) -> Dataset:
 
 
 # ------------------------------------------------------------------ outputs
-def write_units_csv(units: list[SynthUnit], path: str | Path) -> Path:
+def write_units_csv(units: list[SynthUnit], path: str | Path, with_tabs: bool = False) -> Path:
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     with p.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["ma_don_vi", "ten_don_vi", "loai_don_vi", "email", "tab"])
         for u in units:
-            w.writerow([u.code, u.name, u.kind_label, u.email, ""])
+            w.writerow([u.code, u.name, u.kind_label, u.email, u.tab if with_tabs else ""])
     return p
 
 
@@ -317,11 +317,5 @@ def xlsx_units(ds: Dataset) -> list[SynthUnit]:
 
 
 def write_units_csv_with_tabs(units: list[SynthUnit], path: str | Path) -> Path:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with p.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["ma_don_vi", "ten_don_vi", "loai_don_vi", "email", "tab"])
-        for u in units:
-            w.writerow([u.code, u.name, u.kind_label, u.email, u.tab])
-    return p
+    """The registry for the xlsx workbook, whose tab titles were cut to Excel's 31 characters."""
+    return write_units_csv(units, path, with_tabs=True)
