@@ -176,7 +176,9 @@ def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime) -> UnitState 
 
 def last_states(db_path: str | Path) -> list[tuple[Snapshot, dt.datetime | None]]:
     with store.opened(db_path) as conn:
-        return [(s, store.last_seen(conn, s.unit)) for s in store.latest_snapshots(conn)]
+        states = [(s, store.last_seen(conn, s.unit)) for s in store.latest_snapshots(conn)]
+    # SQLite orders by code point ("Hội" before "Đảng"); people read names without regard to diacritics.
+    return sorted(states, key=lambda state: key(state[0].name or ""))
 
 
 _WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
