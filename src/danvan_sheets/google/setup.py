@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from danvan_sheets.core.model import Campaign, Unit
-from danvan_sheets.core.summary import is_reserved
+from danvan_sheets.core.model import Campaign, SheetReading, Unit
+from danvan_sheets.core.summary import match_tabs
 from danvan_sheets.core.tables import SUMMARY_SHEETS, summary_title
-from danvan_sheets.core.text import key
 from danvan_sheets.google import layout
 
 _FIRST_TAB_ID = 1_000_001
@@ -24,11 +23,6 @@ class InitResult:
     already_shared: list[str] = field(default_factory=list)
     share_failures: list[str] = field(default_factory=list)
     changed: bool = False
-
-
-def unit_for_tab(units: list[Unit], title: str) -> Unit | None:
-    k = key(title)
-    return next((u for u in units if k in {key(x) for x in (u.tab, u.code, u.name) if x}), None)
 
 
 def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: list[str], result: InitResult,
@@ -56,14 +50,14 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
     elif layout.staff_description("Hướng dẫn") not in existing_desc:
         reqs.append(layout.staff_protection_request(props["Hướng dẫn"].get("sheetId", 0), "Hướng dẫn", staff))
 
+    # The same matching check and aggregate use, so init never adds a tab they would not find.
+    titles = list(props)
+    found, _unknown = match_tabs(units, [(None, SheetReading(title=t)) for t in titles])
     matched: dict[str, int] = {}
-    for title, p in props.items():
-        if is_reserved(title):
-            continue
-        u = unit_for_tab(units, title)
-        if u is not None and u.code not in matched:
-            matched[u.code] = p.get("sheetId", 0)
-            result.kept_tabs.append(title)
+    for code, idxs in found.items():
+        title = titles[idxs[0]]
+        matched[code] = props[title].get("sheetId", 0)
+        result.kept_tabs.append(title)
     for u in units:
         if u.code in matched:
             sid = matched[u.code]
