@@ -144,6 +144,18 @@ def test_refused_recipient_is_reported_and_the_others_still_go(tmp_path, smtp_se
     assert res2.output.count(": bỏ qua: đã nhắc lúc") == 2
 
 
+def test_a_unit_without_email_is_a_registry_gap_exit_2_and_the_others_still_go(tmp_path, smtp_server):
+    ctl, handler = smtp_server()
+    s = _setup(tmp_path, ctl.port)
+    (tmp_path / "dv.csv").write_text(UNITS_CSV.replace("cb.bia@example.vn", ""), encoding="utf-8")
+    res = _run(s["args"])
+    assert res.exit_code == 2
+    assert sorted(t[0] for t, _ in handler.messages) == ["doan@example.vn", "vp.thue@example.vn"]
+    line = next(x for x in res.output.splitlines() if "Chi bộ Công ty Bia" in x)
+    assert "THIẾU EMAIL" in line
+    assert "1 đơn vị chưa có email" in res.output
+
+
 def test_not_sent_twice_within_the_interval(tmp_path, smtp_server):
     ctl, handler = smtp_server()
     s = _setup(tmp_path, ctl.port)

@@ -22,7 +22,7 @@ class Outcome:
     code: str
     name: str
     to: str
-    state: str  # sent | failed | skipped | preview
+    state: str  # sent | failed | no_email | skipped | preview
     detail: str = ""
 
 
@@ -69,7 +69,8 @@ def remind_units(
             r = mail.compose(v, report.campaign, today, subject, signature)
             composed.append(r)
             if not r.to:
-                outcomes[r.code] = Outcome(r.code, r.name, "", "failed", "chưa có email trong danh sách đơn vị (cột email)")
+                # Not a send that failed but a gap in the registry: exit 2, not 3, when it is all that went wrong.
+                outcomes[r.code] = Outcome(r.code, r.name, "", "no_email", "chưa có email trong danh sách đơn vị (cột email)")
                 continue
             last = store.last_reminder(conn, r.code)
             if last is not None and interval and now - last < interval:
@@ -109,7 +110,8 @@ def _password(cfg, env: Mapping[str, str]) -> str | None:
     return value
 
 
-_STATE_LABELS = {"sent": "đã gửi", "failed": "KHÔNG GỬI ĐƯỢC", "skipped": "bỏ qua", "preview": "xem trước"}
+_STATE_LABELS = {"sent": "đã gửi", "failed": "KHÔNG GỬI ĐƯỢC", "no_email": "THIẾU EMAIL", "skipped": "bỏ qua",
+                 "preview": "xem trước"}
 
 
 @click.command(cls=VietCommand)
@@ -126,7 +128,8 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     Máy chủ thư đặt ở mục [smtp] của cấu hình; mật khẩu lấy từ biến môi trường ghi
     ở [smtp] password_env, không bao giờ ghi trong tệp cấu hình.
 
-    Mã thoát 0 khi mọi thư đã gửi (hoặc --dry-run), 3 khi có thư không gửi được.
+    Mã thoát 0 khi mọi thư đã gửi (hoặc --dry-run), 3 khi có thư không gửi được,
+    2 khi chỉ thiếu email của đơn vị trong danh sách.
 
     \b
     Ví dụ:
@@ -167,5 +170,7 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     n_sent = sum(o.state == "sent" for o in outcomes)
     n_fail = sum(o.state == "failed" for o in outcomes)
     n_skip = sum(o.state == "skipped" for o in outcomes)
-    click.echo(f"Đã gửi {n_sent} thư, {n_fail} thư không gửi được, bỏ qua {n_skip} đơn vị đã nhắc gần đây.")
-    raise SystemExit(3 if n_fail else 0)
+    n_missing = sum(o.state == "no_email" for o in outcomes)
+    missing = f", {n_missing} đơn vị chưa có email (bổ sung cột email trong danh sách đơn vị)" if n_missing else ""
+    click.echo(f"Đã gửi {n_sent} thư, {n_fail} thư không gửi được, bỏ qua {n_skip} đơn vị đã nhắc gần đây{missing}.")
+    raise SystemExit(3 if n_fail else 2 if n_missing else 0)
