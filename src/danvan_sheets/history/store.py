@@ -258,12 +258,11 @@ def record_run(
             changed = 0
             for i, v in enumerate(report.units):
                 rows = _unit_rows(v, tabs_by_title)
-                row_hashes = []
-                for sheet_row, name_key, raw, parsed in rows:
-                    h = _sha(raw + "\x00" + parsed)
-                    conn.execute("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
-                                 (h, name_key, raw, parsed))
-                    row_hashes.append((sheet_row, h))
+                hashed = [(_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed)
+                          for sheet_row, name_key, raw, parsed in rows]
+                conn.executemany("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
+                                 [(h, name_key, raw, parsed) for h, _r, name_key, raw, parsed in hashed])
+                row_hashes = [(sheet_row, h) for h, sheet_row, *_ in hashed]
                 content = _sha("\n".join(f"{r}:{h}" for r, h in row_hashes))
                 if conn.execute("INSERT OR IGNORE INTO contents (hash, n_rows) VALUES (?, ?)", (content, len(rows))).rowcount:
                     conn.executemany(
