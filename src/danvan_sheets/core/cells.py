@@ -8,6 +8,7 @@ from functools import lru_cache
 from danvan_sheets.core.text import cell_text, fold
 
 
+@lru_cache(maxsize=1024)
 def col_letters(col: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     out = ""

@@ -197,16 +197,32 @@ def could_be_legacy(text: str) -> bool:
 
 def detect_column(texts: list[str]) -> str | None:
     """The legacy encoding a column of cells was typed in, or None for Unicode."""
-    candidates = [t for t in texts if could_be_legacy(t)]
-    if not candidates:
+    totals = {None: 0, **{name: 0 for name in ENCODINGS}}
+    seen = 0
+    for t in texts:
+        if not could_be_legacy(t):
+            continue
+        seen += 1
+        totals[None] += score(t)
+        for name in ENCODINGS:
+            totals[name] += score(decode(t, name))
+        # A long column decides early: once one reading leads every other by a wide margin,
+        # the rest cannot turn it around in practice, and cells are still checked one by one.
+        if seen >= _DECIDED_AFTER and _margin(totals) >= _DECIDED_MARGIN:
+            break
+    if not seen:
         return None
-    base = sum(score(t) for t in candidates)
-    best, best_score = None, base
-    for name in ENCODINGS:
-        s = sum(score(decode(t, name)) for t in candidates)
-        if s > best_score:
-            best, best_score = name, s
-    return best
+    best = max(ENCODINGS, key=lambda name: totals[name])
+    return best if totals[best] > totals[None] else None
+
+
+_DECIDED_AFTER = 24
+_DECIDED_MARGIN = 60
+
+
+def _margin(totals: dict) -> int:
+    ranked = sorted(totals.values(), reverse=True)
+    return ranked[0] - ranked[1]
 
 
 def decode_cell(text: str, encoding: str | None) -> str:

@@ -110,12 +110,22 @@ class Entry:
     done: Period | None
     location: str | None
     scale: str | None
-    cells: dict[str, str] = field(default_factory=dict)  # column key -> A1 cell
+    # column key -> 0-based column; one dict shared by every entry of a tab, so cells are
+    # worked out only when someone asks (a province has hundreds of thousands of rows).
+    columns: dict[str, int] = field(default_factory=dict)
     raw: dict[str, object] = field(default_factory=dict)  # column key -> raw cell value
     mandatory: str | None = None
     duplicate: bool = False
     has_error: bool = False
     counted: bool = False
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """Column key -> A1 cell of this row."""
+        from danvan_sheets.core.cells import col_letters
+
+        row = str(self.row)
+        return {k: col_letters(c) + row for k, c in self.columns.items()}
 
     def to_dict(self) -> dict:
         return {

@@ -6,6 +6,7 @@ Never raises on any grid: every oddity becomes a Problem with its A1 cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from functools import lru_cache
 
@@ -23,6 +24,7 @@ _a1 = lru_cache(maxsize=1 << 16)(a1)
 _parse_period = lru_cache(maxsize=1 << 14, typed=True)(parse_period)
 
 _REQUIRED = ("name", "build", "location", "scale", "done")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\v]")
 _DATA = ("quantity", "build", "location", "scale", "done")
 
 
@@ -181,7 +183,11 @@ def _read_rows(reading: SheetReading, g: _Grid, start: int, cols: dict[str, int]
             continue
         stt = g.text(r, cols.get("stt"))
         name_raw = g.value(r, cols["name"])
-        name_lines = clean_lines(cell_text(name_raw)) if isinstance(name_raw, str) else ([g.text(r, cols["name"])] if g.text(r, cols["name"]) else [])
+        name_text = g.text(r, cols["name"])
+        if isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
+            name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
+        else:
+            name_lines = [name_text] if name_text else []
         first = next((t for t in texts if t), "")
         if sections.is_notes(first) or sections.is_notes(stt):
             break
@@ -225,8 +231,9 @@ def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str |
 def _entry(reading: SheetReading, g: _Grid, r: int, cols: dict[str, int], name: str, field: str | None, year: int, incomplete: bool) -> Entry:
     tab = reading.title
     problems: list[Problem] = []
-    cells = {k: _a1(r, c) for k, c in cols.items()}
-    raw = {k: g.raw[r][c] if c < len(g.raw[r]) else None for k, c in cols.items()}
+    raw_row = g.raw[r]
+    width = len(raw_row)
+    raw = {k: raw_row[c] if c < width else None for k, c in cols.items()}
 
     if "field" in cols and g.text(r, cols["field"]):
         fv = sections.field_value(g.text(r, cols["field"]))
@@ -282,7 +289,7 @@ def _entry(reading: SheetReading, g: _Grid, r: int, cols: dict[str, int], name: 
         done=done,
         location=location,
         scale=scale,
-        cells=cells,
+        columns=cols,
         raw=raw,
         has_error=incomplete or any(p.severity == "error" for p in problems),
     )
