@@ -191,7 +191,8 @@ def _read_rows(reading: SheetReading, g: _Grid, start: int, cols: dict[str, int]
         first = next((t for t in texts if t), "")
         if sections.is_notes(first) or sections.is_notes(stt):
             break
-        if sections.is_numbering_row(texts):
+        # The numbering row's name cell is "(2)": anything longer is not that row.
+        if len(name_text) <= 4 and sections.is_numbering_row(texts):
             continue
         if (stt and sections.is_total(stt)) or (name_lines and sections.is_total(name_lines[0])):
             continue
