@@ -31,6 +31,8 @@ try:
 except ImportError:  # run without PYTHONPATH=src or an installed package
     sys.path.insert(0, str(HERE.parent / "src"))
     from danvan_sheets.core.legacy import encode
+# The seed's notes under "Ghi chú": the same text `danvan init` lays out.
+from danvan_sheets.google.layout import NOTES as GHI_CHU  # noqa: E402
 
 XLSX = HERE / "dang-ky-2023.xlsx"
 CSV = HERE / "don-vi.csv"
@@ -91,14 +93,6 @@ CAPS_TITLES = [
 ]
 PLACEHOLDER = "Mô hình…."
 ELLIPSIS = "…"
-GHI_CHU = [
-    "(2): Tên mô hình (Trên từng lĩnh vực sau: KT; VHXH, QPAN, XDHTCT)",
-    "(3): Số lượng (1,2,3…)",
-    "(4): Thời gian xây dựng (tháng, quý)",
-    "(5): Địa điểm triển khai (phòng, ban, bộ phận…)",
-    "(6): Quy mô thực hiện (Cá nhân, tập thể)",
-    "(7): Thời gian hoàn thành (tháng, quý)",
-]
 WIDTHS = [6, 52, 10, 18, 28, 16, 18]
 
 # The two Khối-level models, as the plan words them.
