@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from danvan_sheets.core.checks import evaluate, matches_mandatory
-from danvan_sheets.core.model import FIELDS, MandatoryModel
+from danvan_sheets.core.model import FIELDS
 from danvan_sheets.core.reader import read_tab
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.core.text import fold

@@ -18,7 +18,7 @@ import gspread
 import pytest
 import requests
 
-from tests.fakes.fixtures import fake_google, make_gspread_client  # noqa: F401
+from tests.fakes.fixtures import make_gspread_client
 from tests.fakes.sheets_api import FakeGoogle
 
 RECORDED = Path(__file__).parent / "fakes" / "recorded"

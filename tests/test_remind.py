@@ -15,10 +15,9 @@ from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
 from danvan_sheets.cli import cli
-from danvan_sheets.core.model import Unit
 from danvan_sheets.writers.email import body_for, days_left_text
 from tests.helpers_forms import MANDATORY_CDS, model, seed_form, write_xlsx
-from tests.test_history_store import UNITS, report_of, settings_for
+from tests.test_history_store import report_of, settings_for
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "S3cret-Pa55-zq81"

@@ -36,7 +36,7 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
         header = [clean(h).lower() for h in next(reader)]
     except StopIteration:
         raise ConfigError(f"{source}: tệp trống. Dòng đầu phải là: {','.join(REQUIRED)},tab") from None
-    except csv.Error as exc:
+    except csv.Error:
         raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
     missing = [h for h in REQUIRED if h not in header]
     if missing:
@@ -49,7 +49,7 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     seen: dict[str, int] = {}
     try:
         rows = list(enumerate(reader, start=2))
-    except csv.Error as exc:
+    except csv.Error:
         raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
     for line, row in rows:
         if not any(clean(c) for c in row):

@@ -52,7 +52,7 @@ def open_workbook(path: str | Path):
 def sheet_rows(ws) -> list[list[object]]:
     try:
         return _trimmed(ws.iter_rows(values_only=True))
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet part
+    except Exception:  # noqa: BLE001 - a damaged sheet part
         raise SourceError(f"Trang “{ws.title}” bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi chạy lại.") from None
 
 
