@@ -247,11 +247,11 @@ def openpyxl_load(paths: list[str]) -> dict:
 
 
 def core_run(n_units: int, rows: int, seed: int = 0) -> dict:
-    """The pure core on in-memory grids: read_tab for every tab + build_report (checks and summary)."""
+    """The pure core on in-memory grids: read_tabs (read_tab for every tab) + build_report (checks and summary)."""
     from benchmarks.generate import AS_OF as AS_OF_DATE, YEAR, dataset
     from danvan_sheets.config import load_settings
     from danvan_sheets.core.model import Unit
-    from danvan_sheets.core.reader import read_tab
+    from danvan_sheets.core.reader import read_tabs
     from danvan_sheets.core.summary import build_report
     from danvan_sheets.grid import Tab
     from danvan_sheets.registry import parse_units
@@ -262,7 +262,7 @@ def core_run(n_units: int, rows: int, seed: int = 0) -> dict:
     units: list[Unit] = parse_units("\n".join(lines))
     tabs = [Tab(t, r) for t, r in ds.grids]
     t = time.perf_counter()
-    readings = [(tab, read_tab(tab.title, tab.rows, YEAR)) for tab in tabs]
+    readings = read_tabs(tabs, YEAR)
     t_read = time.perf_counter() - t
     report = build_report(units, readings, settings.campaign, AS_OF_DATE)
     took = time.perf_counter() - t
@@ -480,7 +480,7 @@ METHOD = """\
   run history and the JSON output included) against "only loading the same files": `openpyxl.load_workbook(path,
   read_only=True, data_only=True)` and iterating every row of every sheet (`values_only=True`), measured
   alternately in the same session.
-* **Core.** `read_tab` on every in-memory grid, then `build_report` (matching, checks, totals) — no I/O.
+* **Core.** `read_tabs` (`read_tab` on every in-memory grid), then `build_report` (matching, checks, totals) — no I/O.
   "Model rows" are the registration rows that become entries; "grid rows" count every row of the form
   (title, header, numbering, Tổng số, sections, placeholders, notes) as well.
 * **Data** (`benchmarks/generate.py`, seeded): the seed's form with the real mess — units typed in TCVN3

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from danvan_sheets.config import Settings
 from danvan_sheets.core.model import Report, Unit
-from danvan_sheets.core.reader import read_tab
+from danvan_sheets.core.reader import read_tabs
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.registry import load_units
@@ -36,7 +36,7 @@ def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:
 
 def report_from_data(data: SourceData, units: list[Unit], settings: Settings, as_of: dt.date) -> Report:
     year = settings.campaign.year
-    readings = [(tab, read_tab(tab.title, tab.rows, year)) for tab in data.tabs]
+    readings = read_tabs(data.tabs, year)
     return build_report(units, readings, settings.campaign, as_of, data.notices)
 
 

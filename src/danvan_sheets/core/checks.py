@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from danvan_sheets.core.cells import col_letters
 from danvan_sheets.core.messages import message
@@ -20,11 +21,30 @@ from danvan_sheets.core.model import (
 from danvan_sheets.core.text import fold, key
 
 
+@lru_cache(maxsize=256)
+def _needles(model: MandatoryModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(key(w) for w in model.all_of), tuple(key(w) for w in model.any_of)
+
+
+def _matches_key(name_key: str, model: MandatoryModel) -> bool:
+    return _has_needles(name_key, *_needles(model))
+
+
+def _has_needles(name_key: str, all_of: tuple[str, ...], any_of: tuple[str, ...]) -> bool:
+    # key() text is single-spaced and stripped, so a word is found by plain substring search.
+    for w in all_of:
+        if w not in name_key:
+            return False
+    if not any_of:
+        return True
+    for w in any_of:
+        if w in name_key:
+            return True
+    return False
+
+
 def matches_mandatory(name: str, model: MandatoryModel) -> bool:
-    folded = " ".join(key(name).split())
-    def has(word: str) -> bool:
-        return " ".join(key(word).split()) in folded
-    return all(has(w) for w in model.all_of) and (not model.any_of or any(has(w) for w in model.any_of))
+    return _matches_key(key(name), model)
 
 
 def mandatory_in_force(model: MandatoryModel, as_of: dt.date) -> bool:
@@ -35,9 +55,11 @@ def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> l
     problems = []
     counted_keys: set[str] = set()
     seen: set[str] = set()
+    models = [(m.key, *_needles(m)) for m in campaign.mandatory]
+    mandatory_counts = campaign.mandatory_counts
     for e in entries:
-        e.mandatory = next((m.key for m in campaign.mandatory if matches_mandatory(e.name, m)), None)
         k = key(e.name)
+        e.mandatory = next((mk for mk, all_of, any_of in models if _has_needles(k, all_of, any_of)), None)
         if k in seen:
             e.duplicate = True
             cell = e.cells.get("name")
@@ -46,7 +68,7 @@ def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> l
                         column=cell.rstrip("0123456789") if cell else None, value=e.name, tab=tab)
             )
         seen.add(k)
-        countable = not e.has_error and (e.mandatory is None or campaign.mandatory_counts)
+        countable = not e.has_error and (e.mandatory is None or mandatory_counts)
         e.counted = countable and k not in counted_keys
         if e.counted:
             counted_keys.add(k)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate, compress, count, islice, repeat
+from operator import ge, sub
 
 # --- TCVN3 (ABC). Read off glibc's TCVN5712-1 for the bytes TCVN3 itself uses:
 # 0xA1-0xAE base letters, the rest lower-case toned vowels. TCVN3 has no
@@ -85,6 +87,7 @@ def _vni_table() -> dict[str, str]:
 VNI = _vni_table()
 
 ENCODINGS = {"tcvn3": TCVN3, "vni": VNI}
+_NAMES = tuple(ENCODINGS)
 ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI-Windows (phông VNI-Times)"}
 
 
@@ -95,11 +98,19 @@ def _pattern(name: str) -> re.Pattern:
     return re.compile("|".join(re.escape(q) for q in seqs))
 
 
-@lru_cache(maxsize=1 << 15)
-def decode(text: str, encoding: str) -> str:
-    """Replace legacy sequences, longest first, in one left-to-right pass."""
+@lru_cache(maxsize=1 << 16)
+def _decode_word(word: str, encoding: str) -> str:
     table = ENCODINGS[encoding]
-    return _nfc(_pattern(encoding).sub(lambda m: table[m.group(0)], text))
+    return _nfc(_pattern(encoding).sub(lambda m: table[m.group(0)], word))
+
+
+def decode(text: str, encoding: str) -> str:
+    """Replace legacy sequences, longest first, in one left-to-right pass.
+
+    Word by word: no sequence holds a space and NFC never composes across one, so
+    this is the same text, while the words repeat and the cells mostly do not.
+    """
+    return " ".join([_decode_word(w, encoding) for w in text.split(" ")])
 
 
 def _inverse(name: str) -> dict[str, str]:
@@ -180,10 +191,26 @@ def _token_score(token: str) -> int:
     return 3 if low in _COMMON else 1
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 16)
+def _word_score(word: str) -> int:
+    return sum(_token_score(t) for t in _SPLIT.split(word) if t)
+
+
 def score(text: str) -> int:
     """Higher is more like Vietnamese written in Unicode."""
-    return sum(_token_score(t) for t in _SPLIT.split(text) if t)
+    # A space always splits tokens, so the sum over words is the sum over tokens.
+    return sum(map(_word_score, text.split(" ")))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_readings(word: str) -> tuple[int, ...]:
+    return (_word_score(word), *(_word_score(_decode_word(word, name)) for name in ENCODINGS))
+
+
+@lru_cache(maxsize=1 << 15)
+def readings(text: str) -> tuple[int, ...]:
+    """(score as typed, score of each ENCODINGS decoding), summed word by word."""
+    return tuple(map(sum, zip(*map(_word_readings, text.split(" ")))))
 
 
 # Beyond Latin-1 only real Unicode Vietnamese (or decomposed marks) has these.
@@ -191,43 +218,55 @@ _UNICODE_ONLY = re.compile("[ăđơưĂĐƠƯĩũĨŨ\u0300-\u036f\u1ea0-\u1ef9]
 _LEGACY_CHARS = re.compile("[\u0080-\u00ff]")
 
 
+@lru_cache(maxsize=1 << 16)
 def could_be_legacy(text: str) -> bool:
     return bool(_LEGACY_CHARS.search(text)) and not _UNICODE_ONLY.search(text)
 
 
 def detect_column(texts: list[str]) -> str | None:
     """The legacy encoding a column of cells was typed in, or None for Unicode."""
-    totals = {None: 0, **{name: 0 for name in ENCODINGS}}
-    seen = 0
-    for t in texts:
-        if not could_be_legacy(t):
-            continue
-        seen += 1
-        totals[None] += score(t)
-        for name in ENCODINGS:
-            totals[name] += score(decode(t, name))
-        # A long column decides early: once one reading leads every other by a wide margin,
-        # the rest cannot turn it around in practice, and cells are still checked one by one.
-        if seen >= _DECIDED_AFTER and _margin(totals) >= _DECIDED_MARGIN:
-            break
-    if not seen:
+    scored = list(map(readings, filter(could_be_legacy, texts)))
+    if not scored:
         return None
-    best = max(ENCODINGS, key=lambda name: totals[name])
-    return best if totals[best] > totals[None] else None
+    # Running totals of each reading down the column. A long column decides early: once
+    # one reading leads every other by a wide margin, the rest cannot turn it around in
+    # practice (cells are still checked one by one when decoded).
+    sums = [list(accumulate(col)) for col in zip(*scored)]
+    at = _decided_at(sums)
+    as_typed, *decoded = (s[at] for s in sums)
+    best = max(range(len(decoded)), key=decoded.__getitem__)
+    return _NAMES[best] if decoded[best] > as_typed else None
 
 
 _DECIDED_AFTER = 24
 _DECIDED_MARGIN = 60
 
 
-def _margin(totals: dict) -> int:
-    ranked = sorted(totals.values(), reverse=True)
-    return ranked[0] - ranked[1]
+def _decided_at(sums: list[list[int]]) -> int:
+    """The first cell, from the _DECIDED_AFTER-th on, where one reading leads by _DECIDED_MARGIN; else the last."""
+    last = len(sums[0]) - 1
+    start = _DECIDED_AFTER - 1
+    if last < start:
+        return last
+    # The leader's margin at each cell is max over readings j of min over others k of
+    # (j - k). Built from map/min/max so the whole column is scanned in C, not in a
+    # Python loop per cell: this runs for every column of every tab.
+    leads = []
+    for j, pj in enumerate(sums):
+        gaps = [map(sub, islice(pj, start, None), islice(pk, start, None)) for k, pk in enumerate(sums) if k != j]
+        leads.append(map(min, *gaps) if len(gaps) > 1 else gaps[0])
+    margins = map(max, *leads)
+    return next(compress(count(start), map(ge, margins, repeat(_DECIDED_MARGIN))), last)
 
 
 def decode_cell(text: str, encoding: str | None) -> str:
     """Decode one cell of a column detected as `encoding`, only where that reads better."""
     if encoding is None or not could_be_legacy(text):
         return text
-    decoded = decode(text, encoding)
-    return decoded if score(decoded) > score(text) else text
+    scores = readings(text)
+    if scores[1 + _ENCODING_INDEX[encoding]] > scores[0]:
+        return decode(text, encoding)
+    return text
+
+
+_ENCODING_INDEX = {name: i for i, name in enumerate(ENCODINGS)}

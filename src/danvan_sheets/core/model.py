@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -75,6 +76,12 @@ class Problem:
         }
 
 
+@lru_cache(maxsize=4096)
+def _year_month(ym: tuple[int, int]) -> str:
+    # Every entry's JSON and history row spells out two periods; the months repeat.
+    return f"{ym[0]:04d}-{ym[1]:02d}"
+
+
 @dataclass(frozen=True)
 class Period:
     """A span of whole months, inclusive: (year, month) at each end."""
@@ -82,12 +89,8 @@ class Period:
     start: tuple[int, int]
     end: tuple[int, int]
 
-    @staticmethod
-    def _fmt(ym: tuple[int, int]) -> str:
-        return f"{ym[0]:04d}-{ym[1]:02d}"
-
     def to_dict(self) -> dict:
-        return {"from": self._fmt(self.start), "to": self._fmt(self.end)}
+        return {"from": _year_month(self.start), "to": _year_month(self.end)}
 
     def label(self) -> str:
         if self.start == self.end:
@@ -98,7 +101,7 @@ class Period:
         return self.start <= (year, 12) and self.end >= (year, 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One model row as read from a unit's tab."""
 
@@ -110,10 +113,11 @@ class Entry:
     done: Period | None
     location: str | None
     scale: str | None
-    # column key -> 0-based column; one dict shared by every entry of a tab, so cells are
-    # worked out only when someone asks (a province has hundreds of thousands of rows).
+    # column key -> 0-based column; one dict shared by every entry of a tab. With the
+    # row's cells as delivered, `cells` and `raw` are worked out only when someone asks:
+    # a province has hundreds of thousands of rows and most are never looked at again.
     columns: dict[str, int] = field(default_factory=dict)
-    raw: dict[str, object] = field(default_factory=dict)  # column key -> raw cell value
+    source_row: list = field(default_factory=list)
     mandatory: str | None = None
     duplicate: bool = False
     has_error: bool = False
@@ -126,6 +130,13 @@ class Entry:
 
         row = str(self.row)
         return {k: col_letters(c) + row for k, c in self.columns.items()}
+
+    @property
+    def raw(self) -> dict[str, object]:
+        """Column key -> the cell's value as delivered (before any legacy-font decoding)."""
+        src = self.source_row
+        n = len(src)
+        return {k: src[c] if c < n else None for k, c in self.columns.items()}
 
     def to_dict(self) -> dict:
         return {

@@ -6,9 +6,12 @@ Never raises on any grid: every oddity becomes a Problem with its A1 cell.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from collections.abc import Iterable
 
 from functools import lru_cache
+from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
@@ -38,54 +41,55 @@ def _cell_text(v: object) -> str:
     return clean(cell_text(v))
 
 
-class _Grid:
-    """Cells after legacy decoding: `raw` as delivered, `decoded` values, and their clean() text.
-
-    The text of every cell is computed once up front: the row loop asks for the
-    same cells several times, and list indexing is the cheapest lookup there is.
-    """
-
-    def __init__(self, raw: list[list[object]], decoded: list[list[object]]) -> None:
-        self.raw = raw
-        self.decoded = decoded
-        self.texts = [[_cell_text(v) for v in row] for row in decoded]
-
-    def value(self, r: int, c: int | None) -> object:
-        if c is None or r >= len(self.decoded) or c >= len(self.decoded[r]):
-            return None
-        return self.decoded[r][c]
-
-    def text(self, r: int, c: int | None) -> str:
-        if c is None or r >= len(self.texts):
-            return ""
-        row = self.texts[r]
-        return row[c] if c < len(row) else ""
+# typed: True, 1 and 1.0 are equal keys but read differently ("TRUE", "1", "1").
+_text_of = lru_cache(maxsize=1 << 16, typed=True)(_cell_text)
 
 
-def _rectangular(rows: object) -> list[list[object]]:
-    if not isinstance(rows, (list, tuple)):
-        return []
+def _texts(decoded: list[list[object]]) -> list[list[str]]:
+    """The clean() text of every cell."""
     out = []
-    for row in rows:
-        out.append(list(row) if isinstance(row, (list, tuple)) else [row])
+    for row in decoded:
+        try:
+            out.append(list(map(_text_of, row)))
+        except TypeError:  # an unhashable cell value: nothing to cache
+            out.append([_cell_text(v) for v in row])
     return out
 
 
+def _rectangular(rows: object) -> tuple[list[list[object]], int]:
+    """-> (our own copy of the rows, each padded with None to width + 1; width).
+
+    The padding makes every column index valid on every row, and column `width`
+    is always empty: a column the form lacks reads from there.
+    """
+    if not isinstance(rows, (list, tuple)):
+        return [], 0
+    out = [list(row) if isinstance(row, (list, tuple)) else [row] for row in rows]
+    width = max(map(len, out), default=0)
+    size = width + 1
+    for row in out:
+        row.extend([None] * (size - len(row)))
+    return out, width
+
+
 def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem]) -> tuple[list[list[object]], list[str]]:
-    width = max((len(r) for r in rows), default=0)
-    decoded = [list(r) for r in rows]
+    """-> (rows with legacy-font text decoded, encodings found). Rows are copied only if a cell changes."""
+    decoded = rows
     found: dict[str, str] = {}  # encoding -> first cell converted
-    for c in range(width):
-        texts = [r[c] for r in rows if c < len(r) and isinstance(r[c], str)]
-        enc = legacy.detect_column(texts)
+    for c, column in enumerate(zip(*rows)):
+        texts = [v for v in column if isinstance(v, str)]
+        enc = legacy.detect_column(texts) if texts else None
         if enc is None:
             continue
-        for ri, r in enumerate(rows):
-            if c < len(r) and isinstance(r[c], str):
-                new = legacy.decode_cell(r[c], enc)
-                if new != r[c]:
-                    decoded[ri][c] = new
-                    found.setdefault(enc, a1(ri, c))
+        for ri, v in enumerate(column):
+            if not isinstance(v, str):
+                continue
+            new = legacy.decode_cell(v, enc)
+            if new != v:
+                if decoded is rows:
+                    decoded = [list(r) for r in rows]
+                decoded[ri][c] = new
+                found.setdefault(enc, a1(ri, c))
     for enc, cell in found.items():
         problems.append(
             Problem(
@@ -100,13 +104,12 @@ def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem
     return decoded, sorted(found)
 
 
-def _find_header(g: _Grid) -> tuple[int, dict[str, int], int] | None:
+def _find_header(texts: list[list[str]]) -> tuple[int, dict[str, int], int] | None:
     """(header row, column of each kind, rows the header spans)."""
-    for r, row in enumerate(g.decoded):
+    for r, row in enumerate(texts):
         kinds: dict[str, int] = {}
         time_parents: list[int] = []
-        for c in range(len(row)):
-            t = g.text(r, c)
+        for c, t in enumerate(row):
             if not t or len(t) > 80:
                 continue
             kind = sections.header_kind(t)
@@ -118,9 +121,9 @@ def _find_header(g: _Grid) -> tuple[int, dict[str, int], int] | None:
             continue
         span = 1
         # A two-row header: "Thời gian" over "Xây dựng" | "Hoàn thành".
-        if time_parents and r + 1 < len(g.decoded):
-            for c in range(len(g.decoded[r + 1])):
-                sub = sections.sub_header_kind(g.text(r + 1, c))
+        if time_parents and r + 1 < len(texts):
+            for c, t in enumerate(texts[r + 1]):
+                sub = sections.sub_header_kind(t) if t else None
                 if sub and sub not in kinds:
                     kinds[sub] = c
                     span = 2
@@ -128,10 +131,26 @@ def _find_header(g: _Grid) -> tuple[int, dict[str, int], int] | None:
     return None
 
 
+def read_tabs(tabs: Iterable, campaign_year: int) -> list[tuple[object, SheetReading]]:
+    """read_tab() for every tab (anything with .title and .rows) -> [(tab, reading)].
+
+    The cyclic garbage collector is paused meanwhile: reading allocates hundreds of
+    thousands of small objects that hold no cycles, and its collections, each
+    triggered after a few hundred allocations, cost about a tenth of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [(tab, read_tab(tab.title, tab.rows, campaign_year)) for tab in tabs]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     reading = SheetReading(title=title)
     try:
-        _read(reading, _rectangular(rows), campaign_year)
+        _read(reading, *_rectangular(rows), campaign_year)
     except Exception:  # noqa: BLE001 - the reader must never stop a run; say what happened
         reading.entries = []
         reading.problems.append(
@@ -140,26 +159,27 @@ def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     return reading
 
 
-def _read(reading: SheetReading, rows: list[list[object]], year: int) -> None:
+def _read(reading: SheetReading, rows: list[list[object]], width: int, year: int) -> None:
     problems = reading.problems
     title = reading.title
     decoded, encodings = _decode_columns(rows, title, problems)
     reading.legacy_encodings = encodings
-    g = _Grid(rows, decoded)
+    texts = _texts(decoded)
 
-    found = _find_header(g)
-    scan_to = found[0] if found else min(len(decoded), 15)
+    found = _find_header(texts)
+    scan_to = found[0] if found else min(len(texts), 15)
     for r in range(scan_to):
-        for c in range(len(decoded[r])):
-            name = sections.unit_line(g.text(r, c))
+        row = texts[r]
+        for c, t in enumerate(row):
+            name = sections.unit_line(t) if t else None
             if name is None:
                 continue
             if not name:  # "Đơn vị:" with the name in the next cell
-                name = next((g.text(r, k) for k in range(c + 1, len(decoded[r])) if g.text(r, k)), "")
+                name = next((k for k in row[c + 1:] if k), "")
             if name and reading.declared_unit is None:
                 reading.declared_unit = name
     if not found:
-        if any(g.text(r, c) for r in range(len(decoded)) for c in range(len(decoded[r]))):
+        if any(any(row) for row in texts):
             problems.append(Problem("missing_header", "error", message("missing_header"), cell="A1", tab=title))
         return
     header, cols, span = found
@@ -169,128 +189,142 @@ def _read(reading: SheetReading, rows: list[list[object]], year: int) -> None:
         problems.append(
             Problem("missing_column", "error", message("missing_column", COLUMNS[k]), cell=a1(header, cols["name"]), row=header + 1, tab=title)
         )
-    _read_rows(reading, g, header + span, cols, year, bool(missing_cols))
+    _Rows(reading, rows, decoded, texts, width, cols, year, bool(missing_cols)).read(header + span)
 
 
-def _read_rows(reading: SheetReading, g: _Grid, start: int, cols: dict[str, int], year: int, incomplete: bool) -> None:
-    current_field: str | None = None
-    used = sorted(set(cols.values()))
-    for r in range(start, len(g.decoded)):
-        row_texts = g.texts[r]
-        width = len(row_texts)
-        texts = [row_texts[c] if c < width else "" for c in used]
-        if not any(texts):
-            continue
-        stt = g.text(r, cols.get("stt"))
-        name_raw = g.value(r, cols["name"])
-        name_text = g.text(r, cols["name"])
-        if isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
-            name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
-        else:
-            name_lines = [name_text] if name_text else []
-        first = next((t for t in texts if t), "")
-        if sections.is_notes(first) or sections.is_notes(stt):
-            break
-        # The numbering row's name cell is "(2)": anything longer is not that row.
-        if len(name_text) <= 4 and sections.is_numbering_row(texts):
-            continue
-        if (stt and sections.is_total(stt)) or (name_lines and sections.is_total(name_lines[0])):
-            continue
+class _Rows:
+    """The rows under the header: sections, placeholders and totals skipped, models read.
 
-        # Section rows: in the name column, in the Stt column, or both.
-        section = None
-        name = " ".join(name_lines)
-        if name_lines and (found := sections.section_title(name_lines[0])):
-            section = found[0]
-            name = " ".join(([found[1]] if found[1] else []) + name_lines[1:])
-        elif stt and (found := sections.section_title(stt)):
-            section = found[0]
-        elif stt and (roman := sections.stt_roman(stt)):
-            section = roman
-        if section:
-            current_field = section
-            if not name or sections.is_placeholder(name):
+    This loop runs for every row of a province, so a tab's column indices are
+    worked out once here; a column the form lacks reads the always-empty column.
+    """
+
+    def __init__(self, reading: SheetReading, raw: list[list[object]], decoded: list[list[object]],
+                 texts: list[list[str]], width: int, cols: dict[str, int], year: int, incomplete: bool) -> None:
+        self.reading, self.raw, self.decoded, self.texts = reading, raw, decoded, texts
+        self.cols, self.year, self.incomplete = cols, year, incomplete
+        self.tab = reading.title
+        self.blank = width
+        self.c_name = cols["name"]
+        self.c_stt = cols.get("stt", width)
+        used = sorted(set(cols.values()))
+        self.pick = itemgetter(*used) if len(used) > 1 else (lambda row, c=used[0]: (row[c],))
+        self.c_data = [cols[k] for k in _DATA if k in cols]
+        self.layout = tuple(cols.get(k) for k in ("field", "quantity", "build", "done", "location", "scale"))
+
+    def read(self, start: int) -> None:
+        reading, texts, decoded, c_name, c_stt = self.reading, self.texts, self.decoded, self.c_name, self.c_stt
+        pick, entries = self.pick, reading.entries
+        current_field: str | None = None
+        for r in range(start, len(texts)):
+            row = texts[r]
+            picked = pick(row)
+            if not any(picked):
                 continue
-        elif not name or sections.is_placeholder(name):
-            # Placeholder rows ("Mô hình….", "…") are silent; numbers without a name are not.
-            if _row_has_real_data(g, r, cols):
-                reading.problems.append(_problem("missing_name", r, cols["name"], reading.title, name_raw))
-            continue
-        reading.entries.append(_entry(reading, g, r, cols, name, current_field, year, incomplete))
+            stt = row[c_stt]
+            name_text = row[c_name]
+            name_raw = decoded[r][c_name]
+            if isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
+                name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
+            else:
+                name_lines = [name_text] if name_text else []
+            # A row whose name plainly is a model name skips the structural tests on it.
+            plain = sections.plainly_a_name(name_text)
+            stt_notes, stt_total, stt_section = sections.stt_role(stt)
+            first = next(filter(None, picked), "")
+            if stt_notes or (not (plain and first is name_text) and sections.is_notes(first)):
+                break
+            # The numbering row's name cell is "(2)": anything longer is not that row.
+            if len(name_text) <= 4 and sections.is_numbering_row(list(picked)):
+                continue
+            if stt_total or (not plain and name_lines and sections.is_total(name_lines[0])):
+                continue
 
+            # Section rows: in the name column, in the Stt column, or both.
+            section = None
+            name = " ".join(name_lines)
+            if not plain and name_lines and (found := sections.section_title(name_lines[0])):
+                section = found[0]
+                name = " ".join(([found[1]] if found[1] else []) + name_lines[1:])
+            else:
+                section = stt_section
+            if section:
+                current_field = section
+                if not name or (not plain and sections.is_placeholder(name)):
+                    continue
+            elif not name or (not plain and sections.is_placeholder(name)):
+                # Placeholder rows ("Mô hình….", "…") are silent; numbers without a name are not.
+                if self.has_real_data(row):
+                    reading.problems.append(_problem("missing_name", r, c_name, self.tab, name_raw))
+                continue
+            entries.append(self.entry(r, row, decoded[r], name, current_field))
 
-def _row_has_real_data(g: _Grid, r: int, cols: dict[str, int]) -> bool:
-    return any(g.text(r, cols[k]) and not sections.is_placeholder(g.text(r, cols[k])) for k in _DATA if k in cols)
+    def has_real_data(self, row: list[str]) -> bool:
+        return any(row[c] and not sections.is_placeholder(row[c]) for c in self.c_data)
+
+    def entry(self, r: int, row: list[str], values: list[object], name: str, field: str | None) -> Entry:
+        tab, year = self.tab, self.year
+        c_field, c_qty, c_build, c_done, c_loc, c_scale = self.layout
+        problems: list[Problem] = []
+
+        c = c_field
+        if c is not None and row[c]:
+            fv = sections.field_value(row[c])
+            if fv is None:
+                problems.append(_problem("invalid_field", r, c, tab, row[c]))
+            field = fv
+        elif field is None:
+            problems.append(_problem("missing_field", r, self.c_name, tab, None))
+
+        c = c_qty
+        if c is not None:
+            qv = values[c]
+            quantity, code = parse_quantity(qv)
+            if code:
+                problems.append(_problem(code, r, c, tab, qv))
+        else:
+            quantity = 1
+
+        build = done = None
+        c = c_build
+        if c is not None:
+            v = values[c]
+            res = _parse_period(row[c] if isinstance(v, str) else v, year)
+            build = res.period
+            if res.code:
+                problems.append(_problem(res.code, r, c, tab, v, text=res.message))
+        c = c_done
+        if c is not None:
+            v = values[c]
+            res = _parse_period(row[c] if isinstance(v, str) else v, year)
+            done = res.period
+            if res.code:
+                problems.append(_problem(res.code, r, c, tab, v, text=res.message))
+            if build and done and done.end < build.start:
+                problems.append(_problem("completion_before_build", r, c, tab, v))
+
+        location = None
+        c = c_loc
+        if c is not None:
+            location = row[c] or None
+            if location is None:
+                problems.append(_problem("missing_location", r, c, tab, None))
+
+        scale = None
+        c = c_scale
+        if c is not None:
+            scale, code = parse_scale(row[c])
+            if code:
+                problems.append(_problem(code, r, c, tab, row[c] or None))
+
+        has_error = self.incomplete
+        if problems:
+            self.reading.problems.extend(problems)
+            has_error = has_error or any(p.severity == "error" for p in problems)
+        return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], has_error=has_error)
 
 
 def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str | None = None, text: str | None = None) -> Problem:
     sev = severity or ("error" if code in ERROR_CODES else "warning")
     shown = None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
     return Problem(code, sev, text or message(code, value), cell=_a1(r, c), row=r + 1, column=col_letters(c), value=shown, tab=tab)
-
-
-def _entry(reading: SheetReading, g: _Grid, r: int, cols: dict[str, int], name: str, field: str | None, year: int, incomplete: bool) -> Entry:
-    tab = reading.title
-    problems: list[Problem] = []
-    raw_row = g.raw[r]
-    width = len(raw_row)
-    raw = {k: raw_row[c] if c < width else None for k, c in cols.items()}
-
-    if "field" in cols and g.text(r, cols["field"]):
-        fv = sections.field_value(g.text(r, cols["field"]))
-        if fv is None:
-            problems.append(_problem("invalid_field", r, cols["field"], tab, g.text(r, cols["field"])))
-        field = fv
-    elif field is None:
-        problems.append(_problem("missing_field", r, cols.get("field", cols["name"]), tab, None))
-
-    quantity = None
-    if "quantity" in cols:
-        qv = g.value(r, cols["quantity"])
-        quantity, code = parse_quantity(qv)
-        if code:
-            problems.append(_problem(code, r, cols["quantity"], tab, qv))
-    else:
-        quantity = 1
-
-    periods = {}
-    for key in ("build", "done"):
-        if key not in cols:
-            periods[key] = None
-            continue
-        v = g.value(r, cols[key])
-        res = _parse_period(v if not isinstance(v, str) else g.text(r, cols[key]), year)
-        periods[key] = res.period
-        if res.code:
-            problems.append(_problem(res.code, r, cols[key], tab, v, text=res.message))
-    build, done = periods["build"], periods["done"]
-    if build and done and done.end < build.start:
-        problems.append(_problem("completion_before_build", r, cols["done"], tab, g.value(r, cols["done"])))
-
-    location = None
-    if "location" in cols:
-        location = g.text(r, cols["location"]) or None
-        if location is None:
-            problems.append(_problem("missing_location", r, cols["location"], tab, None))
-
-    scale = None
-    if "scale" in cols:
-        st = g.text(r, cols["scale"])
-        scale, code = parse_scale(st)
-        if code:
-            problems.append(_problem(code, r, cols["scale"], tab, st or None))
-
-    reading.problems.extend(problems)
-    return Entry(
-        row=r + 1,
-        name=name,
-        field=field,
-        quantity=quantity,
-        build=build,
-        done=done,
-        location=location,
-        scale=scale,
-        columns=cols,
-        raw=raw,
-        has_error=incomplete or any(p.severity == "error" for p in problems),
-    )

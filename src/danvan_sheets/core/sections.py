@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from danvan_sheets.core.text import fold
+from danvan_sheets.core.text import first_word_fold, fold
 
 _FIELD_ALTS = [
     ("xay_dung_he_thong_chinh_tri", r"xay dung (?:dang va |dang, )?(?:he thong chinh tri|htct)|xay dung dang|he thong chinh tri|xdhtct|xd\s*-?\s*htct|xdd"),
@@ -69,6 +69,15 @@ def stt_roman(text: str) -> str | None:
     return _ROMAN_FIELD[m.group("roman")] if m else None
 
 
+@lru_cache(maxsize=1 << 14)
+def stt_role(text: str) -> tuple[bool, bool, str | None]:
+    """(notes line, total, section field) for a Stt cell: one lookup per row for all three."""
+    if not text:
+        return False, False, None
+    found = section_title(text)
+    return is_notes(text), is_total(text), found[0] if found else stt_roman(text)
+
+
 _PLACEHOLDER = re.compile(r"^(?:(?:ten\s+)?(?:mo hinh|dien hinh)\s*)?[.…_·\-\s]*(?:\(.*\))?$")
 
 
@@ -91,6 +100,25 @@ def is_total(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def is_notes(text: str) -> bool:
     return bool(_NOTES.match(fold(text)))
+
+
+# Every first word (folded) that a notes line, a total, a placeholder or a section title
+# can open with, read off the patterns above; anything else is a model name. Most rows
+# are models with unique names, and this spares them folding the whole name.
+_STRUCTURAL_START = re.compile(
+    r"^(?:[*.…_·\-(]|tong|cong|xd|qp|vh|kt"
+    r"|(?:ghi|ten|mo|dien|phan|muc|ve|trong|tren|linh|xay|he|quoc|an|van|xa|phat|kinh|iv|i{1,3})(?![a-z]))"
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def _structural_word(word: str) -> bool:
+    return bool(_STRUCTURAL_START.match(word))
+
+
+def plainly_a_name(text: str) -> bool:
+    """True when clean()ed `text` cannot be notes, a total, a placeholder or a section title."""
+    return bool(text) and not _structural_word(first_word_fold(text))
 
 
 def is_numbering_row(values: list[str]) -> bool:

@@ -6,29 +6,37 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Characters Python's str.split() does not treat as space but offices paste anyway.
-# U+00AD (soft hyphen) is here only for text already decoded: in TCVN3 it is the letter ư,
-# so legacy decoding must run before clean().
-_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u2060\ufeff\u00ad"), None)
-# U+200B (zero-width space) is a word break pasted from web pages and chat apps: it
-# separates words ("phong\u200btục" is "phong tục"), so it counts as a space, not as nothing.
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"})
+
+# Invisible characters offices paste inside words, dropped. U+00AD (soft hyphen) is here
+# only for text already decoded: in TCVN3 it is the letter ư, so legacy decoding must
+# run before clean().
+_INVISIBLE_RE = re.compile("[\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 @lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """NFC, invisible characters dropped, every run of whitespace collapsed to one space."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    # str.split() and re's \s agree on what whitespace is (both use str.isspace), and
+    # split/join runs in C where a regex substitution or str.translate over non-ASCII
+    # text costs microseconds per cell. U+200B (zero-width space) is a word break pasted
+    # from web pages and chat apps ("phong\u200btục" is "phong tục"), but not isspace(),
+    # so it is made a space first.
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _INVISIBLE_RE.search(text):
+            text = _INVISIBLE_RE.sub("", text)
+        if "\u200b" in text:
+            text = text.replace("\u200b", " ")
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=1 << 16)
 def _clean_lines(text: str) -> tuple[str, ...]:
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text)).replace("\u200b", " ")
     lines = re.split(r"[\r\n\u2028\u2029\v]+", text)
-    return tuple(ln for ln in (_SPACES.sub(" ", ln).strip() for ln in lines) if ln)
+    return tuple(ln for ln in (" ".join(ln.split()) for ln in lines) if ln)
 
 
 def clean_lines(text: str) -> list[str]:
@@ -61,22 +69,45 @@ _FOLD = _FoldTable()
 
 
 @lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return word.lower() if word.isascii() else word.translate(_FOLD)
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, no diacritics, quotes and dashes unified, spaces collapsed.
 
     Character for character on clean()ed text, so an index into the folded
     string is an index into the clean one (the section splitter relies on it).
     """
-    return clean(text).translate(_FOLD)
+    text = clean(text)
+    if text.isascii():
+        return text.lower()
+    # Word by word: str.translate looks every non-ASCII character up in a Python dict,
+    # while the words of these forms repeat endlessly, so each is folded once. The table
+    # maps " " to itself and every character to exactly one, so this is the same string.
+    return " ".join(map(_fold_word, text.split(" ")))
 
 
 _KEY_JUNK = re.compile(r"[^0-9a-z]+")
 
 
 @lru_cache(maxsize=1 << 16)
+def _key_word(word: str) -> str:
+    return _KEY_JUNK.sub(" ", _fold_word(word)).strip()
+
+
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """fold() with punctuation dropped: for matching names and tab titles."""
-    return _KEY_JUNK.sub(" ", fold(text)).strip()
+    # Word by word like fold(): a space is junk too, so junk runs that span words collapse
+    # the same way once the empty words are dropped.
+    return " ".join(filter(None, map(_key_word, clean(text).split(" "))))
+
+
+def first_word_fold(text: str) -> str:
+    """fold() of the first word of clean()ed text, without folding the rest."""
+    return _fold_word(text.split(" ", 1)[0])
 
 
 def cell_text(value: object) -> str:

@@ -136,8 +136,12 @@ def _decode_hook(obj: dict) -> object:
     return obj
 
 
+# One encoder for every row: json.dumps() with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
+
+
 def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
+    return _ENCODER.encode(value)
 
 
 def loads(text: str) -> object:
@@ -160,6 +164,7 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -32768")
         conn.execute("PRAGMA foreign_keys = ON")
         with transaction(conn):
             for stmt in _SCHEMA.split(";"):
@@ -222,13 +227,16 @@ def _unit_rows(verdict, tabs_by_title: dict) -> list[tuple[int, str, str, str]]:
 
     tab = tabs_by_title.get(verdict.tab) if verdict.tab else None
     grid = getattr(tab, "rows", None) or []
+    n = len(grid)
     out = []
     for e in verdict.entries:
-        full = list(grid[e.row - 1]) if 0 < e.row <= len(grid) else []
-        while full and full[-1] in (None, ""):
-            full.pop()
+        full = grid[e.row - 1] if 0 < e.row <= n else []
+        if full and full[-1] in (None, ""):
+            full = list(full)
+            while full and full[-1] in (None, ""):
+                full.pop()
         parsed = e.to_dict()
-        parsed.pop("row", None)
+        del parsed["row"]
         parsed["has_error"] = e.has_error
         parsed["duplicate"] = e.duplicate
         out.append((e.row, key(e.name), dumps({"cells": e.raw, "row": full}), dumps(parsed)))

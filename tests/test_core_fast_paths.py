@@ -1,0 +1,147 @@
+"""The core's fast paths read exactly like the plain definitions they replace.
+
+clean(), fold(), key(), the legacy decoder and scorer work word by word or skip
+work (issue 6's throughput); each is checked here against the one-line
+definition, on text built from the characters real forms contain.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import example, given, settings as hsettings, strategies as st
+
+from danvan_sheets.core import legacy, sections, text
+
+# --- the plain definitions --------------------------------------------------------------------
+_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+
+
+def ref_clean(s: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", s).translate(_INVISIBLE)).strip()
+
+
+def ref_fold(s: str) -> str:
+    return ref_clean(s).translate(text._FOLD)
+
+
+def ref_key(s: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", ref_fold(s)).strip()
+
+
+def ref_decode(s: str, enc: str) -> str:
+    table = legacy.ENCODINGS[enc]
+    pattern = re.compile("|".join(re.escape(q) for q in sorted(table, key=len, reverse=True)))
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: table[m.group(0)], s))
+
+
+def ref_score(s: str) -> int:
+    return sum(legacy._token_score(t) for t in legacy._SPLIT.split(s) if t)
+
+
+def ref_detect(texts: list[str]) -> str | None:
+    totals = {None: 0, **{name: 0 for name in legacy.ENCODINGS}}
+    seen = 0
+    for t in texts:
+        if not legacy.could_be_legacy(t):
+            continue
+        seen += 1
+        totals[None] += ref_score(t)
+        for name in legacy.ENCODINGS:
+            totals[name] += ref_score(ref_decode(t, name))
+        ranked = sorted(totals.values(), reverse=True)
+        if seen >= 24 and ranked[0] - ranked[1] >= 60:
+            break
+    if not seen:
+        return None
+    best = max(legacy.ENCODINGS, key=lambda name: totals[name])
+    return best if totals[best] > totals[None] else None
+
+
+# --- text as forms contain it -----------------------------------------------------------------
+_VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+_ALPHABET = (
+    _VIET + _VIET.upper() + "0123456789 .,;:()-–—/…_·*+&\"'“”‘’«»"
+    + "\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad\u2007\u202f\t\n\r\v\u2028"
+    + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"  # decomposed marks
+    + "".join(chr(c) for c in range(0xa1, 0x100))  # what TCVN3/VNI text reads as
+    + "ÐðİıßﬁẞΩ한글"
+)
+texts = st.text(alphabet=_ALPHABET, max_size=40)
+encoded = st.builds(lambda s, enc: legacy.encode(s, enc), st.text(alphabet=_VIET + _VIET.upper() + " ,.", max_size=30),
+                    st.sampled_from(sorted(legacy.ENCODINGS)))
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(texts)
+def test_clean_fold_key_match_their_definitions(s):
+    assert text.clean(s) == ref_clean(s)
+    assert text.fold(s) == ref_fold(s)
+    assert text.key(s) == ref_key(s)
+    assert len(text.fold(s)) == len(text.clean(s))  # the section splitter cuts by index
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(texts, encoded), st.sampled_from(sorted(legacy.ENCODINGS)))
+def test_legacy_decode_and_score_match_their_definitions(s, enc):
+    assert legacy.decode(s, enc) == ref_decode(s, enc)
+    assert legacy.score(s) == ref_score(s)
+    assert legacy.readings(s) == (ref_score(s), *(ref_score(ref_decode(s, e)) for e in legacy.ENCODINGS))
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(encoded, texts, st.sampled_from(["Tháng 5/2023", "Cá nhân", "Tập thể", "Quý II/2023"])),
+                max_size=70))
+def test_column_detection_matches_the_cell_by_cell_loop(column):
+    assert legacy.detect_column(column) == ref_detect(column)
+
+
+def test_long_columns_decide_where_the_loop_did():
+    # 30 TCVN3 names decide by the 24th cell; a Unicode tail cannot turn that around.
+    names = [legacy.encode(f"Cải tạo phong tục tập quán lạc hậu {i}", "tcvn3") for i in range(30)]
+    assert legacy.detect_column(names) == ref_detect(names) == "tcvn3"
+    mixed = names[:10] + ["Tháng 5/2023"] * 60
+    assert legacy.detect_column(mixed) == ref_detect(mixed)
+
+
+_STRUCTURAL = ["Tổng", "Tổng số", "Cộng", "Ghi chú", "*Ghi chú", "Mô hình", "Tên", "Điển hình", "Phần", "Mục", "I", "II.",
+               "IV)", "III -", "Về", "Trong", "Trên", "Lĩnh vực", "Lĩnh vực:", "Xây dựng", "Đảng", "Hệ thống", "chính trị",
+               "XDHTCT", "XD-HTCT", "XDĐ", "Quốc phòng", "An ninh", "QPAN", "QP-AN", "Văn hóa", "Xã hội", "VHXH", "VH-XH",
+               "Phát triển", "Kinh tế", "KT", "KT:", "…", "...", "(", ")", "-", "–", "_", "·", "Cải", "Vận", "động", "Móc",
+               "khóa", "Chi", "bộ", "số", "5", "(2)", "Dân", "vận", "khéo"]
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_STRUCTURAL), min_size=1, max_size=6))
+def test_plain_names_are_never_structural_rows(words):
+    t = text.clean(" ".join(words))
+    if sections.plainly_a_name(t):
+        assert not sections.is_notes(t)
+        assert not sections.is_total(t)
+        assert sections.section_title(t) is None
+        assert not sections.is_placeholder(t)
+
+
+def ref_decided_at(scored: list[tuple[int, ...]]) -> int:
+    totals = [0] * len(scored[0])
+    for i, r in enumerate(scored):
+        totals = [a + b for a, b in zip(totals, r)]
+        ranked = sorted(totals, reverse=True)
+        if i + 1 >= 24 and ranked[0] - ranked[1] >= 60:
+            return i
+    return len(scored) - 1
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.tuples(*[st.integers(-12, 12)] * 3),
+                          st.tuples(st.integers(-12, 3), st.integers(0, 12), st.integers(-12, 3))), min_size=1, max_size=60))
+@example([(0, 3, 0)] * 30)  # decided by the 20th cell: the first chance is the 24th
+@example([(0, 0, 0)] * 23 + [(0, 60, 0)] + [(9, 0, 0)] * 10)  # decided exactly at the 24th
+@example([(1, 0, 0)] * 20 + [(0, 0, 0)] * 40 + [(0, 0, 61)])  # never by a margin: the last cell
+def test_early_decision_stops_at_the_same_cell_as_the_loop(scored):
+    from itertools import accumulate
+
+    sums = [list(accumulate(col)) for col in zip(*scored)]
+    assert legacy._decided_at(sums) == ref_decided_at(scored)
