@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from danvan_sheets.config import Settings
 from danvan_sheets.core.model import Report, Unit
+from danvan_sheets.core.gcpause import gc_paused
 from danvan_sheets.core.reader import read_tabs
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.errors import ConfigError
@@ -106,8 +107,10 @@ def run(source: str | None, units_path: str | None, settings: Settings, as_of: d
     spec = resolve_spec(source, settings)
     guard_output(out, spec, out_suffixes, out_required)
     units = resolve_units(units_path, settings)
-    data = read_source(spec, settings)
-    report = report_from_data(data, units, settings, as_of)
-    if history:
-        attach_history(settings, report, data, spec, dt.datetime.now())
+    # The source's cells, the readings and the history rows are all bulk, acyclic data.
+    with gc_paused():
+        data = read_source(spec, settings)
+        report = report_from_data(data, units, settings, as_of)
+        if history:
+            attach_history(settings, report, data, spec, dt.datetime.now())
     return Run(report, data, spec, units)
