@@ -113,6 +113,7 @@ def decode(text: str, encoding: str) -> str:
     return " ".join([_decode_word(w, encoding) for w in text.split(" ")])
 
 
+@lru_cache(maxsize=None)
 def _inverse(name: str) -> dict[str, str]:
     inv: dict[str, str] = {}
     # Prefer the lower-case mark: that is what a VNI keyboard types without Caps Lock.

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
@@ -76,7 +77,8 @@ def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem
     """-> (rows with legacy-font text decoded, encodings found). Rows are copied only if a cell changes."""
     decoded = rows
     found: dict[str, str] = {}  # encoding -> first cell converted
-    for c, column in enumerate(zip(*rows)):
+    # The last column is the padding, always empty.
+    for c, column in enumerate(islice(zip(*rows), len(rows[0]) - 1 if rows else 0)):
         texts = [v for v in column if isinstance(v, str)]
         enc = legacy.detect_column(texts) if texts else None
         if enc is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from danvan_sheets.errors import SourceError
 from danvan_sheets.grid import Tab
 from danvan_sheets.sources import SourceData
+from danvan_sheets.sources.parallel import run_shares, worker_count
 from danvan_sheets.sources.xlsx import open_workbook, sheet_rows
 
 
@@ -22,7 +24,7 @@ def _pick_sheet(wb):
     return []
 
 
-def read_directory(path: str | Path) -> SourceData:
+def read_directory(path: str | Path, workers: int | None = None) -> SourceData:
     folder = Path(path)
     if not folder.is_dir():
         raise SourceError(f"Không tìm thấy thư mục {folder}.")
@@ -35,10 +37,28 @@ def read_directory(path: str | Path) -> SourceData:
     if subfolders:
         notices.append(f"Không đọc các thư mục con ({', '.join(subfolders)}): chỉ đọc các tệp .xlsx nằm ngay trong {folder}.")
     files = [p for p in entries if p.is_file() and not p.name.startswith(("~$", "."))]
-    for f in files:
+    n = workers if workers is not None else worker_count(len(files))
+    shares = run_shares(partial(_read_share, files), n) if n > 1 else None
+    if shares is None:
+        shares = [_read_share(files, 0, 1)]
+    for _i, tab, notice in sorted((r for share in shares for r in share), key=lambda r: r[0]):
+        if notice:
+            notices.append(notice)
+        if tab is not None:
+            tabs.append(tab)
+    if not tabs and not notices:
+        raise SourceError(f"Thư mục {folder} không có tệp .xlsx nào.")
+    return SourceData(tabs, notices)
+
+
+def _read_share(files: list[Path], k: int, n: int) -> list[tuple[int, Tab | None, str | None]]:
+    """Worker k of n: (index, tab, notice) for every n-th file from the k-th."""
+    out: list[tuple[int, Tab | None, str | None]] = []
+    for i in range(k, len(files), n):
+        f = files[i]
         suffix = f.suffix.lower()
         if suffix == ".xls":
-            notices.append(f"Bỏ qua {f.name}: tệp Excel cũ (.xls); hãy lưu lại dạng .xlsx.")
+            out.append((i, None, f"Bỏ qua {f.name}: tệp Excel cũ (.xls); hãy lưu lại dạng .xlsx."))
             continue
         if suffix not in (".xlsx", ".xlsm"):
             continue
@@ -50,9 +70,7 @@ def read_directory(path: str | Path) -> SourceData:
                 wb.close()
         except SourceError as exc:
             # One damaged attachment must not stop the whole compilation.
-            notices.append(f"Bỏ qua {f.name}: {exc}")
+            out.append((i, None, f"Bỏ qua {f.name}: {exc}"))
             continue
-        tabs.append(Tab(title=f.stem, rows=rows, origin=f.name, prefer_declared_unit=True))
-    if not tabs and not notices:
-        raise SourceError(f"Thư mục {folder} không có tệp .xlsx nào.")
-    return SourceData(tabs, notices)
+        out.append((i, Tab(title=f.stem, rows=rows, origin=f.name, prefer_declared_unit=True), None))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from functools import partial
 from pathlib import Path
 
 from danvan_sheets.errors import SourceError, os_reason
@@ -56,10 +57,41 @@ def sheet_rows(ws) -> list[list[object]]:
         raise SourceError(f"Trang “{ws.title}” bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi chạy lại.") from None
 
 
-def read_workbook(path: str | Path) -> SourceData:
+def _sheet_count(path: str | Path) -> int:
+    """Roughly how many sheets the workbook has, without parsing it (0 if unknown).
+
+    Only used to decide whether to read in parallel: the workers enumerate the
+    sheets themselves, so a miscount costs time, never a sheet.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/workbook.xml").count(b"<sheet ")
+    except Exception:  # noqa: BLE001 - anything odd: read it here, where errors get their messages
+        return 0
+
+
+def _read_share(path: str, k: int, n: int) -> list[tuple[int, str, list[list[object]]]]:
+    """Worker k of n: (index, title, rows) of every n-th sheet from the k-th."""
     wb = open_workbook(path)
     try:
-        tabs = [Tab(title=ws.title, rows=sheet_rows(ws), origin=Path(path).name) for ws in wb.worksheets]
+        return [(i, ws.title, sheet_rows(ws)) for i, ws in enumerate(wb.worksheets) if i % n == k]
+    finally:
+        wb.close()
+
+
+def read_workbook(path: str | Path, workers: int | None = None) -> SourceData:
+    from danvan_sheets.sources.parallel import run_shares, worker_count
+
+    origin = Path(path).name
+    n = workers if workers is not None else worker_count(_sheet_count(path))
+    if n > 1 and Path(path).is_file():
+        shares = run_shares(partial(_read_share, str(path)), n)
+        if shares is not None:
+            sheets = sorted((s for share in shares for s in share), key=lambda s: s[0])
+            return SourceData([Tab(title=title, rows=rows, origin=origin) for _i, title, rows in sheets])
+    wb = open_workbook(path)
+    try:
+        tabs = [Tab(title=ws.title, rows=sheet_rows(ws), origin=origin) for ws in wb.worksheets]
     finally:
         wb.close()
     return SourceData(tabs)

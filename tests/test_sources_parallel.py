@@ -1,0 +1,128 @@
+"""Large workbooks and folders are read by worker processes: the same grids, in the same order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import threading
+import zipfile
+
+import openpyxl
+import pytest
+
+from danvan_sheets.core import legacy
+from danvan_sheets.errors import SourceError
+from danvan_sheets.sources import parallel
+from danvan_sheets.sources.directory import read_directory
+from danvan_sheets.sources.xlsx import _sheet_count, read_workbook
+from tests.helpers_forms import HEADER
+
+
+def _sheet_rows(i: int) -> list[list[object]]:
+    rows = [[f"Đơn vị: Đảng bộ Sở {i}"], list(HEADER), ["I", "Lĩnh vực phát triển kinh tế"]]
+    for k in range(i % 5):
+        rows.append([k + 1, legacy.encode(f"Mô hình số {k} của đơn vị {i}", "tcvn3") if i % 3 == 0 else f"Mô hình {k}",
+                     1.0 if k % 2 else 2, dt.datetime(2023, 5, 1 + k), "Phòng Tổng hợp", "Tập thể", f"Quý {1 + k % 4}/2023",
+                     None, ""])  # trailing blanks the reader trims
+    return rows
+
+
+def _workbook(path, n: int) -> None:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for i in range(n):
+        ws = wb.create_sheet(f"Đơn vị {i:02d}")
+        for row in _sheet_rows(i):
+            ws.append(row)
+    wb.save(path)
+
+
+def _grids(data) -> list[tuple[str, str, list]]:
+    return [(t.title, t.origin, t.rows) for t in data.tabs]
+
+
+def _whoami(k: int, n: int) -> list[tuple[int, int, int]]:
+    return [(k, n, os.getpid())]
+
+
+def test_workers_are_separate_processes_and_keep_the_share_order():
+    shares = parallel.run_shares(_whoami, 3)
+    assert [(k, n) for (k, n, _pid), in shares] == [(0, 3), (1, 3), (2, 3)]
+    pids = {pid for (_k, _n, pid), in shares}
+    assert os.getpid() not in pids  # nothing ran here (a quick share may leave its worker free for the next)
+
+
+def test_workbook_read_by_workers_equals_reading_it_here(tmp_path):
+    book = tmp_path / "dang-ky.xlsx"
+    _workbook(book, 11)
+    assert _sheet_count(book) == 11
+    here = read_workbook(book, workers=1)
+    assert [t.title for t in here.tabs] == [f"Đơn vị {i:02d}" for i in range(11)]
+    assert here.tabs[4].rows[-1][-1] == "Quý 4/2023"  # trailing blanks trimmed
+    for n in (2, 3, 11):
+        assert _grids(read_workbook(book, workers=n)) == _grids(here)
+
+
+def test_folder_read_by_workers_keeps_files_order_and_notices(tmp_path):
+    folder = tmp_path / "thu"
+    folder.mkdir()
+    for i in range(7):
+        wb = openpyxl.Workbook()
+        for row in _sheet_rows(i):
+            wb.active.append(row)
+        wb.save(folder / f"don-vi-{i}.xlsx")
+    (folder / "cu.xls").write_bytes(b"old")
+    (folder / "hong.xlsx").write_bytes(b"PK\x03\x04 not really")
+    here = read_directory(folder, workers=1)
+    assert len(here.tabs) == 7 and len(here.notices) == 2
+    there = read_directory(folder, workers=3)
+    assert _grids(there) == _grids(here)
+    assert there.notices == here.notices
+
+
+def test_a_damaged_sheet_in_a_worker_is_the_same_user_error(tmp_path):
+    book = tmp_path / "dang-ky.xlsx"
+    _workbook(book, 4)
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet3.xml"] = b"<worksheet><sheetData><row><c t='n'><v>x"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    book.write_bytes(buf.getvalue())
+    with pytest.raises(SourceError) as here:
+        read_workbook(book, workers=1)
+    with pytest.raises(SourceError) as there:
+        read_workbook(book, workers=2)
+    assert str(there.value) == str(here.value) and "hỏng" in str(there.value)
+
+
+def test_worker_count_only_when_it_pays_and_is_safe(monkeypatch):
+    monkeypatch.delenv("DANVAN_WORKERS", raising=False)
+    small, big = parallel.MIN_SHEETS - 1, 500
+    assert parallel.worker_count(small, cpus=8) == 1
+    assert parallel.worker_count(big, cpus=1) == 1
+    if threading.active_count() == 1 and os.sys.platform == "linux":
+        assert parallel.worker_count(big, cpus=2) == 2
+        assert parallel.worker_count(big, cpus=64) == parallel.MAX_WORKERS
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:  # another thread is running: fork would copy its locks, so no workers
+        assert parallel.worker_count(big, cpus=8) == 1
+    finally:
+        stop.set()
+        t.join()
+    monkeypatch.setenv("DANVAN_WORKERS", "1")
+    assert parallel.worker_count(big, cpus=8) == 1
+    monkeypatch.setenv("DANVAN_WORKERS", "3")
+    assert parallel.worker_count(small, cpus=1) == 3
+    assert parallel.worker_count(2, cpus=1) == 2
+
+
+def test_unknown_or_broken_files_count_no_sheets(tmp_path):
+    (tmp_path / "x.xlsx").write_bytes(b"not a zip")
+    assert _sheet_count(tmp_path / "x.xlsx") == 0
+    assert _sheet_count(tmp_path / "missing.xlsx") == 0
