@@ -255,7 +255,7 @@ class _Rows:
         return any(row[c] and not sections.is_placeholder(row[c]) for c in self.c_data)
 
     def entry(self, r: int, row: list[str], values: list[object], name: str, field: str | None) -> Entry:
-        tab, year = self.tab, self.year
+        tab = self.tab
         c_field, c_qty, c_build, c_done, c_loc, c_scale = self.layout
         problems: list[Problem] = []
 
@@ -277,23 +277,10 @@ class _Rows:
         else:
             quantity = 1
 
-        build = done = None
-        c = c_build
-        if c is not None:
-            v = values[c]
-            res = _parse_period(row[c] if isinstance(v, str) else v, year)
-            build = res.period
-            if res.code:
-                problems.append(_problem(res.code, r, c, tab, v, text=res.message))
-        c = c_done
-        if c is not None:
-            v = values[c]
-            res = _parse_period(row[c] if isinstance(v, str) else v, year)
-            done = res.period
-            if res.code:
-                problems.append(_problem(res.code, r, c, tab, v, text=res.message))
-            if build and done and done.end < build.start:
-                problems.append(_problem("completion_before_build", r, c, tab, v))
+        build = None if c_build is None else self.period(r, row, values, c_build, problems)
+        done = None if c_done is None else self.period(r, row, values, c_done, problems)
+        if build and done and done.end < build.start:
+            problems.append(_problem("completion_before_build", r, c_done, tab, values[c_done]))
 
         location = None
         c = c_loc
@@ -314,6 +301,14 @@ class _Rows:
             self.reading.problems.extend(problems)
             has_error = has_error or any(p.severity == "error" for p in problems)
         return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], has_error=has_error)
+
+
+    def period(self, r: int, row: list[str], values: list[object], c: int, problems: list[Problem]):
+        v = values[c]
+        res = _parse_period(row[c] if isinstance(v, str) else v, self.year)
+        if res.code:
+            problems.append(_problem(res.code, r, c, self.tab, v, text=res.message))
+        return res.period
 
 
 def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str | None = None, text: str | None = None) -> Problem:
