@@ -120,6 +120,20 @@ def test_missing_field_when_no_section_before_models():
     assert r.entries[0].has_error
 
 
+def test_missing_field_points_at_the_blank_field_cell_when_the_form_has_that_column():
+    head = ["Stt", "Lĩnh vực", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+    r = read_tab("x", [head, [1, "", "Vay vốn", 1, "5/2023", "P", "Tập thể", "12/2023"]], YEAR)
+    p = only(r)
+    assert (p.code, p.cell) == ("missing_field", "B2")  # the Lĩnh vực cell to fill, not the name
+
+
+def test_one_stray_cell_far_to_the_right_does_not_widen_every_row():
+    grid = [["Ghi chép"] + [None] * 16000 + ["x"], H, ["I", "Kinh tế"], model(1, "Vay vốn"), model(2, "Camera an ninh")]
+    r = read_tab("x", grid, YEAR)
+    assert [e.name for e in r.entries] == ["Vay vốn", "Camera an ninh"] and r.problems == []
+    assert max(len(e.source_row) for e in r.entries) <= len(H) + 1
+
+
 def test_invalid_field_in_field_column():
     head = ["Stt", "Lĩnh vực", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
     r = read_tab("x", [head, [1, "Thể thao", "Vay vốn", 1, "5/2023", "P", "Tập thể", "12/2023"]], YEAR)

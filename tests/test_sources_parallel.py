@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import subprocess
+import sys
 import threading
+import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -84,14 +88,7 @@ def test_folder_read_by_workers_keeps_files_order_and_notices(tmp_path):
 def test_a_damaged_sheet_in_a_worker_is_the_same_user_error(tmp_path):
     book = tmp_path / "dang-ky.xlsx"
     _workbook(book, 4)
-    with zipfile.ZipFile(book) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/worksheets/sheet3.xml"] = b"<worksheet><sheetData><row><c t='n'><v>x"
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    book.write_bytes(buf.getvalue())
+    _damage(book, 3)
     with pytest.raises(SourceError) as here:
         read_workbook(book, workers=1)
     with pytest.raises(SourceError) as there:
@@ -99,30 +96,127 @@ def test_a_damaged_sheet_in_a_worker_is_the_same_user_error(tmp_path):
     assert str(there.value) == str(here.value) and "hỏng" in str(there.value)
 
 
+def _truncate_rows(book, *sheets: int) -> None:
+    """Cut sheets off in the middle of their rows: the workbook opens, those sheets fail when read."""
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    for i in sheets:
+        xml = parts[f"xl/worksheets/sheet{i}.xml"]
+        assert b"<dimension" in xml  # what lets openpyxl open the book without reading the rows
+        parts[f"xl/worksheets/sheet{i}.xml"] = xml[: xml.index(b"<row r=\"3\"")]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    book.write_bytes(buf.getvalue())
+
+
+def test_the_first_damaged_sheet_is_named_whichever_worker_read_it(tmp_path):
+    book = tmp_path / "dang-ky.xlsx"
+    _workbook(book, 6)
+    _truncate_rows(book, 4, 5)  # the 4th and 5th sheets: "Đơn vị 03" and "Đơn vị 04"
+    with pytest.raises(SourceError, match="Đơn vị 03") as here:
+        read_workbook(book, workers=1)
+    for n in (2, 3, 4):  # 03 and 04 land in different workers; 04's may finish first
+        with pytest.raises(SourceError) as there:
+            read_workbook(book, workers=n)
+        assert str(there.value) == str(here.value)
+
+
 def test_worker_count_only_when_it_pays_and_is_safe(monkeypatch):
     monkeypatch.delenv("DANVAN_WORKERS", raising=False)
     small, big = parallel.MIN_SHEETS - 1, 500
     assert parallel.worker_count(small, cpus=8) == 1
     assert parallel.worker_count(big, cpus=1) == 1
-    if threading.active_count() == 1 and os.sys.platform == "linux":
+    if parallel.can_fork():
         assert parallel.worker_count(big, cpus=2) == 2
         assert parallel.worker_count(big, cpus=64) == parallel.MAX_WORKERS
+        monkeypatch.setenv("DANVAN_WORKERS", "3")
+        assert parallel.worker_count(small, cpus=1) == 3
+        assert parallel.worker_count(2, cpus=1) == 2
+        monkeypatch.setenv("DANVAN_WORKERS", "1")
+        assert parallel.worker_count(big, cpus=8) == 1
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
     t.start()
-    try:  # another thread is running: fork would copy its locks, so no workers
+    try:  # another thread is running: fork would copy its locks, so no workers, whatever was asked
+        assert not parallel.can_fork()
+        assert parallel.worker_count(big, cpus=8) == 1
+        monkeypatch.setenv("DANVAN_WORKERS", "3")
         assert parallel.worker_count(big, cpus=8) == 1
     finally:
         stop.set()
         t.join()
-    monkeypatch.setenv("DANVAN_WORKERS", "1")
-    assert parallel.worker_count(big, cpus=8) == 1
-    monkeypatch.setenv("DANVAN_WORKERS", "3")
-    assert parallel.worker_count(small, cpus=1) == 3
-    assert parallel.worker_count(2, cpus=1) == 2
+
+
+def _damage(book, *sheets: int) -> None:
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    for i in sheets:
+        parts[f"xl/worksheets/sheet{i}.xml"] = b"<worksheet><sheetData><row><c t='n'><v>x"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    book.write_bytes(buf.getvalue())
 
 
 def test_unknown_or_broken_files_count_no_sheets(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"not a zip")
     assert _sheet_count(tmp_path / "x.xlsx") == 0
     assert _sheet_count(tmp_path / "missing.xlsx") == 0
+
+
+def _sleeper(folder: str, k: int, n: int) -> list:
+    Path(folder, f"w{k}").write_text(str(os.getpid()))
+    time.sleep(60)
+    return []
+
+
+_CHILD = r"""
+import sys
+from functools import partial
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from danvan_sheets.runstate import RunLock
+from danvan_sheets.sources import parallel
+from tests.test_sources_parallel import _sleeper
+
+assert RunLock(Path(sys.argv[1])).acquire()
+parallel.run_shares(partial(_sleeper, sys.argv[2]), 2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie no one has reaped yet is gone all the same
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are only forked on Linux")
+def test_workers_die_with_a_killed_parent_and_free_the_cron_lock(tmp_path):
+    from danvan_sheets.runstate import RunLock
+
+    lock, pids = tmp_path / "tong-hop.lock", tmp_path / "pids"
+    pids.mkdir()
+    script = tmp_path / "child.py"
+    script.write_text(_CHILD.format(repo=str(Path(__file__).resolve().parents[1])), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), str(lock), str(pids)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(list(pids.iterdir())) < 2:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "workers never started"
+        time.sleep(0.02)
+    workers = [int(p.read_text()) for p in pids.iterdir()]
+    assert not RunLock(lock).acquire()  # held by the parent, and by the workers' inherited copy
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+    taken = RunLock(lock)
+    assert taken.acquire()  # the next cron run is not turned away as "busy"
+    taken.release()

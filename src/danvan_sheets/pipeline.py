@@ -107,9 +107,11 @@ def run(source: str | None, units_path: str | None, settings: Settings, as_of: d
     spec = resolve_spec(source, settings)
     guard_output(out, spec, out_suffixes, out_required)
     units = resolve_units(units_path, settings)
-    # The source's cells, the readings and the history rows are all bulk, acyclic data.
+    data = read_source(spec, settings)
+    # Readings, verdicts and history rows are bulk, acyclic data. The source is read with
+    # the collector on: an open workbook is a reference cycle (sheets point back to it),
+    # and a folder of 2 000 of them would otherwise stay in memory until the end.
     with gc_paused():
-        data = read_source(spec, settings)
         report = report_from_data(data, units, settings, as_of)
         if history:
             attach_history(settings, report, data, spec, dt.datetime.now())

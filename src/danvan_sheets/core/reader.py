@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from functools import lru_cache
-from itertools import islice
+from itertools import zip_longest
 from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
@@ -57,28 +57,18 @@ def _texts(decoded: list[list[object]]) -> list[list[str]]:
     return out
 
 
-def _rectangular(rows: object) -> tuple[list[list[object]], int]:
-    """-> (our own copy of the rows, each padded with None to width + 1; width).
-
-    The padding makes every column index valid on every row, and column `width`
-    is always empty: a column the form lacks reads from there.
-    """
+def _rectangular(rows: object) -> list[list[object]]:
+    """Our own copy of the rows, each a list (rows of different lengths are fine)."""
     if not isinstance(rows, (list, tuple)):
-        return [], 0
-    out = [list(row) if isinstance(row, (list, tuple)) else [row] for row in rows]
-    width = max(map(len, out), default=0)
-    size = width + 1
-    for row in out:
-        row.extend([None] * (size - len(row)))
-    return out, width
+        return []
+    return [list(row) if isinstance(row, (list, tuple)) else [row] for row in rows]
 
 
 def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem]) -> tuple[list[list[object]], list[str]]:
     """-> (rows with legacy-font text decoded, encodings found). Rows are copied only if a cell changes."""
     decoded = rows
     found: dict[str, str] = {}  # encoding -> first cell converted
-    # The last column is the padding, always empty.
-    for c, column in enumerate(islice(zip(*rows), len(rows[0]) - 1 if rows else 0)):
+    for c, column in enumerate(zip_longest(*rows)):
         texts = [v for v in column if isinstance(v, str)]
         enc = legacy.detect_column(texts) if texts else None
         if enc is None:
@@ -142,7 +132,7 @@ def read_tabs(tabs: Iterable, campaign_year: int) -> list[tuple[object, SheetRea
 def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     reading = SheetReading(title=title)
     try:
-        _read(reading, *_rectangular(rows), campaign_year)
+        _read(reading, _rectangular(rows), campaign_year)
     except Exception:  # noqa: BLE001 - the reader must never stop a run; say what happened
         reading.entries = []
         reading.problems.append(
@@ -151,7 +141,7 @@ def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     return reading
 
 
-def _read(reading: SheetReading, rows: list[list[object]], width: int, year: int) -> None:
+def _read(reading: SheetReading, rows: list[list[object]], year: int) -> None:
     problems = reading.problems
     title = reading.title
     decoded, encodings = _decode_columns(rows, title, problems)
@@ -181,34 +171,43 @@ def _read(reading: SheetReading, rows: list[list[object]], width: int, year: int
         problems.append(
             Problem("missing_column", "error", message("missing_column", COLUMNS[k]), cell=a1(header, cols["name"]), row=header + 1, tab=title)
         )
-    _Rows(reading, rows, decoded, texts, width, cols, year, bool(missing_cols)).read(header + span)
+    _Rows(reading, rows, decoded, texts, cols, year, bool(missing_cols), header + span).read()
 
 
 class _Rows:
     """The rows under the header: sections, placeholders and totals skipped, models read.
 
     This loop runs for every row of a province, so a tab's column indices are
-    worked out once here; a column the form lacks reads the always-empty column.
+    worked out once here. The rows are padded to one past the last column the
+    header names, and a column the form lacks reads from that always-empty one.
     """
 
     def __init__(self, reading: SheetReading, raw: list[list[object]], decoded: list[list[object]],
-                 texts: list[list[str]], width: int, cols: dict[str, int], year: int, incomplete: bool) -> None:
+                 texts: list[list[str]], cols: dict[str, int], year: int, incomplete: bool, start: int) -> None:
         self.reading, self.raw, self.decoded, self.texts = reading, raw, decoded, texts
-        self.cols, self.year, self.incomplete = cols, year, incomplete
+        self.cols, self.year, self.incomplete, self.start = cols, year, incomplete, start
         self.tab = reading.title
-        self.blank = width
+        blank = max(cols.values()) + 1
+        size = blank + 1
+        # Only to the form's own columns: one stray cell far to the right (column XFD)
+        # must not make every row 16 000 cells long.
+        for r in range(start, len(texts)):
+            if len(texts[r]) < size:
+                texts[r].extend([""] * (size - len(texts[r])))
+            if len(decoded[r]) < size:
+                decoded[r].extend([None] * (size - len(decoded[r])))
         self.c_name = cols["name"]
-        self.c_stt = cols.get("stt", width)
+        self.c_stt = cols.get("stt", blank)
         used = sorted(set(cols.values()))
         self.pick = itemgetter(*used) if len(used) > 1 else (lambda row, c=used[0]: (row[c],))
         self.c_data = [cols[k] for k in _DATA if k in cols]
         self.layout = tuple(cols.get(k) for k in ("field", "quantity", "build", "done", "location", "scale"))
 
-    def read(self, start: int) -> None:
+    def read(self) -> None:
         reading, texts, decoded, c_name, c_stt = self.reading, self.texts, self.decoded, self.c_name, self.c_stt
         pick, entries = self.pick, reading.entries
         current_field: str | None = None
-        for r in range(start, len(texts)):
+        for r in range(self.start, len(texts)):
             row = texts[r]
             picked = pick(row)
             if not any(picked):
@@ -266,7 +265,7 @@ class _Rows:
                 problems.append(_problem("invalid_field", r, c, tab, row[c]))
             field = fv
         elif field is None:
-            problems.append(_problem("missing_field", r, self.c_name, tab, None))
+            problems.append(_problem("missing_field", r, self.c_name if c_field is None else c_field, tab, None))
 
         c = c_qty
         if c is not None:

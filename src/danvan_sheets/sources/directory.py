@@ -25,6 +25,7 @@ def _pick_sheet(wb):
 
 
 def read_directory(path: str | Path, workers: int | None = None) -> SourceData:
+    """Every workbook directly in the folder; `workers` forces the number of processes (tests)."""
     folder = Path(path)
     if not folder.is_dir():
         raise SourceError(f"Không tìm thấy thư mục {folder}.")
@@ -38,7 +39,7 @@ def read_directory(path: str | Path, workers: int | None = None) -> SourceData:
         notices.append(f"Không đọc các thư mục con ({', '.join(subfolders)}): chỉ đọc các tệp .xlsx nằm ngay trong {folder}.")
     files = [p for p in entries if p.is_file() and not p.name.startswith(("~$", "."))]
     n = workers if workers is not None else worker_count(len(files))
-    shares = run_shares(partial(_read_share, files), n) if n > 1 else None
+    shares = run_shares(partial(_read_share, files), n, fallback=workers is None) if n > 1 else None
     if shares is None:
         shares = [_read_share(files, 0, 1)]
     for _i, tab, notice in sorted((r for share in shares for r in share), key=lambda r: r[0]):

@@ -70,24 +70,41 @@ def _sheet_count(path: str | Path) -> int:
         return 0
 
 
-def _read_share(path: str, k: int, n: int) -> list[tuple[int, str, list[list[object]]]]:
-    """Worker k of n: (index, title, rows) of every n-th sheet from the k-th."""
+def _read_share(path: str, k: int, n: int) -> list[tuple[int, str, object]]:
+    """Worker k of n: (index, title, rows) of every n-th sheet from the k-th.
+
+    A damaged sheet ends the share with (index, title, SourceError): the caller
+    raises the first one in sheet order, as reading them one by one would.
+    """
     wb = open_workbook(path)
+    out: list[tuple[int, str, object]] = []
     try:
-        return [(i, ws.title, sheet_rows(ws)) for i, ws in enumerate(wb.worksheets) if i % n == k]
+        for i, ws in enumerate(wb.worksheets):
+            if i % n != k:
+                continue
+            try:
+                out.append((i, ws.title, sheet_rows(ws)))
+            except SourceError as exc:
+                out.append((i, ws.title, exc))
+                break
     finally:
         wb.close()
+    return out
 
 
 def read_workbook(path: str | Path, workers: int | None = None) -> SourceData:
+    """Every sheet of the workbook; `workers` forces the number of processes (tests)."""
     from danvan_sheets.sources.parallel import run_shares, worker_count
 
     origin = Path(path).name
     n = workers if workers is not None else worker_count(_sheet_count(path))
     if n > 1 and Path(path).is_file():
-        shares = run_shares(partial(_read_share, str(path)), n)
+        shares = run_shares(partial(_read_share, str(path)), n, fallback=workers is None)
         if shares is not None:
             sheets = sorted((s for share in shares for s in share), key=lambda s: s[0])
+            for _i, _title, rows in sheets:
+                if isinstance(rows, SourceError):
+                    raise rows
             return SourceData([Tab(title=title, rows=rows, origin=origin) for _i, title, rows in sheets])
     wb = open_workbook(path)
     try:
