@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from danvan_sheets.config import Settings
 from danvan_sheets.core.model import Report, Unit
-from danvan_sheets.core.gcpause import gc_paused
+from danvan_sheets.core.gcpause import gc_paused, gc_resumed
 from danvan_sheets.core.reader import read_tabs
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.errors import ConfigError
@@ -107,10 +107,10 @@ def run(source: str | None, units_path: str | None, settings: Settings, as_of: d
     spec = resolve_spec(source, settings)
     guard_output(out, spec, out_suffixes, out_required)
     units = resolve_units(units_path, settings)
-    data = read_source(spec, settings)
-    # Readings, verdicts and history rows are bulk, acyclic data. The source is read with
-    # the collector on: an open workbook is a reference cycle (sheets point back to it),
-    # and a folder of 2 000 of them would otherwise stay in memory until the end.
+    # Readings, verdicts and history rows are bulk, acyclic data: the collector is paused
+    # for them. Sources are read with it on (they open workbooks, which are cycles).
+    with gc_resumed():
+        data = read_source(spec, settings)
     with gc_paused():
         report = report_from_data(data, units, settings, as_of)
         if history:
