@@ -96,19 +96,29 @@ def test_a_damaged_sheet_in_a_worker_is_the_same_user_error(tmp_path):
     assert str(there.value) == str(here.value) and "hỏng" in str(there.value)
 
 
-def _truncate_rows(book, *sheets: int) -> None:
-    """Cut sheets off in the middle of their rows: the workbook opens, those sheets fail when read."""
+def _rewrite_sheets(book, sheets: tuple[int, ...], change) -> None:
+    """Replace the XML of the given sheets (1-based part numbers) with change(xml)."""
     with zipfile.ZipFile(book) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     for i in sheets:
-        xml = parts[f"xl/worksheets/sheet{i}.xml"]
-        assert b"<dimension" in xml  # what lets openpyxl open the book without reading the rows
-        parts[f"xl/worksheets/sheet{i}.xml"] = xml[: xml.index(b"<row r=\"3\"")]
+        parts[f"xl/worksheets/sheet{i}.xml"] = change(parts[f"xl/worksheets/sheet{i}.xml"])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
     book.write_bytes(buf.getvalue())
+
+
+def _damage(book, *sheets: int) -> None:
+    _rewrite_sheets(book, sheets, lambda xml: b"<worksheet><sheetData><row><c t='n'><v>x")
+
+
+def _truncate_rows(book, *sheets: int) -> None:
+    """Cut sheets off in the middle of their rows: the workbook opens, those sheets fail when read."""
+    def cut(xml: bytes) -> bytes:
+        assert b"<dimension" in xml  # what lets openpyxl open the book without reading the rows
+        return xml[: xml.index(b'<row r="3"')]
+    _rewrite_sheets(book, sheets, cut)
 
 
 def test_the_first_damaged_sheet_is_named_whichever_worker_read_it(tmp_path):
@@ -147,18 +157,6 @@ def test_worker_count_only_when_it_pays_and_is_safe(monkeypatch):
     finally:
         stop.set()
         t.join()
-
-
-def _damage(book, *sheets: int) -> None:
-    with zipfile.ZipFile(book) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    for i in sheets:
-        parts[f"xl/worksheets/sheet{i}.xml"] = b"<worksheet><sheetData><row><c t='n'><v>x"
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    book.write_bytes(buf.getvalue())
 
 
 def test_unknown_or_broken_files_count_no_sheets(tmp_path):
