@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-
 from functools import lru_cache
 from itertools import zip_longest
 from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
-from danvan_sheets.core.gcpause import gc_paused
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
+from danvan_sheets.core.gcpause import gc_paused
 from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading
 from danvan_sheets.core.periods import parse_period
