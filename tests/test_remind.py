@@ -193,12 +193,16 @@ def test_dry_run_prints_and_sends_nothing(tmp_path, smtp_server):
     assert _run(s["args"]).exit_code == 0 and len(handler.messages) == 3  # a dry run never counts as reminded
 
 
+def _with_login(cfg, timeout: int) -> None:
+    """The test config, with an SMTP login whose password comes from DV_SMTP_PW."""
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "timeout = 10\n", f'timeout = {timeout}\nuser = "bantuyengiao"\npassword_env = "DV_SMTP_PW"\n'), encoding="utf-8")
+
+
 def test_login_with_password_from_env(tmp_path, smtp_server):
     ctl, handler = smtp_server(password=PASSWORD)
     s = _setup(tmp_path, ctl.port)
-    cfg = tmp_path / "c.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('timeout = 10\n', 'timeout = 10\nuser = "bantuyengiao"\npassword_env = "DV_SMTP_PW"\n'),
-                   encoding="utf-8")
+    _with_login(tmp_path / "c.toml", timeout=10)
     res = _run(s["args"], env={"DV_SMTP_PW": PASSWORD})
     assert res.exit_code == 0, res.output
     assert len(handler.messages) == 3
@@ -211,10 +215,8 @@ def test_login_with_password_from_env(tmp_path, smtp_server):
 def test_wrong_password_is_reported_without_revealing_it(tmp_path, smtp_server):
     ctl, handler = smtp_server(password="khác")
     s = _setup(tmp_path, ctl.port)
-    cfg = tmp_path / "c.toml"
     # aiosmtpd goes quiet after a refused login; a short timeout keeps the test quick (nothing asserts on time).
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('timeout = 10\n', 'timeout = 1\nuser = "bantuyengiao"\npassword_env = "DV_SMTP_PW"\n'),
-                   encoding="utf-8")
+    _with_login(tmp_path / "c.toml", timeout=1)
     res = CliRunner().invoke(cli, ["remind", *s["args"]], env={"DV_SMTP_PW": PASSWORD})
     assert res.exit_code == 3 and handler.messages == []
     assert "đăng nhập máy chủ thư thất bại" in res.output
@@ -224,9 +226,7 @@ def test_wrong_password_is_reported_without_revealing_it(tmp_path, smtp_server):
 def test_non_ascii_password_is_explained_without_revealing_it(tmp_path, smtp_server):
     ctl, handler = smtp_server(password=VI_PASSWORD)
     s = _setup(tmp_path, ctl.port)
-    cfg = tmp_path / "c.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('timeout = 10\n', 'timeout = 10\nuser = "bantuyengiao"\npassword_env = "DV_SMTP_PW"\n'),
-                   encoding="utf-8")
+    _with_login(tmp_path / "c.toml", timeout=10)
     res = CliRunner().invoke(cli, ["remind", *s["args"]], env={"DV_SMTP_PW": VI_PASSWORD})
     assert res.exit_code == 3 and handler.messages == []
     assert "ngoài ASCII" in res.output and VI_PASSWORD not in res.output
