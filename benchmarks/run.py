@@ -230,7 +230,7 @@ def local_check(source: str, units: str, workers: str = "") -> dict:
 
     workers="1" reads in this one process (DANVAN_WORKERS), as on a one-core machine.
     """
-    from danvan_sheets.sources.parallel import usable_cpus, worker_count
+    from danvan_sheets.sources.parallel import worker_count
 
     if workers:
         os.environ["DANVAN_WORKERS"] = workers
@@ -238,7 +238,7 @@ def local_check(source: str, units: str, workers: str = "") -> dict:
     took, code = _check_cli(source, units)
     # Large inputs are read by forked workers: their memory is counted on top, as if all
     # of them had peaked at once (an upper bound).
-    workers = worker_count(10**6, usable_cpus())
+    workers = worker_count(10**6)
     worker_mb = maxrss_mb(resource.RUSAGE_CHILDREN)
     return {"who": "ours", "s": took, "exit": code, "maxrss_mb": maxrss_mb() + (workers * worker_mb if worker_mb else 0),
             "main_mb": maxrss_mb(), "worker_mb": worker_mb, "workers": workers if worker_mb else 1}

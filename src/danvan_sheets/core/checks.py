@@ -26,10 +26,6 @@ def _needles(model: MandatoryModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(key(w) for w in model.all_of), tuple(key(w) for w in model.any_of)
 
 
-def _matches_key(name_key: str, model: MandatoryModel) -> bool:
-    return _has_needles(name_key, *_needles(model))
-
-
 def _has_needles(name_key: str, all_of: tuple[str, ...], any_of: tuple[str, ...]) -> bool:
     # key() text is single-spaced and stripped, so a word is found by plain substring search.
     for w in all_of:
@@ -44,7 +40,7 @@ def _has_needles(name_key: str, all_of: tuple[str, ...], any_of: tuple[str, ...]
 
 
 def matches_mandatory(name: str, model: MandatoryModel) -> bool:
-    return _matches_key(key(name), model)
+    return _has_needles(key(name), *_needles(model))
 
 
 def mandatory_in_force(model: MandatoryModel, as_of: dt.date) -> bool:

@@ -197,12 +197,6 @@ def _word_score(word: str) -> int:
     return sum(_token_score(t) for t in _SPLIT.split(word) if t)
 
 
-def score(text: str) -> int:
-    """Higher is more like Vietnamese written in Unicode."""
-    # A space always splits tokens, so the sum over words is the sum over tokens.
-    return sum(map(_word_score, text.split(" ")))
-
-
 @lru_cache(maxsize=1 << 16)
 def _word_readings(word: str) -> tuple[int, ...]:
     return (_word_score(word), *(_word_score(_decode_word(word, name)) for name in ENCODINGS))
@@ -210,7 +204,11 @@ def _word_readings(word: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=1 << 15)
 def readings(text: str) -> tuple[int, ...]:
-    """(score as typed, score of each ENCODINGS decoding), summed word by word."""
+    """(score as typed, score of each ENCODINGS decoding), summed word by word.
+
+    A score is higher the more the text reads like Vietnamese written in Unicode. A
+    space always splits tokens, so the sum over words is the sum over tokens.
+    """
     return tuple(map(sum, zip(*map(_word_readings, text.split(" ")))))
 
 
@@ -265,9 +263,6 @@ def decode_cell(text: str, encoding: str | None) -> str:
     if encoding is None or not could_be_legacy(text):
         return text
     scores = readings(text)
-    if scores[1 + _ENCODING_INDEX[encoding]] > scores[0]:
+    if scores[1 + _NAMES.index(encoding)] > scores[0]:
         return decode(text, encoding)
     return text
-
-
-_ENCODING_INDEX = {name: i for i, name in enumerate(ENCODINGS)}

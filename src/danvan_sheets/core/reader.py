@@ -14,7 +14,6 @@ from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
-from danvan_sheets.core.gcpause import gc_paused
 from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading
 from danvan_sheets.core.periods import parse_period
@@ -123,9 +122,12 @@ def _find_header(texts: list[list[str]]) -> tuple[int, dict[str, int], int] | No
 
 
 def read_tabs(tabs: Iterable, campaign_year: int) -> list[tuple[object, SheetReading]]:
-    """read_tab() for every tab (anything with .title and .rows) -> [(tab, reading)], GC paused."""
-    with gc_paused():
-        return [(tab, read_tab(tab.title, tab.rows, campaign_year)) for tab in tabs]
+    """read_tab() for every tab (anything with .title and .rows) -> [(tab, reading)].
+
+    Callers reading a province pause the cyclic collector around it (core.gcpause),
+    as pipeline.run does.
+    """
+    return [(tab, read_tab(tab.title, tab.rows, campaign_year)) for tab in tabs]
 
 
 def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:

@@ -96,19 +96,12 @@ def read_workbook(path: str | Path, workers: int | None = None) -> SourceData:
     """Every sheet of the workbook; `workers` forces the number of processes (tests)."""
     from danvan_sheets.sources.parallel import run_shares, worker_count
 
-    origin = Path(path).name
     n = workers if workers is not None else worker_count(_sheet_count(path))
-    if n > 1 and Path(path).is_file():
-        shares = run_shares(partial(_read_share, str(path)), n, fallback=workers is None)
-        if shares is not None:
-            sheets = sorted((s for share in shares for s in share), key=lambda s: s[0])
-            for _i, _title, rows in sheets:
-                if isinstance(rows, SourceError):
-                    raise rows
-            return SourceData([Tab(title=title, rows=rows, origin=origin) for _i, title, rows in sheets])
-    wb = open_workbook(path)
-    try:
-        tabs = [Tab(title=ws.title, rows=sheet_rows(ws), origin=origin) for ws in wb.worksheets]
-    finally:
-        wb.close()
-    return SourceData(tabs)
+    shares = run_shares(partial(_read_share, str(path)), n, fallback=workers is None) if n > 1 and Path(path).is_file() else None
+    if shares is None:
+        shares = [_read_share(str(path), 0, 1)]
+    sheets = sorted((s for share in shares for s in share), key=lambda s: s[0])
+    for _i, _title, rows in sheets:
+        if isinstance(rows, SourceError):
+            raise rows
+    return SourceData([Tab(title=title, rows=rows, origin=Path(path).name) for _i, title, rows in sheets])
