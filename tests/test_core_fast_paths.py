@@ -23,6 +23,11 @@ def ref_clean(s: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", s).translate(_INVISIBLE)).strip()
 
 
+def ref_clean_lines(s: str) -> list[str]:
+    lines = re.split(r"[\r\n\u2028\u2029\v]+", unicodedata.normalize("NFC", s).translate(_INVISIBLE))
+    return [ln for ln in (_SPACES.sub(" ", ln).strip() for ln in lines) if ln]
+
+
 def ref_fold(s: str) -> str:
     return ref_clean(s).translate(text._FOLD)
 
@@ -78,6 +83,7 @@ encoded = st.builds(lambda s, enc: legacy.encode(s, enc), st.text(alphabet=_VIET
 @given(texts)
 def test_clean_fold_key_match_their_definitions(s):
     assert text.clean(s) == ref_clean(s)
+    assert text.clean_lines(s) == ref_clean_lines(s)
     assert text.fold(s) == ref_fold(s)
     assert text.key(s) == ref_key(s)
     assert len(text.fold(s)) == len(text.clean(s))  # the section splitter cuts by index

@@ -10,7 +10,6 @@ import sys
 import click
 
 from danvan_sheets.core.gcpause import gc_paused
-
 from danvan_sheets.errors import ConfigError, DanvanError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

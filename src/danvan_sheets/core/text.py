@@ -15,27 +15,30 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": 
 _INVISIBLE_RE = re.compile("[\u200c\u200d\u2060\ufeff\u00ad]")
 
 
+def _unified(text: str) -> str:
+    """NFC, invisible characters dropped, U+200B made a space; line breaks and spaces kept."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    # U+200B (zero-width space) is a word break pasted from web pages and chat apps
+    # ("phong\u200btục" is "phong tục"), but not isspace().
+    return text.replace("\u200b", " ") if "\u200b" in text else text
+
+
 @lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """NFC, invisible characters dropped, every run of whitespace collapsed to one space."""
     # str.split() and re's \s agree on what whitespace is (both use str.isspace), and
     # split/join runs in C where a regex substitution or str.translate over non-ASCII
-    # text costs microseconds per cell. U+200B (zero-width space) is a word break pasted
-    # from web pages and chat apps ("phong\u200btục" is "phong tục"), but not isspace(),
-    # so it is made a space first.
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-        if _INVISIBLE_RE.search(text):
-            text = _INVISIBLE_RE.sub("", text)
-        if "\u200b" in text:
-            text = text.replace("\u200b", " ")
-    return " ".join(text.split())
+    # text costs microseconds per cell.
+    return " ".join(_unified(text).split())
 
 
 @lru_cache(maxsize=1 << 16)
 def _clean_lines(text: str) -> tuple[str, ...]:
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text)).replace("\u200b", " ")
-    lines = re.split(r"[\r\n\u2028\u2029\v]+", text)
+    lines = re.split(r"[\r\n\u2028\u2029\v]+", _unified(text))
     return tuple(ln for ln in (" ".join(ln.split()) for ln in lines) if ln)
 
 
