@@ -88,6 +88,8 @@ def test_aggregate_wants_an_xlsx_name(tmp_path, book):
     (["aggregate", "--source", "xlsx:a.xlsx", "--out"], "Tùy chọn --out cần một giá trị"),
     (["check", "--source", "xlsx:a.xlsx", "--format", "xml"], "hãy chọn một trong: table, json, csv"),
     (["check", "--source", "dang-ky.xlsx"], "Có phải ý bạn là xlsx:dang-ky.xlsx?"),
+    (["check", "--source", "xls:dang-ky.xlsx"], "Có phải ý bạn là xlsx:dang-ky.xlsx?"),  # not xlsx:xls:…
+    (["restore", "--at", "2023-04-20", "--out", "k.xlsx"], "Thiếu ĐƠN_VỊ."),
 ])
 def test_usage_mistakes_are_explained_in_vietnamese(capsys, args, expected):
     # --config goes first: a trailing option would become the missing --out's value.
@@ -162,3 +164,43 @@ def test_an_80_column_terminal_still_shows_every_status(book):
     assert all(len(line) <= 80 for line in lines)
     table_rows = [ln for ln in lines if ln.lstrip().startswith(("1 ", "2 ", "3 "))]
     assert table_rows and all(("Đạt" in ln) or ("Chưa" in ln) for ln in table_rows)
+
+
+def test_danvan_alone_shows_the_help_once(capsys):
+    code = run_main(cli, [])
+    out = capsys.readouterr()
+    assert code == 0 and out.err == ""
+    assert out.out.count("Cách dùng") == 1 and "Lỗi" not in out.out
+
+
+def test_restore_wants_an_xlsx_name(capsys, tmp_path):
+    code, text = run(capsys, "restore", "DB-THUE", "--at", "2023-04-20", "--out", str(tmp_path / "kp.csv"), "--config", CONFIG)
+    assert code == 2 and "phải có đuôi .xlsx" in text
+    assert not (tmp_path / "kp.csv").exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "²"])
+def test_a_bad_workers_setting_is_a_configuration_error(capsys, monkeypatch, book, value):
+    path, units = book
+    monkeypatch.setenv("DANVAN_WORKERS", value)
+    code, text = run(capsys, "check", "--source", f"xlsx:{path}", "--units", str(units), "--config", CONFIG)
+    assert code == 2 and "DANVAN_WORKERS" in text and f"“{value}”" in text
+
+
+def test_a_shared_workbook_dropped_into_a_folder_is_pointed_out(tmp_path):
+    folder = tmp_path / "thu"
+    folder.mkdir()
+    write_xlsx(folder / "dang-ky.xlsx", {f"DB-{i}": good_form(f"Đảng bộ {i}", "Vay vốn") for i in range(5)})
+    write_xlsx(folder / "cuc-thue.xlsx", {"DB-THUE": good_form("Đảng bộ Cục Thuế", "Vay vốn")})
+    data = read_directory(folder)
+    assert [t.title for t in data.tabs] == ["cuc-thue", "dang-ky"]
+    assert len(data.notices) == 1
+    assert "dang-ky.xlsx có 5 trang" in data.notices[0] and f"xlsx:{folder / 'dang-ky.xlsx'}" in data.notices[0]
+
+
+def test_commands_to_copy_quote_names_with_spaces():
+    from danvan_sheets.core.messages import cli_arg
+
+    assert cli_arg("DB-CUCTHUE") == "DB-CUCTHUE"
+    assert cli_arg("Đoàn TN Khối") == '"Đoàn TN Khối"'
+    assert cli_arg("Chi bộ “A” \"B\"") == '"Chi bộ “A” \\"B\\""'

@@ -76,6 +76,14 @@ def attach_history(settings: Settings, report: Report, data: SourceData, spec: S
             v.reasons.append(lost)
 
 
+def check_suffix(out: str, suffixes: tuple[str, ...]) -> None:
+    """An --out file must be of a kind the command writes (a .csv name for an Excel file is a mistake)."""
+    from pathlib import Path
+
+    if suffixes and Path(out).suffix.lower() not in suffixes:
+        raise ConfigError(f"Tệp kết quả {out} phải có đuôi {' hoặc '.join(suffixes)}.")
+
+
 def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = (), required: bool = False) -> None:
     """Refuse an --out that would overwrite the registrations themselves (or land among them).
 
@@ -88,8 +96,7 @@ def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = 
             raise ConfigError(f"Nguồn {spec} là tệp trên máy: hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")
         return
     target = Path(out).expanduser().resolve()
-    if suffixes and target.suffix.lower() not in suffixes:
-        raise ConfigError(f"Tệp kết quả {out} phải có đuôi {' hoặc '.join(suffixes)}.")
+    check_suffix(out, suffixes)
     if spec.kind == "gsheet":
         return
     source = Path(spec.target).expanduser().resolve()

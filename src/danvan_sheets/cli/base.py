@@ -89,6 +89,8 @@ def _usage_text(exc: click.UsageError) -> str:
             return f"Tùy chọn {exc.option_name} cần một giá trị đi kèm, ví dụ {exc.option_name} GIÁ_TRỊ."
         return f"Dùng sai tùy chọn {exc.option_name}."
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        if isinstance(exc.param, click.Argument):  # named as the usage line shows it: ĐƠN_VỊ, not "unit"
+            return f"Thiếu {exc.param.metavar or exc.param.name.upper()}."
         return f"Thiếu {' / '.join(exc.param.opts)}."
     if isinstance(exc, click.BadParameter):
         hint = " / ".join(exc.param.opts) if exc.param is not None else (exc.param_hint or "")
@@ -124,6 +126,10 @@ def _run_main(cli: click.Group, args: list[str] | None) -> int:
         return 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:
+        # `danvan` alone: the help is the answer, not an error.
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.message)
+        return 0
     except click.UsageError as exc:
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)

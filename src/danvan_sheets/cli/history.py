@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from danvan_sheets.cli.base import VietCommand, load, user_error
+from danvan_sheets.core.messages import cli_arg
 from danvan_sheets.core.model import STATUS_LABELS
 from danvan_sheets.errors import ConfigError, DanvanError
 
@@ -79,7 +80,7 @@ def history(unit, config_path):
             click.echo(f"    Xóa: {_names(ev.removed)}.")
     if tl.last_seen:
         click.echo(f"Kiểm tra gần nhất: {_when(tl.last_seen)}.")
-    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {tl.unit} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
+    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
 
 
 @click.command(cls=VietCommand)
@@ -102,7 +103,13 @@ def restore(unit, when, out, config_path, force):
     from danvan_sheets.history.timeline import parse_when, snapshot_at
     from danvan_sheets.writers.export_xlsx import Group, write_unit_form
 
+    from danvan_sheets.pipeline import check_suffix
+
     settings = load(config_path)
+    try:
+        check_suffix(out, (".xlsx",))  # a usage mistake, said before anything is looked up
+    except DanvanError as exc:
+        raise user_error(exc) from None
     path = _db(settings)
     try:
         if Path(out).exists() and not force:
@@ -112,12 +119,12 @@ def restore(unit, when, out, config_path, force):
             from danvan_sheets.pipeline import guard_output
             from danvan_sheets.sources import parse_spec
 
-            guard_output(out, parse_spec(settings.source["spec"]), (".xlsx",))
+            guard_output(out, parse_spec(settings.source["spec"]))
         at = parse_when(when)
         state = snapshot_at(path, unit, at)
         if state is None:
             raise ConfigError(f"Lịch sử không có đăng ký nào của đơn vị “{unit}” tại hoặc trước {_when(at)}. "
-                              f"Xem các lần đã ghi bằng: danvan history {unit}")
+                              f"Xem các lần đã ghi bằng: danvan history {cli_arg(unit)}")
         snap = state.snapshot
         groups = {f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows}
         note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (f", trang “{snap.tab}”)" if snap.tab else ")")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 SCALE_HINT = "Hãy ghi “Cá nhân” hoặc “Tập thể”."
 QTY_HINT = "Hãy ghi một số nguyên dương: 1, 2, 3…"
 FIELD_HINT = "kinh tế; văn hóa - xã hội; quốc phòng - an ninh; xây dựng hệ thống chính trị"
@@ -51,3 +53,11 @@ ERROR_CODES = {
     "missing_field", "invalid_field", "missing_header", "missing_column", "completion_before_build",
     "missing_period", "invalid_period", "unreadable_tab",
 }
+
+
+_PLAIN_ARG = re.compile(r"[\w.@:/+-]+")
+
+
+def cli_arg(value: str) -> str:
+    """`value` as it must be typed in a command the user copies: quoted if it holds spaces."""
+    return value if _PLAIN_ARG.fullmatch(value) else '"' + value.replace('"', '\\"') + '"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from danvan_sheets.core.messages import cli_arg
 from danvan_sheets.core.model import FIELD_SHORT
 from danvan_sheets.core.tables import HISTORY_COLUMNS as COLUMNS  # noqa: F401 - re-exported
 from danvan_sheets.history.store import RunRecord
@@ -46,7 +47,7 @@ def lost_reason(code: str, h: UnitHistory) -> str | None:
     more = f" và {len(h.disappeared) - 5} mô hình khác" if len(h.disappeared) > 5 else ""
     return (
         f"{len(h.disappeared)} mô hình đã bị xóa khỏi trang tính (phát hiện lúc {_when(first.noticed_at)}): {names}{more}. "
-        f"Bản cũ vẫn còn: danvan restore {code} --at \"{first.restore_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
+        f"Bản cũ vẫn còn: danvan restore {cli_arg(code)} --at \"{first.restore_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
     )
 
 

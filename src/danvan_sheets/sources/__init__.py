@@ -47,6 +47,11 @@ def _guess(spec: str) -> str:
     text = (spec or "").strip()
     if not text:
         return ""
+    # A mistyped kind ("xls:", "excel:") is dropped from the suggestion; a single letter
+    # before ":" is a Windows drive (C:\...), part of the path.
+    kind, sep, rest = text.partition(":")
+    if sep and len(kind) > 1 and kind.lower() not in KINDS and "/" not in kind and "\\" not in kind and not rest.startswith("//"):
+        text = rest.strip()
     if "docs.google.com/spreadsheets" in text:
         return f" Có phải ý bạn là gsheet:{text}?"
     if text.lower().endswith((".xlsx", ".xlsm")):

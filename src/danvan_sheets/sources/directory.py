@@ -12,6 +12,9 @@ from danvan_sheets.sources.parallel import run_shares, worker_count
 from danvan_sheets.sources.xlsx import open_workbook, sheet_rows
 
 
+_SHARED_WORKBOOK_SHEETS = 4
+
+
 def _pick_sheet(wb):
     """The sheet the unit filled: the active one if it has anything, else the first that does."""
     sheets = [wb.active] + [ws for ws in wb.worksheets if ws is not wb.active]
@@ -67,11 +70,16 @@ def _read_share(files: list[Path], k: int, n: int) -> list[tuple[int, Tab | None
             wb = open_workbook(f)
             try:
                 rows = _pick_sheet(wb)
+                sheets = len(wb.worksheets)
             finally:
                 wb.close()
         except SourceError as exc:
             # One damaged attachment must not stop the whole compilation.
             out.append((i, None, f"Bỏ qua {f.name}: {exc}"))
             continue
-        out.append((i, Tab(title=f.stem, rows=rows, origin=f.name, prefer_declared_unit=True), None))
+        # A unit's file has its form and perhaps a spare sheet; many sheets is the Khối's shared workbook.
+        notice = (f"Tệp {f.name} có {sheets} trang, nhưng nguồn dir: coi mỗi tệp là bản đăng ký của một đơn vị "
+                  f"và chỉ đọc một trang. Nếu đây là bảng tính chung của cả Khối, hãy dùng --source xlsx:{f}"
+                  if sheets >= _SHARED_WORKBOOK_SHEETS else None)
+        out.append((i, Tab(title=f.stem, rows=rows, origin=f.name, prefer_declared_unit=True), notice))
     return out

@@ -35,10 +35,15 @@ def can_fork() -> bool:
 
 def worker_count(n_sheets: int, cpus: int | None = None) -> int:
     """How many processes should read `n_sheets` sheets: 1 means read them here."""
+    wanted = os.environ.get("DANVAN_WORKERS", "").strip()
+    if wanted and not (wanted.isascii() and wanted.isdigit() and int(wanted) >= 1):
+        from danvan_sheets.errors import ConfigError
+
+        raise ConfigError(f"Biến DANVAN_WORKERS phải là một số nguyên từ 1 trở lên (1: đọc trong một tiến trình), "
+                          f"không phải “{wanted}”. Hãy sửa hoặc bỏ biến này.")
     if not can_fork():
         return 1
-    wanted = os.environ.get("DANVAN_WORKERS", "").strip()
-    if wanted.isdigit():
+    if wanted:
         return max(1, min(int(wanted), n_sheets))
     if n_sheets < MIN_SHEETS:
         return 1
