@@ -204,3 +204,16 @@ def test_commands_to_copy_quote_names_with_spaces():
     assert cli_arg("DB-CUCTHUE") == "DB-CUCTHUE"
     assert cli_arg("Đoàn TN Khối") == '"Đoàn TN Khối"'
     assert cli_arg("Chi bộ “A” \"B\"") == '"Chi bộ “A” \\"B\\""'
+
+
+def test_without_a_registry_nothing_goes_into_the_history(capsys, book):
+    import os
+
+    path, units = book
+    db = Path(os.environ["DANVAN_DATA_DIR"]) / "history.sqlite"
+    code, text = run(capsys, "check", "--source", f"xlsx:{path}", "--config", CONFIG)
+    assert code == 0 and "Không ghi lịch sử khi chưa có danh sách đơn vị" in text
+    assert not db.exists()
+    code, text = run(capsys, "check", "--source", f"xlsx:{path}", "--units", str(units), "--config", CONFIG)
+    assert code == 1 and "Không ghi lịch sử" not in text  # the registry's other units have no tab
+    assert db.exists()

@@ -120,6 +120,11 @@ def run(source: str | None, units_path: str | None, settings: Settings, as_of: d
         data = read_source(spec, settings)
     with gc_paused():
         report = report_from_data(data, units, settings, as_of)
-        if history:
+        if history and not units:
+            # Units named after their tabs would sit in the history beside the same units under
+            # their real codes, and `history`/`restore` would find the wrong one.
+            report.notices.append("Không ghi lịch sử khi chưa có danh sách đơn vị (--units): mã đơn vị lấy theo tên trang "
+                                  "sẽ lẫn với mã thật. Hãy chạy lại với --units để lần này được ghi.")
+        elif history:
             attach_history(settings, report, data, spec, dt.datetime.now())
     return Run(report, data, spec, units)
