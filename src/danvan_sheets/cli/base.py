@@ -159,7 +159,7 @@ def parse_as_of(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UserError(f"--as-of “{value}” không phải ngày dạng YYYY-MM-DD.", 2) from None
+        raise UserError(f"--as-of “{value}” không phải ngày dạng YYYY-MM-DD (năm-tháng-ngày), ví dụ --as-of 2023-05-02.", 2) from None
 
 
 def common_options(f):

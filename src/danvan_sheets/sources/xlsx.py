@@ -6,7 +6,7 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
-from danvan_sheets.errors import SourceError, os_reason
+from danvan_sheets.errors import ConfigError, SourceError, os_reason
 from danvan_sheets.grid import Tab
 from danvan_sheets.sources import SourceData
 
@@ -36,7 +36,8 @@ def open_workbook(path: str | Path):
     if not p.exists():
         raise SourceError(f"Không tìm thấy tệp {p}.")
     if p.is_dir():
-        raise SourceError(f"{p} là thư mục; hãy dùng nguồn dir:{p}.")
+        # A folder given as xlsx: is a usage mistake, with its fix in the message.
+        raise ConfigError(f"{p} là thư mục; hãy dùng nguồn dir:{p}.")
     if p.suffix.lower() == ".xls":
         raise SourceError(f"{p} là tệp Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dạng .xlsx.")
     try:
