@@ -155,6 +155,25 @@ def test_a_unit_missing_from_a_folder_sent_no_file(tmp_path):
     assert missing and all(v.reasons == ["Chưa có tệp đăng ký của đơn vị trong thư mục."] for v in missing)
 
 
+def test_a_folder_report_speaks_of_files_and_writes_percent_the_vietnamese_way(tmp_path):
+    from danvan_sheets.core.tables import summary_table
+    from danvan_sheets.registry import parse_units
+
+    folder = tmp_path / "thu"
+    folder.mkdir()
+    write_xlsx(folder / "thue.xlsx", {"Sheet1": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera")})
+    write_xlsx(folder / "la.xlsx", {"Sheet1": good_form("Đảng bộ Không Có Trong Danh Sách", "Vay vốn")})
+    report = report_from_data(read_directory(folder), parse_units(UNITS_CSV), load_settings(CONFIG), dt.date(2023, 5, 2))
+    console = Console(width=120, record=True, force_terminal=False)
+    render_table(report, console)
+    text = console.export_text()
+    assert "Tệp “la” không khớp đơn vị nào" in text and "Trang “la”" not in text
+    pct = f"{report.totals['all']['percent_dat']:.1f}".replace(".", ",")
+    assert "," in pct and f"({pct}% đạt)" in text
+    titles = [title for title, _head, _rows in summary_table(report, dt.datetime(2023, 5, 2)).blocks]
+    assert any(t.startswith("Tệp không khớp") for t in titles)
+
+
 def test_an_80_column_terminal_still_shows_every_status(book):
     path, units = book
     from danvan_sheets.pipeline import run as pipeline_run

@@ -241,6 +241,8 @@ class Report:
     totals: dict
     as_of: dt.date
     notices: list[str] = field(default_factory=list)
+    # A dir: source: each "tab" is a unit's file, and messages say "tệp", not "trang".
+    tabs_are_files: bool = False
 
     @property
     def flagged(self) -> list[UnitVerdict]:

@@ -145,4 +145,4 @@ def build_report(
             unknown.append(title)
             verdict.problems.append(Problem("duplicate_tab", "warning", message("duplicate_tab", reading.title), cell="A1", tab=title))
         verdicts.append(verdict)
-    return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices)
+    return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices, tabs_are_files=by_file)

@@ -54,11 +54,13 @@ def render_table(report: Report, console) -> None:
             cells = ", ".join(dict.fromkeys(p.cell for p in v.errors if p.cell))
             console.print(f"[green]• {escape(v.unit.name)}[/]: Đã đạt; còn {len(v.errors)} lỗi nhập liệu cần sửa (ô {cells}).")
     a = report.totals["all"]
+    percent = f"{a['percent_dat']:.1f}".replace(".", ",")  # Vietnamese writes 50,0%
     console.print(
         f"\nTổng: {a['units']} đơn vị — đạt {a['dat']}, chưa đạt {a['chua_dat']}, chưa đăng ký {a['chua_dang_ky']} "
-        f"({a['percent_dat']}% đạt); {a['models']} mô hình hợp lệ; {a['problems']} lỗi nhập liệu."
+        f"({percent}% đạt); {a['models']} mô hình hợp lệ; {a['problems']} lỗi nhập liệu."
     )
     for tab in report.unknown_tabs:
-        console.print(f"[yellow]Trang “{escape(tab)}” không khớp đơn vị nào trong danh sách.[/]")
+        what = "Tệp" if report.tabs_are_files else "Trang"
+        console.print(f"[yellow]{what} “{escape(tab)}” không khớp đơn vị nào trong danh sách.[/]")
     for notice in report.notices:
         console.print(f"[yellow]{escape(notice)}[/]")
