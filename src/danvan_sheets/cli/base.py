@@ -82,6 +82,9 @@ _NOT_A = re.compile(r"^'?(?P<value>.*?)'? is not a valid (?P<what>\w+)", re.S)
 def _usage_text(exc: click.UsageError) -> str:
     """click's own usage errors are English: say them in Vietnamese, with a guess at typos."""
     if isinstance(exc, click.NoSuchOption):
+        if exc.option_name == "--out" and exc.ctx is not None and exc.ctx.command.name == "check":
+            return ("check chỉ in kết quả, không ghi tệp. Để ghi bảng tổng hợp ra tệp, hãy dùng "
+                    "danvan aggregate ... --out TỆP.xlsx (hoặc check --format csv > TỆP.csv).")
         guess = f" Có phải ý bạn là {', '.join(sorted(exc.possibilities))}?" if exc.possibilities else ""
         return f"Không có tùy chọn {exc.option_name}.{guess}"
     if isinstance(exc, click.BadOptionUsage):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, load, user_error
+from danvan_sheets.cli.base import VietCommand, load, stdout_console, user_error
 from danvan_sheets.errors import ConfigError, DanvanError
 
 _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
@@ -36,12 +36,11 @@ def doctor(source, units_path, config_path):
     Ví dụ:
       danvan doctor --source gsheet:1AbCdEf... --units config/don-vi.csv
     """
-    from rich.console import Console
     from rich.markup import escape
 
     from danvan_sheets.google.doctor import DoctorReport, check_credentials
 
-    console = Console(highlight=False)
+    console = stdout_console()  # not squeezed to 80 columns when piped into a log
     rep = DoctorReport()
     try:
         settings = load(config_path)
