@@ -22,7 +22,7 @@ def _db(settings):
     path = db_path(settings)
     if not path.is_file():
         raise user_error(ConfigError(
-            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate; "
+            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate có danh sách đơn vị (--units); "
             "đường dẫn đặt ở [history] path trong cấu hình."))
     return path
 
