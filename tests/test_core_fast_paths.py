@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hypothesis import example, given, settings as hsettings, strategies as st
+from hypothesis import example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from danvan_sheets.core import legacy, sections, text
+from danvan_sheets.core import legacy, reader, sections, text
+from danvan_sheets.core.model import SheetReading
+from tests.helpers_forms import HEADER, REAL_TEXTS, YEAR
 
 # --- the plain definitions --------------------------------------------------------------------
 _INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -73,6 +77,7 @@ _ALPHABET = (
     + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"  # decomposed marks
     + "".join(chr(c) for c in range(0xa1, 0x100))  # what TCVN3/VNI text reads as
     + "ÐðİıßﬁẞΩ한글"
+    + "\x85\x1c\x1f\x0c\x01\u1680\u2000\u205f\u3000\u2029"  # other whitespace and controls
 )
 texts = st.text(alphabet=_ALPHABET, max_size=40)
 encoded = st.builds(lambda s, enc: legacy.encode(s, enc), st.text(alphabet=_VIET + _VIET.upper() + " ,.", max_size=30),
@@ -150,3 +155,67 @@ def test_early_decision_stops_at_the_same_cell_as_the_loop(scored):
 
     sums = [list(accumulate(col)) for col in zip(*scored)]
     assert legacy._decided_at(sums) == ref_decided_at(scored)
+
+
+# --- fold() and key() through the one-byte code ------------------------------------------------
+_CODED = "".join(c for c in text._DECODING if c != "\ufffe")
+coded_texts = st.text(alphabet=_CODED, max_size=40)
+
+
+def test_every_character_of_the_one_byte_code_folds_as_defined():
+    for c in _CODED:
+        for s in (c, f"A{c}b", f"{c} {c}x", f"đ{c}{c}Đ"):
+            assert text.fold(s) == ref_fold(s), repr(s)
+            assert text.key(s) == ref_key(s), repr(s)
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(coded_texts, st.sampled_from(["", "ß", "한", "\u0303", "ﬁ"]))
+def test_coded_text_and_text_beyond_the_code_fold_the_same(s, beyond):
+    for t in (s, s + beyond, beyond + s):
+        assert text.fold(t) == ref_fold(t)
+        assert text.key(t) == ref_key(t)
+        assert len(text.fold(t)) == len(text.clean(t))
+
+
+def test_clean_returns_clean_text_itself_and_still_collapses_the_rest():
+    for s in ("Dân vận khéo", "Tháng 5/2023", "a b"):
+        assert text.clean(s) is s or text.clean(s) == s
+    for s in (" Dân vận", "Dân  vận", "Dân vận ", "Dân\u00a0vận", "Dân\u200bvận", "Da\u0302n", "x\x85y", "x\u3000y"):
+        assert text.clean(s) == ref_clean(s)
+
+
+def test_gains_is_false_for_anything_but_legacy_looking_text():
+    for v in (None, 1, 1.0, True, "Dân vận", "Tháng 5/2023", "Cá nhân"):
+        assert legacy.gains(v) is False
+    assert legacy.gains(legacy.encode("Cải tạo phong tục tập quán lạc hậu", "tcvn3")) is True
+
+
+# --- the reader's shortcut for plain model rows --------------------------------------------------
+_STT = st.one_of(st.none(), st.integers(0, 30), st.sampled_from(["1.", "2", "I", "II.", "IV", "Tổng", "Tổng số", "Ghi chú",
+                                                                    "(1)", "", " ", "a", "III. Lĩnh vực quốc phòng - an ninh"]))
+_NAME = st.one_of(st.sampled_from(REAL_TEXTS + ["Mô hình….", "…", "Tổng số", "Ghi chú", "(2)", "Kinh tế", "I. Lĩnh vực kinh tế",
+                                                "Lĩnh vực văn hóa - xã hội\nThôn văn hóa kiểu mẫu", "Dân  vận", " Chi bộ số", "1", ""]),
+                  st.sampled_from(REAL_TEXTS).map(lambda s: legacy.encode(s, "tcvn3")), st.none(), st.integers(1, 9))
+_DATA = st.one_of(st.none(), st.sampled_from(["Tháng 5/2023", "Quý II/2023", "Cá nhân", "Tập thể", "Phòng Tổng hợp", "hai", " ",
+                                              "(3)", "Tháng 12/2023", "Ghi chú"]), st.integers(0, 3))
+_ROW = st.tuples(_STT, _NAME, _DATA, _DATA, _DATA, _DATA, _DATA).map(list)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(_ROW, max_size=25), st.booleans())
+def test_the_plain_model_row_shortcut_reads_like_the_long_way(body, legacy_names):
+    rows = [["Đơn vị: Chi bộ Sở Tư pháp"], [h for h in HEADER], *body]
+    if legacy_names:
+        rows += [[i + 1, legacy.encode(name, "vni"), 1, "Tháng 5/2023", "Toàn cơ quan", "Tập thể", "Quý IV/2023"]
+                 for i, name in enumerate(REAL_TEXTS[:30])]
+
+    def read(shortcuts: bool) -> SheetReading:
+        reading = SheetReading(title="Tab")
+        reader._read(reading, reader._rectangular(rows), YEAR, shortcuts)
+        return reading
+
+    fast, slow = read(True), read(False)
+    assert [(e.row, e.to_dict(), e.has_error, e.raw) for e in fast.entries] == \
+        [(e.row, e.to_dict(), e.has_error, e.raw) for e in slow.entries]
+    assert [(p.row, p.to_dict()) for p in fast.problems] == [(p.row, p.to_dict()) for p in slow.problems]

@@ -55,7 +55,12 @@ def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> l
     mandatory_counts = campaign.mandatory_counts
     for e in entries:
         k = key(e.name)
-        e.mandatory = next((mk for mk, all_of, any_of in models if _has_needles(k, all_of, any_of)), None)
+        mandatory = None
+        for mk, all_of, any_of in models:
+            if _has_needles(k, all_of, any_of):
+                mandatory = mk
+                break
+        e.mandatory = mandatory
         if k in seen:
             e.duplicate = True
             cell = e.cells.get("name")

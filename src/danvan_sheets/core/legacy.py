@@ -14,6 +14,7 @@ same column ("Cá nhân" from a dropdown) is never touched.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -98,10 +99,23 @@ def _pattern(name: str) -> re.Pattern:
     return re.compile("|".join(re.escape(q) for q in seqs))
 
 
-@lru_cache(maxsize=1 << 16)
-def _decode_word(word: str, encoding: str) -> str:
-    table = ENCODINGS[encoding]
-    return _nfc(_pattern(encoding).sub(lambda m: table[m.group(0)], word))
+def _decoder(encoding: str):
+    table, pattern = ENCODINGS[encoding], _pattern(encoding)
+
+    # One cache per encoding keyed by the word alone: a str key is the cache's fast path.
+    @lru_cache(maxsize=1 << 16)
+    def decode_word(word: str) -> str:
+        return _nfc(pattern.sub(lambda m: table[m.group(0)], word))
+
+    return decode_word
+
+
+_WORD_DECODERS = {name: _decoder(name) for name in ENCODINGS}
+
+
+# TCVN3 replaces single characters, all of them Latin-1: as a charmap codec over the text's
+# Latin-1 bytes it is decoded whole, in C.
+_TCVN3_CHARMAP = "".join(TCVN3.get(chr(b), chr(b)) for b in range(256))
 
 
 def decode(text: str, encoding: str) -> str:
@@ -110,7 +124,12 @@ def decode(text: str, encoding: str) -> str:
     Word by word: no sequence holds a space and NFC never composes across one, so
     this is the same text, while the words repeat and the cells mostly do not.
     """
-    return " ".join([_decode_word(w, encoding) for w in text.split(" ")])
+    if encoding == "tcvn3":
+        try:
+            return _nfc(codecs.charmap_decode(text.encode("latin-1"), "strict", _TCVN3_CHARMAP)[0])
+        except UnicodeEncodeError:  # a character beyond Latin-1 is in the text: word by word
+            pass
+    return " ".join(map(_WORD_DECODERS[encoding], text.split(" ")))
 
 
 @lru_cache(maxsize=None)
@@ -199,7 +218,7 @@ def _word_score(word: str) -> int:
 
 @lru_cache(maxsize=1 << 16)
 def _word_readings(word: str) -> tuple[int, ...]:
-    return (_word_score(word), *(_word_score(_decode_word(word, name)) for name in ENCODINGS))
+    return (_word_score(word), *(_word_score(decode_word(word)) for decode_word in _WORD_DECODERS.values()))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -222,8 +241,24 @@ def could_be_legacy(text: str) -> bool:
     return bool(_LEGACY_CHARS.search(text)) and not _UNICODE_ONLY.search(text)
 
 
+@lru_cache(maxsize=1 << 16)
+def gains(value: object) -> bool:
+    """Whether some legacy decoding of a cell reads better than the cell as typed (False for non-text).
+
+    Takes any hashable cell value, so a reader can map it over a whole column as delivered.
+    """
+    if type(value) is not str or not _LEGACY_CHARS.search(value) or _UNICODE_ONLY.search(value):
+        return False
+    typed, *decoded = readings(value)
+    return max(decoded) > typed
+
+
 def detect_column(texts: list[str]) -> str | None:
     """The legacy encoding a column of cells was typed in, or None for Unicode."""
+    # Exact shortcut, and the common case: when no cell reads better decoded, no running
+    # total of a decoding can ever lead the text as typed, wherever the column is decided.
+    if not any(map(gains, texts)):
+        return None
     scored = list(map(readings, filter(could_be_legacy, texts)))
     if not scored:
         return None

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import zip_longest
+from itertools import count, zip_longest
 from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
@@ -67,6 +67,12 @@ def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem
     decoded = rows
     found: dict[str, str] = {}  # encoding -> first cell converted
     for c, column in enumerate(zip_longest(*rows)):
+        # Most columns have no cell that reads better decoded: that settles them in one pass.
+        try:
+            if not any(map(legacy.gains, column)):
+                continue
+        except TypeError:  # an unhashable cell value: look at the column's text the long way
+            pass
         texts = [v for v in column if isinstance(v, str)]
         enc = legacy.detect_column(texts) if texts else None
         if enc is None:
@@ -142,7 +148,8 @@ def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     return reading
 
 
-def _read(reading: SheetReading, rows: list[list[object]], year: int) -> None:
+def _read(reading: SheetReading, rows: list[list[object]], year: int, shortcuts: bool = True) -> None:
+    """read_tab()'s work; shortcuts=False reads every row the long way (tests compare the two)."""
     problems = reading.problems
     title = reading.title
     decoded, encodings = _decode_columns(rows, title, problems)
@@ -172,7 +179,7 @@ def _read(reading: SheetReading, rows: list[list[object]], year: int) -> None:
         problems.append(
             Problem("missing_column", "error", message("missing_column", COLUMNS[k]), cell=a1(header, cols["name"]), row=header + 1, tab=title)
         )
-    _Rows(reading, rows, decoded, texts, cols, year, bool(missing_cols), header + span).read()
+    _Rows(reading, rows, decoded, texts, cols, year, bool(missing_cols), header + span).read(shortcuts)
 
 
 class _Rows:
@@ -189,9 +196,10 @@ class _Rows:
         self.cols, self.year, self.incomplete, self.start = cols, year, incomplete, start
         self.tab = reading.title
         blank = max(cols.values()) + 1
-        size = blank + 1
         # Only to the form's own columns: one stray cell far to the right (column XFD)
-        # must not make every row 16 000 cells long.
+        # must not make every row 16 000 cells long. The always-empty column is there
+        # only for a form without an Stt column.
+        size = blank if "stt" in cols else blank + 1
         for r in range(start, len(texts)):
             if len(texts[r]) < size:
                 texts[r].extend([""] * (size - len(texts[r])))
@@ -204,26 +212,34 @@ class _Rows:
         self.c_data = [cols[k] for k in _DATA if k in cols]
         self.layout = tuple(cols.get(k) for k in ("field", "quantity", "build", "done", "location", "scale"))
 
-    def read(self) -> None:
+    def read(self, shortcuts: bool = True) -> None:
         reading, texts, decoded, c_name, c_stt = self.reading, self.texts, self.decoded, self.c_name, self.c_stt
         pick, entries = self.pick, reading.entries
         current_field: str | None = None
-        for r in range(self.start, len(texts)):
-            row = texts[r]
+        rows = texts[self.start:]
+        # The Stt and name cells of every row are classified a column at a time.
+        names = list(map(itemgetter(c_name), rows))
+        plains = map(sections.plainly_a_name, names)
+        stts = list(map(itemgetter(c_stt), rows))
+        roles = map(sections.stt_role, stts)
+        for r, row, name_text, stt, plain, role in zip(count(self.start), rows, names, stts, plains, roles):
             picked = pick(row)
             if not any(picked):
                 continue
-            stt = row[c_stt]
-            name_text = row[c_name]
             name_raw = decoded[r][c_name]
-            if isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
+            stt_notes, stt_total, stt_section = role
+            first = next(filter(None, picked), "")
+            # Most rows are a model whose name plainly is one, with a plain number in Stt:
+            # the structural tests below would all fail on them, so they go straight in.
+            # (clean() leaves a cell with a line break changed, so an unchanged one has none.)
+            if (shortcuts and plain and not (stt_notes or stt_total or stt_section) and len(name_text) > 4
+                    and (first is name_text or first is stt) and name_raw == name_text):
+                entries.append(self.entry(r, row, decoded[r], name_text, current_field))
+                continue
+            if name_raw != name_text and isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
                 name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
             else:
                 name_lines = [name_text] if name_text else []
-            # A row whose name plainly is a model name skips the structural tests on it.
-            plain = sections.plainly_a_name(name_text)
-            stt_notes, stt_total, stt_section = sections.stt_role(stt)
-            first = next(filter(None, picked), "")
             if stt_notes or (not (plain and first is name_text) and sections.is_notes(first)):
                 break
             # The numbering row's name cell is "(2)": anything longer is not that row.
@@ -300,7 +316,7 @@ class _Rows:
         if problems:
             self.reading.problems.extend(problems)
             has_error = has_error or any(p.severity == "error" for p in problems)
-        return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], has_error=has_error)
+        return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], None, False, has_error)
 
 
     def period(self, r: int, row: list[str], values: list[object], c: int, problems: list[Problem]):

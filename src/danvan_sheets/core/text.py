@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,10 +31,15 @@ def _unified(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """NFC, invisible characters dropped, every run of whitespace collapsed to one space."""
+    # Most cells are already clean: NFC, and single spaces only. Every whitespace
+    # character but " " and every invisible one is unprintable, so that is cheap to see.
+    nfc = text if text.isascii() else unicodedata.normalize("NFC", text)
+    if nfc.isprintable() and "  " not in nfc and nfc[:1] != " " and nfc[-1:] != " ":
+        return nfc
     # str.split() and re's \s agree on what whitespace is (both use str.isspace), and
     # split/join runs in C where a regex substitution or str.translate over non-ASCII
     # text costs microseconds per cell.
-    return " ".join(_unified(text).split())
+    return " ".join(_unified(nfc).split())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -76,6 +82,43 @@ def _fold_word(word: str) -> str:
     return word.lower() if word.isascii() else word.translate(_FOLD)
 
 
+# --- fold() and key() through a one-byte code: the text of these forms is ASCII and the
+# Vietnamese alphabet, 250 characters in all. Each maps to one byte with a charmap codec,
+# and a 256-byte table folds them, all in C: str.translate looks every non-ASCII character
+# up in a Python dict, and even word by word (the words repeat) splitting a unique model
+# name costs more than this whole path. Text with any other character takes the general
+# path below; both give the same string (tests/test_core_fast_paths.py).
+_VIET_LETTERS = "ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+
+
+def _one_byte_code() -> tuple[dict, str, bytes, bytes]:
+    # ASCII keeps its own byte, except the control characters 0x01-0x1F, which clean()
+    # keeps but no form has: their bytes carry the non-ASCII characters instead.
+    ascii_chars = ["\x00"] + [chr(i) for i in range(0x20, 0x80)]
+    others = list(dict.fromkeys(_VIET_LETTERS + _VIET_LETTERS.upper() + "Ðð„“”‟«»‘’‚–—−‐‑…·"))
+    others = [c for c in others if not c.isascii()]
+    free = [b for b in range(256) if b not in {ord(c) for c in ascii_chars}]
+    table = ["\ufffe"] * 256  # U+FFFE: "no character" to charmap_build and charmap_decode
+    for c in ascii_chars:
+        table[ord(c)] = c
+    assert len(others) <= len(free)
+    for b, c in zip(free, others):
+        table[b] = c
+    decoding = "".join(table)
+    code = {c: b for b, c in enumerate(table) if c != "\ufffe"}
+    fold_bytes = bytearray(range(256))
+    key_bytes = bytearray(b" " * 256)
+    for c, b in code.items():
+        folded = c.translate(_FOLD)
+        fold_bytes[b] = code[folded]
+        if len(folded) == 1 and folded.isascii() and (folded.isdigit() or "a" <= folded <= "z"):
+            key_bytes[b] = ord(folded)
+    return codecs.charmap_build(decoding), decoding, bytes(fold_bytes), bytes(key_bytes)
+
+
+_CODE, _DECODING, _FOLD_BYTES, _KEY_BYTES = _one_byte_code()
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, no diacritics, quotes and dashes unified, spaces collapsed.
@@ -86,10 +129,14 @@ def fold(text: str) -> str:
     text = clean(text)
     if text.isascii():
         return text.lower()
-    # Word by word: str.translate looks every non-ASCII character up in a Python dict,
-    # while the words of these forms repeat endlessly, so each is folded once. The table
-    # maps " " to itself and every character to exactly one, so this is the same string.
-    return " ".join(map(_fold_word, text.split(" ")))
+    try:
+        coded = codecs.charmap_encode(text, "strict", _CODE)[0]
+    except UnicodeEncodeError:
+        # Word by word: the words of these forms repeat endlessly, so each is folded once.
+        # The table maps " " to itself and every character to exactly one, so this is the
+        # same string as folding it whole.
+        return " ".join(map(_fold_word, text.split(" ")))
+    return codecs.charmap_decode(coded.translate(_FOLD_BYTES), "strict", _DECODING)[0]
 
 
 _KEY_JUNK = re.compile(r"[^0-9a-z]+")
@@ -103,9 +150,17 @@ def _key_word(word: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """fold() with punctuation dropped: for matching names and tab titles."""
-    # Word by word like fold(): a space is junk too, so junk runs that span words collapse
-    # the same way once the empty words are dropped.
-    return " ".join(filter(None, map(_key_word, clean(text).split(" "))))
+    text = clean(text)
+    try:
+        coded = text.encode("ascii") if text.isascii() else codecs.charmap_encode(text, "strict", _CODE)[0]
+    except UnicodeEncodeError:
+        # Word by word like fold(): a space is junk too, so junk runs that span words
+        # collapse the same way once the empty words are dropped.
+        return " ".join(filter(None, map(_key_word, text.split(" "))))
+    coded = coded.translate(_KEY_BYTES)
+    while b"  " in coded:
+        coded = coded.replace(b"  ", b" ")
+    return coded.strip(b" ").decode("ascii")
 
 
 def first_word_fold(text: str) -> str:
