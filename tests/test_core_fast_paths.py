@@ -169,13 +169,28 @@ def test_every_character_of_the_one_byte_code_folds_as_defined():
             assert text.key(s) == ref_key(s), repr(s)
 
 
+_BEYOND = ["", "ß", "한", "\u0303", "ﬁ", "\x01", "\x1b", "\x1f", "\u00a0", "\u200b", "\u00ad"]
+
+
 @hsettings(max_examples=400, deadline=None)
-@given(coded_texts, st.sampled_from(["", "ß", "한", "\u0303", "ﬁ"]))
+@given(coded_texts, st.sampled_from(_BEYOND))
 def test_coded_text_and_text_beyond_the_code_fold_the_same(s, beyond):
     for t in (s, s + beyond, beyond + s):
         assert text.fold(t) == ref_fold(t)
         assert text.key(t) == ref_key(t)
         assert len(text.fold(t)) == len(text.clean(t))
+
+
+def test_ascii_control_characters_are_not_read_as_the_letters_their_bytes_carry():
+    for i in range(0x20):
+        s = f"a{chr(i)}b"
+        assert (text.fold(s), text.key(s)) == (ref_fold(s), ref_key(s)), repr(s)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(coded_texts, texts, st.sampled_from(["", " ", "-", "\x00", "a\x00b", " x "])), max_size=12))
+def test_keys_of_a_list_are_the_keys_of_its_items(items):
+    assert text.keys(items) == [ref_key(t) for t in items]
 
 
 def test_clean_returns_clean_text_itself_and_still_collapses_the_rest():

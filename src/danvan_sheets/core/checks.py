@@ -18,7 +18,7 @@ from danvan_sheets.core.model import (
     UnitVerdict,
     UNIT_TYPE_LABELS,
 )
-from danvan_sheets.core.text import fold, key
+from danvan_sheets.core.text import fold, key, keys
 
 
 @lru_cache(maxsize=256)
@@ -53,11 +53,11 @@ def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> l
     seen: set[str] = set()
     models = [(m.key, *_needles(m)) for m in campaign.mandatory]
     mandatory_counts = campaign.mandatory_counts
-    for e in entries:
-        k = key(e.name)
+    for e, k in zip(entries, keys([e.name for e in entries])):
         mandatory = None
         for mk, all_of, any_of in models:
-            if _has_needles(k, all_of, any_of):
+            # Most names hold not even a model's first needle: no call for them.
+            if (not all_of or all_of[0] in k) and _has_needles(k, all_of, any_of):
                 mandatory = mk
                 break
         e.mandatory = mandatory

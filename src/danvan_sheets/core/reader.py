@@ -23,7 +23,13 @@ from danvan_sheets.core.text import cell_text, clean, clean_lines
 # "Tập thể", the same rows and columns), so their results are memoised. typed=True keeps
 # 1, 1.0 and True apart. The cached PeriodResult objects are only read, never changed.
 _a1 = lru_cache(maxsize=1 << 16)(a1)
-_parse_period = lru_cache(maxsize=1 << 14, typed=True)(parse_period)
+
+
+@lru_cache(maxsize=16)
+def _period_reader(year: int):
+    """parse_period for one campaign year, cached on the cell alone (a one-argument key is cheaper)."""
+    return lru_cache(maxsize=1 << 14, typed=True)(lambda value: parse_period(value, year))
+
 
 _REQUIRED = ("name", "build", "location", "scale", "done")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\v]")
@@ -85,7 +91,8 @@ def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem
                 if decoded is rows:
                     decoded = [list(r) for r in rows]
                 decoded[ri][c] = new
-                found.setdefault(enc, a1(ri, c))
+                if enc not in found:
+                    found[enc] = a1(ri, c)
     for enc, cell in found.items():
         problems.append(
             Problem(
@@ -211,6 +218,7 @@ class _Rows:
         self.pick = itemgetter(*used) if len(used) > 1 else (lambda row, c=used[0]: (row[c],))
         self.c_data = [cols[k] for k in _DATA if k in cols]
         self.layout = tuple(cols.get(k) for k in ("field", "quantity", "build", "done", "location", "scale"))
+        self.read_period = _period_reader(year)
 
     def read(self, shortcuts: bool = True) -> None:
         reading, texts, decoded, c_name, c_stt = self.reading, self.texts, self.decoded, self.c_name, self.c_stt
@@ -231,9 +239,10 @@ class _Rows:
             first = next(filter(None, picked), "")
             # Most rows are a model whose name plainly is one, with a plain number in Stt:
             # the structural tests below would all fail on them, so they go straight in.
-            # (clean() leaves a cell with a line break changed, so an unchanged one has none.)
+            # (clean() changes a cell with a line break, so an unchanged one has none.)
             if (shortcuts and plain and not (stt_notes or stt_total or stt_section) and len(name_text) > 4
-                    and (first is name_text or first is stt) and name_raw == name_text):
+                    and (first is name_text or first is stt)
+                    and (name_raw == name_text or not (isinstance(name_raw, str) and _LINE_BREAK.search(name_raw)))):
                 entries.append(self.entry(r, row, decoded[r], name_text, current_field))
                 continue
             if name_raw != name_text and isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
@@ -293,8 +302,20 @@ class _Rows:
         else:
             quantity = 1
 
-        build = None if c_build is None else self.period(r, row, values, c_build, problems)
-        done = None if c_done is None else self.period(r, row, values, c_done, problems)
+        build = done = None
+        read_period = self.read_period
+        if c_build is not None:
+            v = values[c_build]
+            res = read_period(row[c_build] if type(v) is str else v)
+            if res.code:
+                problems.append(_problem(res.code, r, c_build, tab, v, text=res.message))
+            build = res.period
+        if c_done is not None:
+            v = values[c_done]
+            res = read_period(row[c_done] if type(v) is str else v)
+            if res.code:
+                problems.append(_problem(res.code, r, c_done, tab, v, text=res.message))
+            done = res.period
         if build and done and done.end < build.start:
             problems.append(_problem("completion_before_build", r, c_done, tab, values[c_done]))
 
@@ -318,13 +339,6 @@ class _Rows:
             has_error = has_error or any(p.severity == "error" for p in problems)
         return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], None, False, has_error)
 
-
-    def period(self, r: int, row: list[str], values: list[object], c: int, problems: list[Problem]):
-        v = values[c]
-        res = _parse_period(row[c] if isinstance(v, str) else v, self.year)
-        if res.code:
-            problems.append(_problem(res.code, r, c, self.tab, v, text=res.message))
-        return res.period
 
 
 def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str | None = None, text: str | None = None) -> Problem:

@@ -117,6 +117,7 @@ def _one_byte_code() -> tuple[dict, str, bytes, bytes]:
 
 
 _CODE, _DECODING, _FOLD_BYTES, _KEY_BYTES = _one_byte_code()
+_KEYS_BYTES = b"\x00" + _KEY_BYTES[1:]  # keys(): "\x00" stays the separator
 
 
 @lru_cache(maxsize=1 << 16)
@@ -147,20 +148,48 @@ def _key_word(word: str) -> str:
     return _KEY_JUNK.sub(" ", _fold_word(word)).strip()
 
 
-@lru_cache(maxsize=1 << 16)
-def key(text: str) -> str:
-    """fold() with punctuation dropped: for matching names and tab titles."""
-    text = clean(text)
-    try:
-        coded = text.encode("ascii") if text.isascii() else codecs.charmap_encode(text, "strict", _CODE)[0]
-    except UnicodeEncodeError:
-        # Word by word like fold(): a space is junk too, so junk runs that span words
-        # collapse the same way once the empty words are dropped.
-        return " ".join(filter(None, map(_key_word, text.split(" "))))
+def _coded_key(coded: bytes) -> str:
     coded = coded.translate(_KEY_BYTES)
     while b"  " in coded:
         coded = coded.replace(b"  ", b" ")
     return coded.strip(b" ").decode("ascii")
+
+
+@lru_cache(maxsize=1 << 16)
+def key(text: str) -> str:
+    """fold() with punctuation dropped: for matching names and tab titles."""
+    # Text written only in the one-byte code needs no clean(): it is NFC already, holds
+    # no invisible character, and its only whitespace is " ", which is junk here anyway.
+    # (Not text.encode("ascii"): the control characters' bytes carry other letters.)
+    try:
+        return _coded_key(codecs.charmap_encode(text, "strict", _CODE)[0])
+    except UnicodeEncodeError:
+        pass
+    text = clean(text)
+    try:
+        return _coded_key(codecs.charmap_encode(text, "strict", _CODE)[0])
+    except UnicodeEncodeError:
+        # Word by word like fold(): a space is junk too, so junk runs that span words
+        # collapse the same way once the empty words are dropped.
+        return " ".join(filter(None, map(_key_word, text.split(" "))))
+
+
+def keys(texts: list[str]) -> list[str]:
+    """[key(t) for t in texts], a list at a time: a unit's model names are keyed together."""
+    # One encode, translate and decode for all of them, the names kept apart by "\x00",
+    # which no name holds (checked) and whose byte the key table otherwise makes junk.
+    joined = "\x00".join(texts)
+    if len(texts) < 2 or joined.count("\x00") != len(texts) - 1:
+        return list(map(key, texts))
+    try:
+        coded = codecs.charmap_encode(joined, "strict", _CODE)[0]
+    except UnicodeEncodeError:
+        return list(map(key, texts))
+    coded = coded.translate(_KEYS_BYTES)
+    while b"  " in coded:
+        coded = coded.replace(b"  ", b" ")
+    coded = coded.replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00").strip(b" ")
+    return coded.decode("ascii").split("\x00")
 
 
 def first_word_fold(text: str) -> str:
