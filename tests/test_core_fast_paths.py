@@ -120,7 +120,9 @@ _STRUCTURAL = ["Tổng", "Tổng số", "Cộng", "Ghi chú", "*Ghi chú", "Mô 
                "IV)", "III -", "Về", "Trong", "Trên", "Lĩnh vực", "Lĩnh vực:", "Xây dựng", "Đảng", "Hệ thống", "chính trị",
                "XDHTCT", "XD-HTCT", "XDĐ", "Quốc phòng", "An ninh", "QPAN", "QP-AN", "Văn hóa", "Xã hội", "VHXH", "VH-XH",
                "Phát triển", "Kinh tế", "KT", "KT:", "…", "...", "(", ")", "-", "–", "_", "·", "Cải", "Vận", "động", "Móc",
-               "khóa", "Chi", "bộ", "số", "5", "(2)", "Dân", "vận", "khéo"]
+               "khóa", "Chi", "bộ", "số", "5", "(2)", "Dân", "vận", "khéo", "dựng", "động", "hóa", "hội", "ninh",
+               "phòng", "phòng-an", "triển", "tế", "thống", "chính", "cơ", "quan", "Đảng", "đảng,", "HTCT", "Xã,", "Vận",
+               "Xây", "Văn", "Quốc", "Phát", "Hệ", "-", "tốt"]
 
 
 @hsettings(max_examples=500, deadline=None)

@@ -116,9 +116,20 @@ def _structural_word(word: str) -> bool:
     return bool(_STRUCTURAL_START.match(word))
 
 
+# First words a field's name opens with ("Xây dựng…", "Văn hóa…", "An ninh…"). Only a
+# section title can open with them, never notes, a total or a placeholder; model names
+# open with them all the time ("Xây dựng cơ quan…", "Vận động…"), so one test settles it.
+_FIELD_FIRST_WORDS = frozenset({"xay", "he", "quoc", "an", "van", "xa", "phat", "kinh"})
+
+
 def plainly_a_name(text: str) -> bool:
     """True when clean()ed `text` cannot be notes, a total, a placeholder or a section title."""
-    return bool(text) and not _structural_word(first_word_fold(text))
+    if not text:
+        return False
+    word = first_word_fold(text)
+    if not _structural_word(word):
+        return True
+    return word in _FIELD_FIRST_WORDS and section_title(text) is None
 
 
 def is_numbering_row(values: list[str]) -> bool:
