@@ -100,7 +100,8 @@ def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of
             by_field[e.field] += weight(e)
     models = sum(by_field.values())
 
-    found = {m.key: any(e.mandatory == m.key and not e.has_error for e in entries) for m in campaign.mandatory}
+    without_error = {e.mandatory for e in entries if e.mandatory is not None and not e.has_error}
+    found = {m.key: m.key in without_error for m in campaign.mandatory}
     if not entries:
         reasons = ["Trang đăng ký chưa có mô hình nào."]
         if any(p.code == "missing_header" for p in problems):

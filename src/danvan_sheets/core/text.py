@@ -194,7 +194,8 @@ def keys(texts: list[str]) -> list[str]:
 
 def first_word_fold(text: str) -> str:
     """fold() of the first word of clean()ed text, without folding the rest."""
-    return _fold_word(text.split(" ", 1)[0])
+    end = text.find(" ")  # not split(): that would copy the rest of a long name too
+    return _fold_word(text if end < 0 else text[:end])
 
 
 def cell_text(value: object) -> str:
