@@ -326,7 +326,7 @@ class Sizes:
     local_runs: int = 3
     core_units: int = 500
     core_rows: int = 40
-    core_runs: int = 3
+    core_runs: int = 5
     growth_units: tuple[int, ...] = (1000, 10000, 50000)
     growth_rows: int = 8
     growth_runs: int = 1

@@ -195,11 +195,17 @@ def test_keys_of_a_list_are_the_keys_of_its_items(items):
     assert text.keys(items) == [ref_key(t) for t in items]
 
 
-def test_clean_returns_clean_text_itself_and_still_collapses_the_rest():
-    for s in ("Dân vận khéo", "Tháng 5/2023", "a b"):
-        assert text.clean(s) is s or text.clean(s) == s
+def test_clean_text_stays_as_it_is_and_the_rest_is_still_collapsed():
+    for s in ("Dân vận khéo", "Tháng 5/2023", "a b", ""):
+        assert text.clean(s) == s
     for s in (" Dân vận", "Dân  vận", "Dân vận ", "Dân\u00a0vận", "Dân\u200bvận", "Da\u0302n", "x\x85y", "x\u3000y"):
         assert text.clean(s) == ref_clean(s)
+
+
+def test_str_subclasses_read_as_plain_str():
+    numpy = __import__("numpy")
+    assert type(text.clean(numpy.str_("Dân vận"))) is str
+    assert legacy.gains(numpy.str_(legacy.encode("Cải tạo phong tục tập quán lạc hậu", "tcvn3"))) is True
 
 
 def test_gains_is_false_for_anything_but_legacy_looking_text():
@@ -211,8 +217,13 @@ def test_gains_is_false_for_anything_but_legacy_looking_text():
 # --- the reader's shortcut for plain model rows --------------------------------------------------
 _STT = st.one_of(st.none(), st.integers(0, 30), st.sampled_from(["1.", "2", "I", "II.", "IV", "Tổng", "Tổng số", "Ghi chú",
                                                                     "(1)", "", " ", "a", "III. Lĩnh vực quốc phòng - an ninh"]))
-_NAME = st.one_of(st.sampled_from(REAL_TEXTS + ["Mô hình….", "…", "Tổng số", "Ghi chú", "(2)", "Kinh tế", "I. Lĩnh vực kinh tế",
-                                                "Lĩnh vực văn hóa - xã hội\nThôn văn hóa kiểu mẫu", "Dân  vận", " Chi bộ số", "1", ""]),
+# Names that open like a field, alone, as a title line over a model, or as a model themselves.
+_FIELD_LIKE = ["Kinh tế\nMô hình trồng lúa chất lượng cao", "Xây dựng Đảng\nChi bộ bốn tốt", "An ninh\nCamera an ninh",
+               "Văn hóa - xã hội\nThôn văn hóa kiểu mẫu", "Xây dựng cơ quan sạch đẹp", "Vận động nhân dân lắp camera",
+               "Xã bình yên", "Quốc phòng - an ninh", "Kinh tế tập thể", "Văn hóa", "Hệ thống chính trị", "Phát triển kinh tế"]
+_NAME = st.one_of(st.sampled_from(REAL_TEXTS + _FIELD_LIKE + ["Mô hình….", "…", "Tổng số", "Ghi chú", "(2)", "Kinh tế",
+                                                "I. Lĩnh vực kinh tế", "Lĩnh vực văn hóa - xã hội\nThôn văn hóa kiểu mẫu",
+                                                "Dân  vận", " Chi bộ số", "1", ""]),
                   st.sampled_from(REAL_TEXTS).map(lambda s: legacy.encode(s, "tcvn3")), st.none(), st.integers(1, 9))
 _DATA = st.one_of(st.none(), st.sampled_from(["Tháng 5/2023", "Quý II/2023", "Cá nhân", "Tập thể", "Phòng Tổng hợp", "hai", " ",
                                               "(3)", "Tháng 12/2023", "Ghi chú"]), st.integers(0, 3))
@@ -222,6 +233,7 @@ _ROW = st.tuples(_STT, _NAME, _DATA, _DATA, _DATA, _DATA, _DATA).map(list)
 @hsettings(max_examples=300, deadline=None)
 @given(st.lists(_ROW, max_size=25), st.booleans())
 def test_the_plain_model_row_shortcut_reads_like_the_long_way(body, legacy_names):
+    # The long way runs every structural test on every row: no row is taken as plainly a name.
     rows = [["Đơn vị: Chi bộ Sở Tư pháp"], [h for h in HEADER], *body]
     if legacy_names:
         rows += [[i + 1, legacy.encode(name, "vni"), 1, "Tháng 5/2023", "Toàn cơ quan", "Tập thể", "Quý IV/2023"]
@@ -236,3 +248,29 @@ def test_the_plain_model_row_shortcut_reads_like_the_long_way(body, legacy_names
     assert [(e.row, e.to_dict(), e.has_error, e.raw) for e in fast.entries] == \
         [(e.row, e.to_dict(), e.has_error, e.raw) for e in slow.entries]
     assert [(p.row, p.to_dict()) for p in fast.problems] == [(p.row, p.to_dict()) for p in slow.problems]
+
+
+def test_a_title_line_over_a_model_still_opens_its_section():
+    # Read as one line, "Kinh tế Mô hình trồng lúa…" is no title; its first line is.
+    for cell, field, name in (("Kinh tế\nMô hình trồng lúa chất lượng cao", "kinh_te", "Mô hình trồng lúa chất lượng cao"),
+                              ("Xây dựng Đảng\nChi bộ bốn tốt", "xay_dung_he_thong_chinh_tri", "Chi bộ bốn tốt")):
+        rows = [HEADER, [None, cell, 1, "Tháng 5/2023", "Toàn cơ quan", "Tập thể", "Quý IV/2023"],
+                [2, "Xây dựng cơ quan sạch đẹp", 1, "Tháng 5/2023", "Toàn cơ quan", "Tập thể", "Quý IV/2023"]]
+        reading = reader.read_tab("Tab", rows, YEAR)
+        assert [(e.name, e.field) for e in reading.entries] == [(name, field), ("Xây dựng cơ quan sạch đẹp", field)]
+        assert reading.problems == []
+
+
+def test_odd_cell_objects_read_as_before():
+    pandas = __import__("pandas")
+    numpy = __import__("numpy")
+    row = [1, pandas.NA, 1, "Tháng 5/2023", "Toàn cơ quan", "Tập thể", "Quý IV/2023"]
+    reading = reader.read_tab("Tab", [HEADER, row], YEAR)
+    assert [e.name for e in reading.entries] == ["<NA>"]
+    assert [p.code for p in reading.problems] == ["missing_field"]
+    names = [numpy.str_(legacy.encode(f"Cải tạo phong tục tập quán lạc hậu {i}", "tcvn3")) for i in range(5)]
+    rows = [HEADER] + [[i + 1, n, 1, numpy.str_("Tháng 5/2023"), "Toàn cơ quan", "Tập thể", "Quý IV/2023"] for i, n in enumerate(names)]
+    reading = reader.read_tab("Tab", rows, YEAR)
+    assert [e.name for e in reading.entries][0] == "Cải tạo phong tục tập quán lạc hậu 0"
+    assert "legacy_encoding" in [p.code for p in reading.problems]
+    assert all(e.build is not None for e in reading.entries)

@@ -247,7 +247,7 @@ def gains(value: object) -> bool:
 
     Takes any hashable cell value, so a reader can map it over a whole column as delivered.
     """
-    if type(value) is not str or not _LEGACY_CHARS.search(value) or _UNICODE_ONLY.search(value):
+    if not isinstance(value, str) or not _LEGACY_CHARS.search(value) or _UNICODE_ONLY.search(value):
         return False
     typed, *decoded = readings(value)
     return max(decoded) > typed

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import count, zip_longest
+from itertools import count, repeat, zip_longest
 from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
@@ -227,7 +227,8 @@ class _Rows:
         rows = texts[self.start:]
         # The Stt and name cells of every row are classified a column at a time.
         names = list(map(itemgetter(c_name), rows))
-        plains = map(sections.plainly_a_name, names)
+        # Without shortcuts no row counts as plain: every structural test runs on every row.
+        plains = map(sections.plainly_a_name, names) if shortcuts else repeat(False)
         stts = list(map(itemgetter(c_stt), rows))
         roles = map(sections.stt_role, stts)
         for r, row, name_text, stt, plain, role in zip(count(self.start), rows, names, stts, plains, roles):
@@ -242,11 +243,14 @@ class _Rows:
             # (clean() changes a cell with a line break, so an unchanged one has none.)
             if (shortcuts and plain and not (stt_notes or stt_total or stt_section) and len(name_text) > 4
                     and (first is name_text or first is stt)
-                    and (name_raw == name_text or not (isinstance(name_raw, str) and _LINE_BREAK.search(name_raw)))):
+                    and not (isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw))):
                 entries.append(self.entry(r, row, decoded[r], name_text, current_field))
                 continue
-            if name_raw != name_text and isinstance(name_raw, str) and _LINE_BREAK.search(name_raw):
+            if isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw):
                 name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
+                if plain and name_lines:
+                    # plainly_a_name() read the cell as one line; the tests below read its first.
+                    plain = sections.plainly_a_name(name_lines[0])
             else:
                 name_lines = [name_text] if name_text else []
             if stt_notes or (not (plain and first is name_text) and sections.is_notes(first)):
@@ -306,13 +310,13 @@ class _Rows:
         read_period = self.read_period
         if c_build is not None:
             v = values[c_build]
-            res = read_period(row[c_build] if type(v) is str else v)
+            res = read_period(row[c_build] if isinstance(v, str) else v)
             if res.code:
                 problems.append(_problem(res.code, r, c_build, tab, v, text=res.message))
             build = res.period
         if c_done is not None:
             v = values[c_done]
-            res = read_period(row[c_done] if type(v) is str else v)
+            res = read_period(row[c_done] if isinstance(v, str) else v)
             if res.code:
                 problems.append(_problem(res.code, r, c_done, tab, v, text=res.message))
             done = res.period

@@ -33,6 +33,8 @@ def clean(text: str) -> str:
     """NFC, invisible characters dropped, every run of whitespace collapsed to one space."""
     # Most cells are already clean: NFC, and single spaces only. Every whitespace
     # character but " " and every invisible one is unprintable, so that is cheap to see.
+    if type(text) is not str:  # a str subclass (numpy.str_): hand back plain str, as split/join did
+        text = str(text)
     nfc = text if text.isascii() else unicodedata.normalize("NFC", text)
     if nfc.isprintable() and "  " not in nfc and nfc[:1] != " " and nfc[-1:] != " ":
         return nfc
