@@ -306,20 +306,8 @@ class _Rows:
         else:
             quantity = 1
 
-        build = done = None
-        read_period = self.read_period
-        if c_build is not None:
-            v = values[c_build]
-            res = read_period(row[c_build] if isinstance(v, str) else v)
-            if res.code:
-                problems.append(_problem(res.code, r, c_build, tab, v, text=res.message))
-            build = res.period
-        if c_done is not None:
-            v = values[c_done]
-            res = read_period(row[c_done] if isinstance(v, str) else v)
-            if res.code:
-                problems.append(_problem(res.code, r, c_done, tab, v, text=res.message))
-            done = res.period
+        build = None if c_build is None else self.period(r, row, values, c_build, problems)
+        done = None if c_done is None else self.period(r, row, values, c_done, problems)
         if build and done and done.end < build.start:
             problems.append(_problem("completion_before_build", r, c_done, tab, values[c_done]))
 
@@ -343,6 +331,12 @@ class _Rows:
             has_error = has_error or any(p.severity == "error" for p in problems)
         return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], None, False, has_error)
 
+    def period(self, r: int, row: list[str], values: list[object], c: int, problems: list[Problem]):
+        v = values[c]
+        res = self.read_period(row[c] if isinstance(v, str) else v)
+        if res.code:
+            problems.append(_problem(res.code, r, c, self.tab, v, text=res.message))
+        return res.period
 
 
 def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str | None = None, text: str | None = None) -> Problem:
