@@ -155,6 +155,11 @@ def test_export_cli_writes_xlsx_and_exit_codes(tmp_path):
     res = CliRunner().invoke(cli, ["export", *DEMO, "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "Đã xuất 31 mô hình của 16 đơn vị" in res.output
+    # The demo's stale copy of a unit's tab is left out, and the export says so.
+    assert "Trang “Bản sao của Chi bộ Sở Tư pháp” không khớp đơn vị nào trong danh sách." in res.stderr
+    inferred = CliRunner().invoke(cli, ["export", *DEMO[:2], *DEMO[4:], "--out", str(tmp_path / "m.json")])
+    assert inferred.exit_code == 0, inferred.output
+    assert "Không có danh sách đơn vị: đã nhận diện đơn vị theo tên trang tính." in inferred.stderr
     assert load_workbook(out).sheetnames == [SHEET_FORM, SHEET_COUNTS]
     missing = CliRunner().invoke(cli, ["export", *DEMO[2:], "--source", "xlsx:/khong/co.xlsx", "--out", str(out)])
     assert missing.exit_code == 3

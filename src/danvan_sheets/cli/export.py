@@ -31,6 +31,7 @@ def export(source, units_path, config_path, as_of, out, fmt):
       danvan export --source xlsx:demo/dang-ky-2023.xlsx --out out/mo-hinh.csv
     """
     from danvan_sheets.pipeline import run
+    from danvan_sheets.writers.console import notes
     from danvan_sheets.writers.export_xlsx import write_export
 
     fmt = fmt or {".csv": "csv", ".json": "json"}.get(Path(out).suffix.lower(), "xlsx")
@@ -40,5 +41,8 @@ def export(source, units_path, config_path, as_of, out, fmt):
         path = write_export(result.report, out, fmt, dt.datetime.now())
     except DanvanError as exc:
         raise user_error(exc) from None
+    # A tab that matches no unit is left out of the compiled report: whoever sends it up must know.
+    for note in notes(result.report):
+        click.echo(note, err=True)
     t = result.report.totals["all"]
     click.echo(f"Đã xuất {t['models']} mô hình của {t['units']} đơn vị vào {path}")

@@ -59,8 +59,11 @@ def render_table(report: Report, console) -> None:
         f"\nTổng: {a['units']} đơn vị — đạt {a['dat']}, chưa đạt {a['chua_dat']}, chưa đăng ký {a['chua_dang_ky']} "
         f"({percent}% đạt); {a['models']} mô hình hợp lệ; {a['problems']} lỗi nhập liệu."
     )
-    for tab in report.unknown_tabs:
-        what = "Tệp" if report.tabs_are_files else "Trang"
-        console.print(f"[yellow]{what} “{escape(tab)}” không khớp đơn vị nào trong danh sách.[/]")
-    for notice in report.notices:
-        console.print(f"[yellow]{escape(notice)}[/]")
+    for note in notes(report):
+        console.print(f"[yellow]{escape(note)}[/]")
+
+
+def notes(report: Report) -> list[str]:
+    """What a run must tell its user besides the verdicts: tabs left out, and the report's notices."""
+    what = "Tệp" if report.tabs_are_files else "Trang"
+    return [f"{what} “{tab}” không khớp đơn vị nào trong danh sách." for tab in report.unknown_tabs] + list(report.notices)
