@@ -121,8 +121,8 @@ _STRUCTURAL = ["Tổng", "Tổng số", "Cộng", "Ghi chú", "*Ghi chú", "Mô 
                "XDHTCT", "XD-HTCT", "XDĐ", "Quốc phòng", "An ninh", "QPAN", "QP-AN", "Văn hóa", "Xã hội", "VHXH", "VH-XH",
                "Phát triển", "Kinh tế", "KT", "KT:", "…", "...", "(", ")", "-", "–", "_", "·", "Cải", "Vận", "động", "Móc",
                "khóa", "Chi", "bộ", "số", "5", "(2)", "Dân", "vận", "khéo", "dựng", "động", "hóa", "hội", "ninh",
-               "phòng", "phòng-an", "triển", "tế", "thống", "chính", "cơ", "quan", "Đảng", "đảng,", "HTCT", "Xã,", "Vận",
-               "Xây", "Văn", "Quốc", "Phát", "Hệ", "-", "tốt"]
+               "phòng", "phòng-an", "triển", "tế", "thống", "chính", "cơ", "quan", "đảng,", "HTCT", "Xã,", "Xây", "Văn",
+               "Quốc", "Phát", "Hệ", "tốt"]
 
 
 @hsettings(max_examples=500, deadline=None)
@@ -273,4 +273,8 @@ def test_odd_cell_objects_read_as_before():
     reading = reader.read_tab("Tab", rows, YEAR)
     assert [e.name for e in reading.entries][0] == "Cải tạo phong tục tập quán lạc hậu 0"
     assert "legacy_encoding" in [p.code for p in reading.problems]
-    assert all(e.build is not None for e in reading.entries)
+    # A period in a str subclass is read from its clean() text, as a str one is: the message
+    # quotes "sắp tới" with a plain space, not the cell's no-break space.
+    rows = [HEADER, [1, "Chi bộ số", 1, numpy.str_("sắp\u00a0tới"), "Toàn cơ quan", "Tập thể", "Quý IV/2023"]]
+    bad = [p for p in reader.read_tab("Tab", rows, YEAR).problems if p.code == "invalid_period"]
+    assert len(bad) == 1 and "“sắp tới”" in bad[0].message

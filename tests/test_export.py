@@ -155,7 +155,7 @@ def test_export_cli_writes_xlsx_and_exit_codes(tmp_path):
     res = CliRunner().invoke(cli, ["export", *DEMO, "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "Đã xuất 31 mô hình của 16 đơn vị" in res.output
-    # The demo's stale copy of a unit's tab is left out, and the export says so.
+    # The demo's stale copy of a unit's tab matches no unit, so it is not in the export: it says so.
     assert "Trang “Bản sao của Chi bộ Sở Tư pháp” không khớp đơn vị nào trong danh sách." in res.stderr
     inferred = CliRunner().invoke(cli, ["export", *DEMO[:2], *DEMO[4:], "--out", str(tmp_path / "m.json")])
     assert inferred.exit_code == 0, inferred.output

@@ -193,8 +193,8 @@ class _Rows:
     """The rows under the header: sections, placeholders and totals skipped, models read.
 
     This loop runs for every row of a province, so a tab's column indices are
-    worked out once here. The rows are padded to one past the last column the
-    header names, and a column the form lacks reads from that always-empty one.
+    worked out once here. The rows are padded to the last column the header names;
+    a form without an Stt column gets one more, always empty, to read its Stt from.
     """
 
     def __init__(self, reading: SheetReading, raw: list[list[object]], decoded: list[list[object]],
@@ -329,7 +329,7 @@ class _Rows:
         if problems:
             self.reading.problems.extend(problems)
             has_error = has_error or any(p.severity == "error" for p in problems)
-        return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], None, False, has_error)
+        return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], has_error=has_error)
 
     def period(self, r: int, row: list[str], values: list[object], c: int, problems: list[Problem]):
         v = values[c]
