@@ -41,7 +41,8 @@ def export(source, units_path, config_path, as_of, out, fmt):
         path = write_export(result.report, out, fmt, dt.datetime.now())
     except DanvanError as exc:
         raise user_error(exc) from None
-    # A tab that matches no unit is left out of the compiled report: whoever sends it up must know.
+    # Tabs that match no unit are left out of the compiled report: whoever sends it up must know,
+    # as they must know the run's other notices.
     for note in notes(result.report):
         click.echo(note, err=True)
     t = result.report.totals["all"]

@@ -56,8 +56,7 @@ def _tag_entries(entries: list[Entry], campaign: Campaign, tab: str | None) -> l
     for e, k in zip(entries, keys([e.name for e in entries])):
         mandatory = None
         for mk, all_of, any_of in models:
-            # Most names hold not even a model's first needle: no call for them.
-            if (not all_of or all_of[0] in k) and _has_needles(k, all_of, any_of):
+            if _has_needles(k, all_of, any_of):
                 mandatory = mk
                 break
         e.mandatory = mandatory

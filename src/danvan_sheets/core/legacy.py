@@ -236,9 +236,11 @@ _UNICODE_ONLY = re.compile("[ăđơưĂĐƠƯĩũĨŨ\u0300-\u036f\u1ea0-\u1ef9]
 _LEGACY_CHARS = re.compile("[\u0080-\u00ff]")
 
 
-@lru_cache(maxsize=1 << 16)
-def could_be_legacy(text: str) -> bool:
+def _looks_legacy(text: str) -> bool:
     return bool(_LEGACY_CHARS.search(text)) and not _UNICODE_ONLY.search(text)
+
+
+could_be_legacy = lru_cache(maxsize=1 << 16)(_looks_legacy)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -247,7 +249,8 @@ def gains(value: object) -> bool:
 
     Takes any hashable cell value, so a reader can map it over a whole column as delivered.
     """
-    if not isinstance(value, str) or not _LEGACY_CHARS.search(value) or _UNICODE_ONLY.search(value):
+    # _looks_legacy, not could_be_legacy: a second cache entry per unique cell buys nothing here.
+    if not isinstance(value, str) or not _looks_legacy(value):
         return False
     typed, *decoded = readings(value)
     return max(decoded) > typed
@@ -259,9 +262,7 @@ def detect_column(texts: list[str]) -> str | None:
     # total of a decoding can ever lead the text as typed, wherever the column is decided.
     if not any(map(gains, texts)):
         return None
-    scored = list(map(readings, filter(could_be_legacy, texts)))
-    if not scored:
-        return None
+    scored = list(map(readings, filter(could_be_legacy, texts)))  # not empty: a cell gains
     # Running totals of each reading down the column. A long column decides early: once
     # one reading leads every other by a wide margin, the rest cannot turn it around in
     # practice (cells are still checked one by one when decoded).

@@ -85,11 +85,12 @@ def _fold_word(word: str) -> str:
 
 
 # --- fold() and key() through a one-byte code: the text of these forms is ASCII and the
-# Vietnamese alphabet, 250 characters in all. Each maps to one byte with a charmap codec,
-# and a 256-byte table folds them, all in C: str.translate looks every non-ASCII character
-# up in a Python dict, and even word by word (the words repeat) splitting a unique model
-# name costs more than this whole path. Text with any other character takes the general
-# path below; both give the same string (tests/test_core_fast_paths.py).
+# Vietnamese alphabet with its quotes and dashes, 249 characters in all. Each maps to one
+# byte with a charmap codec, and a 256-byte table folds them, all in C: str.translate looks
+# every non-ASCII character up in a Python dict, and even word by word (the words repeat)
+# splitting a unique model name costs more than this whole path. Text with any other
+# character takes the general path below; both give the same string
+# (tests/test_core_fast_paths.py).
 _VIET_LETTERS = "ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 
 
@@ -150,11 +151,14 @@ def _key_word(word: str) -> str:
     return _KEY_JUNK.sub(" ", _fold_word(word)).strip()
 
 
-def _coded_key(coded: bytes) -> str:
-    coded = coded.translate(_KEY_BYTES)
+def _single_spaced(coded: bytes) -> bytes:
     while b"  " in coded:
         coded = coded.replace(b"  ", b" ")
-    return coded.strip(b" ").decode("ascii")
+    return coded
+
+
+def _coded_key(coded: bytes) -> str:
+    return _single_spaced(coded.translate(_KEY_BYTES)).strip(b" ").decode("ascii")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -187,9 +191,7 @@ def keys(texts: list[str]) -> list[str]:
         coded = codecs.charmap_encode(joined, "strict", _CODE)[0]
     except UnicodeEncodeError:
         return list(map(key, texts))
-    coded = coded.translate(_KEYS_BYTES)
-    while b"  " in coded:
-        coded = coded.replace(b"  ", b" ")
+    coded = _single_spaced(coded.translate(_KEYS_BYTES))
     coded = coded.replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00").strip(b" ")
     return coded.decode("ascii").split("\x00")
 
