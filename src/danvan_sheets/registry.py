@@ -54,8 +54,8 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     for line, row in rows:
         if not any(clean(c) for c in row):
             continue
-        get = lambda h: clean(row[pos[h]]) if h in pos and pos[h] < len(row) else ""  # noqa: E731
-        code, name, kind, email = get("ma_don_vi"), get("ten_don_vi"), get("loai_don_vi"), get("email")
+        code, name, kind, email, tab = (clean(row[pos[h]]) if h in pos and pos[h] < len(row) else ""
+                                        for h in ("ma_don_vi", "ten_don_vi", "loai_don_vi", "email", "tab"))
         unit_type = _TYPES.get(key(kind))
         if not code:
             errors.append(f"dòng {line}: thiếu ma_don_vi.")
@@ -72,7 +72,7 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
         if code:
             seen.setdefault(key(code), line)
         if code and name and unit_type:
-            units.append(Unit(code=code, name=name, type=unit_type, email=email, tab=get("tab")))
+            units.append(Unit(code=code, name=name, type=unit_type, email=email, tab=tab))
     if errors:
         raise ConfigError(f"{source} có lỗi:\n  - " + "\n  - ".join(errors))
     if not units:

@@ -83,8 +83,8 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
         t.row_status.append(v.status)
     head = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
     rows = []
-    for key, label in [*((t_, UNIT_TYPE_LABELS[t_]) for t_ in UNIT_TYPES), ("all", "Toàn Khối")]:
-        b = report.totals["all"] if key == "all" else report.totals["by_type"][key]
+    for group, label in [*((t_, UNIT_TYPE_LABELS[t_]) for t_ in UNIT_TYPES), ("all", "Toàn Khối")]:
+        b = report.totals["all"] if group == "all" else report.totals["by_type"][group]
         rows.append([label, b["units"], b["dat"], b["chua_dat"], b["chua_dang_ky"], b["percent_dat"],
                      *(b["by_field"][f] for f in FIELDS), b["models"]])
     t.blocks.append(("Tổng hợp theo loại đơn vị", head, rows))
