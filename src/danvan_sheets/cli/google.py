@@ -205,22 +205,26 @@ def _print_init(result, staff) -> None:
 
 @click.command(cls=VietCommand)
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
-def login(config_path):
+@click.option("--browser", metavar="TÊN", default=None,
+              help="Trình duyệt mở trang đăng nhập, ví dụ chrome hoặc firefox (mặc định: trình duyệt chính của máy).")
+def login(config_path, browser):
     """Đăng nhập Google bằng tài khoản của cán bộ (khi [google] auth = "oauth").
 
     Mở trình duyệt để đăng nhập một lần; mã đăng nhập được lưu ngoài thư mục dự án
     (mặc định ~/.config/danvan-sheets/token.json), chỉ người dùng hiện tại đọc được.
+    Nếu sau 5 phút chưa đăng nhập xong, lệnh dừng (mã thoát 3); chạy lại là được.
 
     \b
     Ví dụ:
       danvan login --config config/danvan.toml
+      danvan login --browser chrome
     """
     from danvan_sheets.google.auth import login as do_login
     from danvan_sheets.google.client import scopes_for
 
     settings = load(config_path)
     try:
-        token = do_login(settings.google, scopes_for(drive=True))
+        token = do_login(settings.google, scopes_for(drive=True), browser=browser)
     except DanvanError as exc:
         raise user_error(exc) from None
     click.echo(f"Đã đăng nhập. Mã đăng nhập lưu ở {token}.")

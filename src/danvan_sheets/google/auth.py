@@ -113,8 +113,22 @@ def _oauth_identity(google: dict, scopes: list[str]) -> Identity:
     return Identity("oauth", None, creds, token, (warn,) if warn else ())
 
 
-def login(google: dict, scopes: list[str]) -> Path:
-    """Run the browser login once and cache the token outside the repository, readable only by us."""
+LOGIN_TIMEOUT_S = 300
+_LOGIN_PROMPT = ("Đang mở trình duyệt để đăng nhập Google. Nếu trình duyệt không tự mở, hãy mở địa chỉ sau "
+                 "bằng trình duyệt trên chính máy này:\n{url}")
+_LOGIN_PROMPT_NO_BROWSER = ("Máy này không tự mở được trình duyệt. Hãy mở địa chỉ sau bằng trình duyệt trên chính "
+                            "máy này để đăng nhập Google:\n{url}")
+# Shown in the browser tab once Google sends it back to us (plain text, UTF-8). The flow shows
+# it whatever Google answered, a refusal included, so it does not claim the login worked.
+_LOGIN_DONE_PAGE = ("danvan-sheets đã nhận trả lời của Google. Bạn có thể đóng trang này; "
+                    "kết quả đăng nhập hiện ở cửa sổ lệnh.")
+
+
+def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s: float = LOGIN_TIMEOUT_S) -> Path:
+    """Run the browser login once and cache the token outside the repository, readable only by us.
+
+    browser: a name webbrowser knows (None: the system's default browser).
+    """
     secrets = google.get("client_secrets")
     if not secrets or not Path(secrets).expanduser().is_file():
         raise ConfigError(
@@ -122,8 +136,9 @@ def login(google: dict, scopes: list[str]) -> Path:
             "đường dẫn vào [google] client_secrets."
         )
     import tempfile
+    import webbrowser
 
-    from google_auth_oauthlib.flow import InstalledAppFlow
+    from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
 
     from danvan_sheets.errors import SourceError
 
@@ -132,9 +147,28 @@ def login(google: dict, scopes: list[str]) -> Path:
     except (ValueError, KeyError, OSError, json.JSONDecodeError):
         raise ConfigError(f"Tệp client_secrets {secrets} không đúng dạng OAuth “Desktop app”. Hãy tải lại từ Google Cloud Console.") from None
     try:
-        creds = flow.run_local_server(port=0, open_browser=True)
-    except Exception:  # noqa: BLE001 - oauthlib raises many kinds: refused consent, no browser, closed tab
-        raise SourceError("Chưa đăng nhập được Google (đã hủy, hoặc không mở được trình duyệt). Hãy chạy lại `danvan login`.") from None
+        webbrowser.get(browser)
+        can_open = True
+    except webbrowser.Error:
+        if browser:
+            raise ConfigError(f"Không tìm thấy trình duyệt “{browser}” trên máy này. Hãy bỏ --browser hoặc ghi tên khác "
+                              "(ví dụ chrome, firefox).") from None
+        # A machine with no browser to start (a server reached over SSH): run_local_server
+        # would fail on it before printing anything, so print the address instead.
+        can_open = False
+    try:
+        # Without a timeout a closed browser tab would leave the command waiting forever.
+        creds = flow.run_local_server(
+            port=0, open_browser=can_open, browser=browser, timeout_seconds=timeout_s,
+            authorization_prompt_message=_LOGIN_PROMPT if can_open else _LOGIN_PROMPT_NO_BROWSER,
+            success_message=_LOGIN_DONE_PAGE,
+        )
+    except WSGITimeoutError:
+        waited = f"{round(timeout_s / 60)} phút" if timeout_s >= 60 else f"{timeout_s:g} giây"
+        raise SourceError(f"Đã chờ {waited} mà chưa đăng nhập xong Google. Hãy chạy lại `danvan login`.") from None
+    except Exception:  # noqa: BLE001 - oauthlib raises many kinds: refused consent, bad code, unreachable Google
+        raise SourceError("Chưa đăng nhập được Google (đã bấm từ chối hoặc Google không trả mã đăng nhập). "
+                          "Hãy chạy lại `danvan login` và bấm “Cho phép”.") from None
     token = token_cache_path(google)
     token.parent.mkdir(parents=True, exist_ok=True)
     # A new file, private from its first byte, then renamed over the old one: a crash never

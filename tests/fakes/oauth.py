@@ -1,0 +1,155 @@
+"""A fake Google sign-in for `danvan login`: the consent page's answer and the token endpoint, on 127.0.0.1.
+
+The real flow (google-auth-oauthlib's InstalledAppFlow.run_local_server) runs unchanged:
+it starts its own redirect server on localhost, "opens a browser" at our authorization
+URL, waits for the redirect and trades the code for tokens at our token endpoint. The
+browser is a webbrowser controller that plays the person at the consent screen.
+
+What Google checks, this checks too (RFC 6749 section 4.1 and RFC 7636): the client id and
+secret, the redirect URI sent back at the token step is the one the code was issued for,
+the code is used once, and the PKCE verifier hashes to the challenge.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import threading
+import urllib.parse
+import urllib.request
+import webbrowser
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CLIENT_ID = "123456789012-danvan.apps.googleusercontent.com"
+CLIENT_SECRET = "GOCSPX-fake-client-secret"
+REFRESH_TOKEN = "1//fake-refresh-token"
+
+
+@dataclass
+class FakeSignIn:
+    """`answer` is what the person does on the consent page: "allow", "deny" or "close" (never comes back)."""
+
+    answer: str = "allow"
+    granted_scopes: list[str] | None = None  # None: whatever was asked
+    auth_requests: list[dict] = field(default_factory=list)
+    token_requests: list[dict] = field(default_factory=list)
+    redirect_pages: list[tuple[int, str, str]] = field(default_factory=list)  # (status, content type, body)
+    _codes: dict[str, dict] = field(default_factory=dict)
+    _server: ThreadingHTTPServer | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    # --- the authorization server ---------------------------------------------------------
+    @property
+    def base(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> "FakeSignIn":
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # quiet test output
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length", 0))
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                status, body = fake._token(self.path, form, self.headers.get("Authorization"))
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        t = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        t.start()
+        return self
+
+    def stop(self) -> None:
+        for t in self._threads:
+            t.join(timeout=10)
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def client_secrets(self, path: Path) -> Path:
+        """The file Google Cloud Console gives for an OAuth client of type "Desktop app", pointing here."""
+        path.write_text(json.dumps({"installed": {
+            "client_id": CLIENT_ID,
+            "project_id": "du-an-thu",
+            "auth_uri": f"{self.base}/o/oauth2/auth",
+            "token_uri": f"{self.base}/token",
+            "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+            "client_secret": CLIENT_SECRET,
+            "redirect_uris": ["http://localhost"],
+        }}), encoding="utf-8")
+        return path
+
+    def _token(self, path: str, form: dict, authorization: str | None) -> tuple[int, dict]:
+        self.token_requests.append(form)
+        if path != "/token" or form.get("grant_type") != "authorization_code":
+            return 400, {"error": "unsupported_grant_type"}
+        client_id, client_secret = form.get("client_id"), form.get("client_secret")
+        if authorization and authorization.startswith("Basic "):
+            client_id, _, client_secret = base64.b64decode(authorization[6:]).decode().partition(":")
+            client_id, client_secret = urllib.parse.unquote(client_id), urllib.parse.unquote(client_secret)
+        if (client_id, client_secret) != (CLIENT_ID, CLIENT_SECRET):
+            return 401, {"error": "invalid_client", "error_description": "The OAuth client was not found."}
+        issued = self._codes.pop(form.get("code", ""), None)  # a code works once
+        if issued is None or form.get("redirect_uri") != issued["redirect_uri"]:
+            return 400, {"error": "invalid_grant", "error_description": "Malformed auth code."}
+        verifier = form.get("code_verifier", "")
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+        if challenge != issued["code_challenge"]:
+            return 400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
+        return 200, {
+            "access_token": "ya29.fake-access-token",
+            "expires_in": 3599,
+            "refresh_token": REFRESH_TOKEN,
+            "scope": " ".join(issued["scopes"]),
+            "token_type": "Bearer",
+        }
+
+    # --- the person at the browser --------------------------------------------------------
+    def browser(self) -> webbrowser.BaseBrowser:
+        fake = self
+
+        class ConsentScreen(webbrowser.BaseBrowser):
+            def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+                fake._consent(url)
+                return True
+
+        return ConsentScreen("fake-consent-screen")
+
+    def _consent(self, url: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        query = dict(urllib.parse.parse_qsl(parts.query))
+        self.auth_requests.append({"url": f"{parts.scheme}://{parts.netloc}{parts.path}", **query})
+        if self.answer == "close":
+            return
+        back = {"state": query.get("state", "")}
+        if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
+            back["error"] = "invalid_request"
+        elif self.answer == "deny":
+            back["error"] = "access_denied"
+        else:
+            scopes = self.granted_scopes if self.granted_scopes is not None else query.get("scope", "").split()
+            code = "4/" + secrets.token_urlsafe(16)
+            self._codes[code] = {"redirect_uri": query.get("redirect_uri"), "scopes": scopes,
+                                 "code_challenge": query.get("code_challenge") if query.get("code_challenge_method") == "S256" else None}
+            back |= {"code": code, "scope": " ".join(scopes)}
+        target = query.get("redirect_uri", "") + "?" + urllib.parse.urlencode(back)
+        # The flow calls open() before it starts waiting for the redirect, so answer from another thread.
+        t = threading.Thread(target=self._redirect, args=(target,), daemon=True)
+        self._threads.append(t)
+        t.start()
+
+    def _redirect(self, target: str) -> None:
+        with urllib.request.urlopen(target, timeout=10) as resp:  # noqa: S310 - loopback only
+            self.redirect_pages.append((resp.status, resp.headers.get("Content-Type", ""), resp.read().decode("utf-8")))
