@@ -23,7 +23,7 @@ KNOWN_SECTIONS = {
     "google": {"auth", "credentials", "client_secrets", "token_cache", "staff_emails", "timeout"},
     "retry": {"max_tries", "max_seconds", "base_delay"},
     "history": {"path"},
-    "smtp": {"host", "port", "security", "user", "password_env", "from_addr", "timeout"},
+    "smtp": {"host", "port", "security", "user", "password_env", "from_addr", "timeout", "ca_file"},
     "remind": {"interval_hours", "subject", "signature"},
     "cron": {"lock_file", "state_file", "log_file", "alert_after_failures", "alert_to"},
 }
@@ -198,7 +198,7 @@ def _check_followup(data: dict[str, Any]) -> None:
     if "path" in hist and (not isinstance(hist["path"], str) or not hist["path"].strip()):
         raise _err("history.path", "phải là đường dẫn tệp, ví dụ \"data/history.sqlite\".")
     smtp = data.get("smtp", {})
-    for name in ("host", "user", "password_env", "from_addr"):
+    for name in ("host", "user", "password_env", "from_addr", "ca_file"):
         if name in smtp and not isinstance(smtp[name], str):
             raise _err(f"smtp.{name}", "phải là chữ.")
     if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):

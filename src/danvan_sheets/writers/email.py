@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
 
 from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
 from danvan_sheets.errors import ConfigError
@@ -30,12 +31,18 @@ class SmtpSettings:
     password_env: str = ""
     from_addr: str = ""
     timeout: float = 30.0
+    # A mail server with a certificate from an organisation's own CA: trust that CA's PEM file
+    # instead of the system's list.
+    ca_file: str = ""
 
 
 def smtp_settings(section: dict) -> SmtpSettings:
     security = section.get("security", "starttls")
     if security not in SECURITY:
         raise ConfigError(f"Cấu hình sai ở khóa `smtp.security`: chỉ nhận {', '.join(SECURITY)} (đang là {security!r}).")
+    ca_file = section.get("ca_file", "")
+    if ca_file and not Path(ca_file).expanduser().is_file():
+        raise ConfigError(f"Cấu hình sai ở khóa `smtp.ca_file`: không có tệp chứng chỉ {ca_file} (cần tệp PEM của chứng chỉ gốc).")
     return SmtpSettings(
         host=section.get("host", "localhost"),
         port=section.get("port", DEFAULT_PORTS[security]),
@@ -44,6 +51,7 @@ def smtp_settings(section: dict) -> SmtpSettings:
         password_env=section.get("password_env", ""),
         from_addr=section.get("from_addr", ""),
         timeout=section.get("timeout", 30),
+        ca_file=ca_file,
     )
 
 
@@ -153,8 +161,18 @@ def _describe(exc: BaseException) -> str:
         return f"máy chủ thư báo lỗi {exc.smtp_code} {err}"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "máy chủ thư ngắt kết nối"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        # Typically AUTH not offered: many servers offer it only once the connection is encrypted.
+        return ("máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
+                "máy chủ thường cần \"starttls\" với cổng 587 hoặc \"ssl\" với cổng 465)")
+    if isinstance(exc, smtplib.SMTPException):
+        # SMTPException is an OSError without an errno: the OS wording below would be empty.
+        return f"lỗi giao thức thư ({exc})"
     if isinstance(exc, TimeoutError):
         return "hết thời gian chờ máy chủ thư"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (f"chứng chỉ của máy chủ thư không được tin cậy ({exc.verify_message}); nếu máy chủ dùng chứng chỉ "
+                "nội bộ của cơ quan, ghi tệp chứng chỉ gốc vào [smtp] ca_file")
     if isinstance(exc, ssl.SSLError):
         return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
     if isinstance(exc, OSError):
@@ -166,7 +184,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=str(Path(cfg.ca_file).expanduser()) if cfg.ca_file else None)
     if cfg.security == "ssl":
         conn: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout, context=context)
     else:
