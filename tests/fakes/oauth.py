@@ -1,9 +1,11 @@
 """A fake Google sign-in for `danvan login`: the consent page's answer and the token endpoint, on 127.0.0.1.
 
 The real flow (google-auth-oauthlib's InstalledAppFlow.run_local_server) runs unchanged:
-it starts its own redirect server on localhost, "opens a browser" at our authorization
-URL, waits for the redirect and trades the code for tokens at our token endpoint. The
-browser is a webbrowser controller that plays the person at the consent screen.
+it starts its own redirect server on localhost, opens a browser at our authorization URL,
+waits for the redirect and trades the code for tokens at our token endpoint. The browser
+is a real process (tests/fakes/browser.py, started by the webbrowser module from a
+command line, as `--browser "… %s &"`): it visits the authorization URL, follows our 302
+back to the flow's redirect server as a browser would, and reports the page it ended on.
 
 What Google checks, this checks too (RFC 6749 section 4.1 and RFC 7636): the client id and
 secret, the redirect URI sent back at the token step is the one the code was issued for,
@@ -17,9 +19,9 @@ import hashlib
 import json
 import secrets
 import threading
+import time
+import sys
 import urllib.parse
-import urllib.request
-import webbrowser
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,7 +42,7 @@ class FakeSignIn:
     redirect_pages: list[tuple[int, str, str]] = field(default_factory=list)  # (status, content type, body)
     _codes: dict[str, dict] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
-    _threads: list[threading.Thread] = field(default_factory=list)
+    _page_seen: threading.Event = field(default_factory=threading.Event)
 
     # --- the authorization server ---------------------------------------------------------
     @property
@@ -55,13 +57,26 @@ class FakeSignIn:
             def log_message(self, *args) -> None:  # quiet test output
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                status, headers, body = fake._consent(self.path)
+                self._answer(status, headers, body)
+
+            def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                raw = self.rfile.read(length)
+                if self.path == "/_browser_page":  # the fake browser telling us where it ended up
+                    fake.redirect_pages.append(tuple(json.loads(raw)))
+                    fake._page_seen.set()
+                    self._answer(204, {}, b"")
+                    return
+                form = dict(urllib.parse.parse_qsl(raw.decode()))
                 status, body = fake._token(self.path, form, self.headers.get("Authorization"))
-                data = json.dumps(body).encode()
+                self._answer(status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode())
+
+            def _answer(self, status: int, headers: dict, data: bytes) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                for k, v in headers.items():
+                    self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -72,8 +87,10 @@ class FakeSignIn:
         return self
 
     def stop(self) -> None:
-        for t in self._threads:
-            t.join(timeout=10)
+        # A browser still reporting its last page must not meet a closed port (and print a traceback).
+        deadline = time.monotonic() + 10
+        while len(self.redirect_pages) < len(self.auth_requests) and time.monotonic() < deadline:
+            time.sleep(0.01)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -117,22 +134,23 @@ class FakeSignIn:
         }
 
     # --- the person at the browser --------------------------------------------------------
-    def browser(self) -> webbrowser.BaseBrowser:
-        fake = self
+    def browser_command(self) -> str:
+        """A --browser value: webbrowser runs it in the background with the URL in place of %s."""
+        script = Path(__file__).with_name("browser.py")
+        return f"{sys.executable} {script} {self.base}/_browser_page %s &"
 
-        class ConsentScreen(webbrowser.BaseBrowser):
-            def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
-                fake._consent(url)
-                return True
+    def wait_for_page(self, timeout: float = 10) -> None:
+        """The browser reports its last page after the flow has answered it: wait for that report."""
+        assert self._page_seen.wait(timeout), "the browser never reported the page it ended on"
 
-        return ConsentScreen("fake-consent-screen")
-
-    def _consent(self, url: str) -> None:
-        parts = urllib.parse.urlsplit(url)
+    def _consent(self, path: str) -> tuple[int, dict, bytes]:
+        parts = urllib.parse.urlsplit(path)
+        if parts.path != "/o/oauth2/auth":
+            return 404, {}, b""
         query = dict(urllib.parse.parse_qsl(parts.query))
-        self.auth_requests.append({"url": f"{parts.scheme}://{parts.netloc}{parts.path}", **query})
-        if self.answer == "close":
-            return
+        self.auth_requests.append(query)
+        if self.answer == "close":  # the consent page stays open; nobody clicks
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, "<p>Chọn tài khoản</p>".encode()
         back = {"state": query.get("state", "")}
         if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
             back["error"] = "invalid_request"
@@ -144,12 +162,5 @@ class FakeSignIn:
             self._codes[code] = {"redirect_uri": query.get("redirect_uri"), "scopes": scopes,
                                  "code_challenge": query.get("code_challenge") if query.get("code_challenge_method") == "S256" else None}
             back |= {"code": code, "scope": " ".join(scopes)}
-        target = query.get("redirect_uri", "") + "?" + urllib.parse.urlencode(back)
-        # The flow calls open() before it starts waiting for the redirect, so answer from another thread.
-        t = threading.Thread(target=self._redirect, args=(target,), daemon=True)
-        self._threads.append(t)
-        t.start()
-
-    def _redirect(self, target: str) -> None:
-        with urllib.request.urlopen(target, timeout=10) as resp:  # noqa: S310 - loopback only
-            self.redirect_pages.append((resp.status, resp.headers.get("Content-Type", ""), resp.read().decode("utf-8")))
+        # As Google does: a redirect back to the loopback address the flow asked for.
+        return 302, {"Location": query.get("redirect_uri", "") + "?" + urllib.parse.urlencode(back)}, b""
