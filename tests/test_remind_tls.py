@@ -7,6 +7,7 @@ client verifies it exactly as it verifies smtp.gmail.com, through [smtp] ca_file
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 import ssl
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from tests.test_remind import PASSWORD, Collector, _free_port, _run, _setup, _with_login
+from danvan_sheets.writers.email import _describe
+from tests.test_remind import PASSWORD, UNITS_CSV, Collector, _free_port, _run, _setup, _with_login
 
 
 def _over_tls(server) -> bool:
@@ -74,7 +76,7 @@ def _certificates(folder: Path) -> tuple[Path, Path, Path]:
 
 @pytest.fixture
 def tls_server(tmp_path):
-    """start(mode) -> (controller, handler, CA file); mode "starttls" or "ssl". The server requires a login."""
+    """start(mode) -> (controller, handler, CA file); mode "starttls", "ssl" or "plain". Logins need TLS."""
     ca, cert, key = _certificates(tmp_path)
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)
@@ -87,7 +89,9 @@ def tls_server(tmp_path):
             handler.login_encrypted.append(_over_tls(server))
             return AuthResult(success=auth_data.login == b"bantuyengiao" and auth_data.password == PASSWORD.encode())
 
-        if mode == "starttls":
+        if mode == "plain":  # no TLS at all: neither STARTTLS nor a login is offered
+            kwargs = {"enable_SMTPUTF8": False}
+        elif mode == "starttls":
             # auth_require_tls stays on (aiosmtpd's default): a password is only taken after STARTTLS.
             kwargs = {"tls_context": server_context, "require_starttls": True}
         else:
@@ -153,3 +157,62 @@ def test_a_login_over_plain_text_to_a_server_that_wants_tls_says_which_setting_t
     assert res.output.count("máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security") == 3
     assert "lỗi hệ thống" not in res.output and PASSWORD not in res.output
     assert handler.messages == [] and handler.login_encrypted == []
+
+
+def test_a_ca_file_that_is_not_a_certificate_is_a_configuration_error(tmp_path, tls_server):
+    ctl, handler, _ca = tls_server("starttls")
+    s = _setup(tmp_path, ctl.port)
+    (tmp_path / "hong.pem").write_text("không phải chứng chỉ", encoding="utf-8")
+    _secure(tmp_path / "c.toml", "starttls", tmp_path / "hong.pem")
+    res = _run(s["args"])
+    assert res.exit_code == 2 and "smtp.ca_file" in res.output and "PEM" in res.output
+    assert handler.messages == []
+
+
+def test_ca_file_under_the_home_folder(tmp_path, tls_server, monkeypatch):
+    ctl, handler, ca = tls_server("starttls")
+    monkeypatch.setenv("HOME", str(ca.parent))
+    s = _setup(tmp_path, ctl.port)
+    _with_login(tmp_path / "c.toml", timeout=10)
+    _secure(tmp_path / "c.toml", "starttls", Path("~") / ca.name)
+    res = _run(s["args"], env={"DV_SMTP_PW": PASSWORD, "HOME": str(ca.parent)})
+    assert res.exit_code == 0, res.output
+    assert handler.encrypted == [True, True, True]
+
+
+def test_a_certificate_for_another_name_says_to_check_the_host(tmp_path, tls_server):
+    ctl, handler, ca = tls_server("starttls")
+    s = _setup(tmp_path, ctl.port)
+    _with_login(tmp_path / "c.toml", timeout=10)
+    _secure(tmp_path / "c.toml", "starttls", ca)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('host = "127.0.0.1"', 'host = "localhost"'), encoding="utf-8")
+    res = _run(s["args"], env={"DV_SMTP_PW": PASSWORD})  # the certificate names 127.0.0.1 only
+    assert res.exit_code == 3
+    assert res.output.count("tên máy chủ không khớp chứng chỉ") == 3 and "ca_file" not in res.output
+    assert handler.login_encrypted == []
+
+
+def test_starttls_asked_of_a_server_without_it_says_which_setting_to_change(tmp_path, tls_server):
+    ctl, handler, _ca = tls_server("plain")
+    s = _setup(tmp_path, ctl.port)
+    _secure(tmp_path / "c.toml", "starttls", None)
+    res = _run(s["args"])
+    assert res.exit_code == 3
+    assert res.output.count("máy chủ thư không hỗ trợ STARTTLS ở cổng này") == 3
+    assert handler.messages == []
+
+
+def test_an_address_with_diacritics_fails_alone_on_a_server_without_smtputf8(tmp_path, tls_server):
+    ctl, handler, _ca = tls_server("plain")
+    s = _setup(tmp_path, ctl.port)
+    (tmp_path / "dv.csv").write_text(UNITS_CSV.replace("vp.thue@example.vn", "vp.thuế@example.vn"), encoding="utf-8")
+    res = _run(s["args"])
+    assert res.exit_code == 3
+    assert "vp.thuế@example.vn" in res.output and "không nhận địa chỉ có chữ có dấu" in res.output
+    assert sorted(to for tos, _ in handler.messages for to in tos) == ["cb.bia@example.vn", "doan@example.vn"]
+
+
+def test_any_other_protocol_error_is_named_not_an_empty_os_error():
+    text = _describe(smtplib.SMTPException("Server not connected"))
+    assert text == "lỗi giao thức thư (Server not connected)"

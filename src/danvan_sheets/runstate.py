@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from danvan_sheets.errors import os_reason
+from danvan_sheets.errors import DanvanError, os_reason
 
 LOCK_NAME = "danvan-aggregate.lock"
 STATE_NAME = "danvan-state.json"
@@ -421,6 +421,8 @@ class UnattendedRun:
     def _alert(self, failures: int, outcome: Outcome) -> None:
         try:
             why = send_alert(self.settings, self.cfg, failures, outcome)
+        except DanvanError as err:  # our own messages are Vietnamese and never carry a secret
+            why = str(err)
         except Exception as err:  # noqa: BLE001 - the alert must never hide the run's own error
             why = f"{type(err).__name__}"
         if why is None:

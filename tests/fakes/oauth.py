@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import secrets
+import shlex
 import threading
 import time
 import sys
@@ -137,7 +138,12 @@ class FakeSignIn:
     def browser_command(self) -> str:
         """A --browser value: webbrowser runs it in the background with the URL in place of %s."""
         script = Path(__file__).with_name("browser.py")
-        return f"{sys.executable} {script} {self.base}/_browser_page %s &"
+        return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))} {self.report_url} %s &"
+
+    @property
+    def report_url(self) -> str:
+        """Where tests/fakes/browser.py reports the page it ended on."""
+        return f"{self.base}/_browser_page"
 
     def wait_for_page(self, timeout: float = 10) -> None:
         """The browser reports its last page after the flow has answered it: wait for that report."""

@@ -206,7 +206,8 @@ def _print_init(result, staff) -> None:
 @click.command(cls=VietCommand)
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
 @click.option("--browser", metavar="TÊN", default=None,
-              help="Trình duyệt mở trang đăng nhập, ví dụ chrome hoặc firefox (mặc định: trình duyệt chính của máy).")
+              help="Trình duyệt mở trang đăng nhập: tên (ví dụ firefox, google-chrome) hoặc dòng lệnh có %s ở chỗ "
+                   "địa chỉ (mặc định: trình duyệt chính của máy).")
 def login(config_path, browser):
     """Đăng nhập Google bằng tài khoản của cán bộ (khi [google] auth = "oauth").
 
@@ -217,7 +218,7 @@ def login(config_path, browser):
     \b
     Ví dụ:
       danvan login --config config/danvan.toml
-      danvan login --browser chrome
+      danvan login --browser firefox
     """
     from danvan_sheets.google.auth import login as do_login
     from danvan_sheets.google.client import scopes_for

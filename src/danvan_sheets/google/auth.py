@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,18 +117,28 @@ def _oauth_identity(google: dict, scopes: list[str]) -> Identity:
 LOGIN_TIMEOUT_S = 300
 _LOGIN_PROMPT = ("Đang mở trình duyệt để đăng nhập Google. Nếu trình duyệt không tự mở, hãy mở địa chỉ sau "
                  "bằng trình duyệt trên chính máy này:\n{url}")
-_LOGIN_PROMPT_NO_BROWSER = ("Máy này không tự mở được trình duyệt. Hãy mở địa chỉ sau bằng trình duyệt trên chính "
-                            "máy này để đăng nhập Google:\n{url}")
+_LOGIN_PROMPT_NO_BROWSER = (
+    "Máy này không tự mở được trình duyệt. Hãy mở địa chỉ sau bằng trình duyệt trên chính máy này để đăng nhập "
+    "Google:\n{url}\n(Máy chủ không có màn hình: hãy chạy `danvan login` trên một máy tính có trình duyệt, "
+    "rồi chép tệp mã đăng nhập sang đúng chỗ [google] token_cache của máy chủ.)"
+)
 # Shown in the browser tab once Google sends it back to us (plain text, UTF-8). The flow shows
 # it whatever Google answered, a refusal included, so it does not claim the login worked.
-_LOGIN_DONE_PAGE = ("danvan-sheets đã nhận trả lời của Google. Bạn có thể đóng trang này; "
+_LOGIN_DONE_PAGE = ("danvan-sheets đã nhận phản hồi của Google. Bạn có thể đóng trang này; "
                     "kết quả đăng nhập hiện ở cửa sổ lệnh.")
 
 
-def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s: float = LOGIN_TIMEOUT_S) -> Path:
+def _duration(seconds: float) -> str:
+    amount, unit = (seconds / 60, "phút") if seconds >= 60 else (seconds, "giây")
+    return f"{amount:g} {unit}".replace(".", ",")  # Vietnamese decimal comma
+
+
+def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s: float = LOGIN_TIMEOUT_S,
+          find_browser: Callable[[str | None], object] | None = None) -> Path:
     """Run the browser login once and cache the token outside the repository, readable only by us.
 
-    browser: a name webbrowser knows (None: the system's default browser).
+    browser: a name webbrowser knows, or a command line with %s for the address (None or "":
+    the system's default browser). find_browser stands in for webbrowser.get in tests.
     """
     secrets = google.get("client_secrets")
     if not secrets or not Path(secrets).expanduser().is_file():
@@ -139,6 +150,7 @@ def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s
     import webbrowser
 
     from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
+    from oauthlib.oauth2 import OAuth2Error
 
     from danvan_sheets.errors import SourceError
 
@@ -146,16 +158,19 @@ def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s
         flow = InstalledAppFlow.from_client_secrets_file(str(Path(secrets).expanduser()), scopes)
     except (ValueError, KeyError, OSError, json.JSONDecodeError):
         raise ConfigError(f"Tệp client_secrets {secrets} không đúng dạng OAuth “Desktop app”. Hãy tải lại từ Google Cloud Console.") from None
+    browser = browser or None
     try:
-        webbrowser.get(browser)
-        can_open = True
+        controller = (find_browser or webbrowser.get)(browser)
     except webbrowser.Error:
         if browser:
             raise ConfigError(f"Không tìm thấy trình duyệt “{browser}” trên máy này. Hãy bỏ --browser hoặc ghi tên khác "
-                              "(ví dụ chrome, firefox).") from None
-        # A machine with no browser to start (a server reached over SSH): run_local_server
-        # would fail on it before printing anything, so print the address instead.
-        can_open = False
+                              "(ví dụ firefox, google-chrome).") from None
+        controller = None
+    # No browser at all (a server reached over SSH) would make run_local_server fail before it
+    # prints anything; a console browser (w3m, lynx) would take over the terminal and cannot show
+    # Google's sign-in page. Either way the address is printed for the person to open.
+    can_open = controller is not None and (browser is not None or type(controller) is not webbrowser.GenericBrowser)
+    again = "Hãy chạy lại `danvan login`"
     try:
         # Without a timeout a closed browser tab would leave the command waiting forever.
         creds = flow.run_local_server(
@@ -164,11 +179,21 @@ def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s
             success_message=_LOGIN_DONE_PAGE,
         )
     except WSGITimeoutError:
-        waited = f"{round(timeout_s / 60)} phút" if timeout_s >= 60 else f"{timeout_s:g} giây"
-        raise SourceError(f"Đã chờ {waited} mà chưa đăng nhập xong Google. Hãy chạy lại `danvan login`.") from None
-    except Exception:  # noqa: BLE001 - oauthlib raises many kinds: refused consent, bad code, unreachable Google
-        raise SourceError("Chưa đăng nhập được Google (đã bấm từ chối hoặc Google không trả mã đăng nhập). "
-                          "Hãy chạy lại `danvan login` và bấm “Cho phép”.") from None
+        raise SourceError(f"Đã chờ {_duration(timeout_s)} mà chưa đăng nhập xong Google. {again}.") from None
+    except Warning:
+        # oauthlib's "Scope has changed": some permissions were unticked on the consent screen.
+        raise SourceError("Chưa cấp đủ quyền cho danvan-sheets. Trên trang đăng nhập Google hãy đánh dấu tất cả "
+                          f"các quyền (“Chọn tất cả”). {again}.") from None
+    except OAuth2Error as exc:
+        if exc.error == "access_denied":
+            raise SourceError(f"Chưa đăng nhập được Google: đã bấm từ chối trên trang đăng nhập. {again} và bấm "
+                              "“Tiếp tục” (hoặc “Cho phép”).") from None
+        raise SourceError(f"Google không cấp mã đăng nhập ({exc.error}). Hãy tải lại tệp client_secrets từ Google "
+                          f"Cloud Console. {again}.") from None
+    except OSError:  # requests' ConnectionError and timeouts are OSErrors
+        raise SourceError(f"Không kết nối được tới Google để hoàn tất đăng nhập (kiểm tra mạng). {again}.") from None
+    except Exception:  # noqa: BLE001 - whatever else oauthlib raises must not end in a traceback
+        raise SourceError(f"Chưa đăng nhập được Google. {again}.") from None
     token = token_cache_path(google)
     token.parent.mkdir(parents=True, exist_ok=True)
     # A new file, private from its first byte, then renamed over the old one: a crash never

@@ -40,9 +40,6 @@ def smtp_settings(section: dict) -> SmtpSettings:
     security = section.get("security", "starttls")
     if security not in SECURITY:
         raise ConfigError(f"Cấu hình sai ở khóa `smtp.security`: chỉ nhận {', '.join(SECURITY)} (đang là {security!r}).")
-    ca_file = section.get("ca_file", "")
-    if ca_file and not Path(ca_file).expanduser().is_file():
-        raise ConfigError(f"Cấu hình sai ở khóa `smtp.ca_file`: không có tệp chứng chỉ {ca_file} (cần tệp PEM của chứng chỉ gốc).")
     return SmtpSettings(
         host=section.get("host", "localhost"),
         port=section.get("port", DEFAULT_PORTS[security]),
@@ -51,7 +48,7 @@ def smtp_settings(section: dict) -> SmtpSettings:
         password_env=section.get("password_env", ""),
         from_addr=section.get("from_addr", ""),
         timeout=section.get("timeout", 30),
-        ca_file=ca_file,
+        ca_file=section.get("ca_file", ""),  # checked when the configuration is loaded
     )
 
 
@@ -146,6 +143,25 @@ def _scrub(text: str, secret: str | None) -> str:
     return text.replace(secret, "***") if secret else text
 
 
+class MailSetupError(smtplib.SMTPException):
+    """Connecting worked but the server refuses what [smtp] asks of it; the message says which setting to change."""
+
+
+_UNTRUSTED = ("chứng chỉ của máy chủ thư không được tin cậy; nếu máy chủ dùng chứng chỉ nội bộ của cơ quan, "
+              "ghi tệp chứng chỉ gốc vào [smtp] ca_file")
+# OpenSSL's X509_V_ERR_* codes: its own wording is English.
+_CERT_PROBLEMS = {
+    18: _UNTRUSTED,  # self-signed leaf
+    19: _UNTRUSTED,  # self-signed certificate in the chain
+    20: _UNTRUSTED,  # issuer not among the trusted CAs
+    21: _UNTRUSTED,  # cannot verify the first certificate
+    9: "chứng chỉ của máy chủ thư chưa đến ngày có hiệu lực (kiểm tra ngày giờ của máy này)",
+    10: "chứng chỉ của máy chủ thư đã hết hạn; hãy báo người quản lý máy chủ thư",
+    62: ("tên máy chủ không khớp chứng chỉ của máy chủ thư (kiểm tra [smtp] host: ghi đúng tên máy chủ thư, "
+         "ví dụ smtp.gmail.com, không ghi địa chỉ IP)"),
+}
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, UnicodeEncodeError):
         # smtplib only sends ASCII credentials; its own message would quote the password.
@@ -161,18 +177,19 @@ def _describe(exc: BaseException) -> str:
         return f"máy chủ thư báo lỗi {exc.smtp_code} {err}"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "máy chủ thư ngắt kết nối"
+    if isinstance(exc, MailSetupError):
+        return str(exc)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        # Typically AUTH not offered: many servers offer it only once the connection is encrypted.
-        return ("máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
-                "máy chủ thường cần \"starttls\" với cổng 587 hoặc \"ssl\" với cổng 465)")
+        # Raised by send_message only for an address with diacritics on a server without SMTPUTF8
+        # (open_smtp turns the STARTTLS and AUTH cases into MailSetupError).
+        return "máy chủ thư không nhận địa chỉ có chữ có dấu (không hỗ trợ SMTPUTF8); hãy dùng địa chỉ email không dấu"
     if isinstance(exc, smtplib.SMTPException):
         # SMTPException is an OSError without an errno: the OS wording below would be empty.
         return f"lỗi giao thức thư ({exc})"
     if isinstance(exc, TimeoutError):
         return "hết thời gian chờ máy chủ thư"
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"chứng chỉ của máy chủ thư không được tin cậy ({exc.verify_message}); nếu máy chủ dùng chứng chỉ "
-                "nội bộ của cơ quan, ghi tệp chứng chỉ gốc vào [smtp] ca_file")
+        return _CERT_PROBLEMS.get(exc.verify_code, f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code})")
     if isinstance(exc, ssl.SSLError):
         return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
     if isinstance(exc, OSError):
@@ -191,13 +208,21 @@ def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
         conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
     try:
         if cfg.security == "starttls":
-            conn.starttls(context=context)
+            try:
+                conn.starttls(context=context)
+            except smtplib.SMTPNotSupportedError:
+                raise MailSetupError("máy chủ thư không hỗ trợ STARTTLS ở cổng này (kiểm tra [smtp] security và port: "
+                                     "cổng 587 dùng \"starttls\", cổng 465 dùng \"ssl\")") from None
         if cfg.user:
             try:
                 conn.login(cfg.user, password or "")
             except smtplib.SMTPServerDisconnected:
                 # Servers often hang up after refusing credentials; say what actually went wrong.
                 raise smtplib.SMTPAuthenticationError(535, b"connection closed during login") from None
+            except smtplib.SMTPNotSupportedError:
+                # No AUTH offered: many servers offer it only on an encrypted connection.
+                raise MailSetupError("máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
+                                     "máy chủ thường cần \"starttls\" với cổng 587 hoặc \"ssl\" với cổng 465)") from None
     except BaseException:
         conn.close()
         raise
@@ -232,7 +257,7 @@ def send_all(
                 continue
         try:
             conn.send_message(r.message(cfg.from_addr), from_addr=parseaddr(cfg.from_addr)[1], to_addrs=[r.to])
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
             # The server refused this message only: reset and go on with the same connection.
             results.append(SendResult(r.code, r.to, False, _scrub(_describe(exc), password)))
             try:
