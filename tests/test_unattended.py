@@ -245,6 +245,37 @@ def test_failure_counts_and_marker_stays(tmp_path):
     assert env.state()["failures"] == 0 and "last_failure" not in env.state()
 
 
+def test_runs_by_hand_on_another_source_leave_the_schedule_alone(tmp_path):
+    """With [source] spec set, only runs of that source move the marker and the failure count."""
+    env = Env(tmp_path, extra=f'[source]\nspec = "xlsx:{tmp_path}/dang-ky.xlsx"\n')
+    assert invoke(env.xlsx_args()).exit_code == 0  # the scheduled source, named the same way as the spec
+    marker = env.state()["last_success"]
+    other = write_xlsx(tmp_path / "ban-sao.xlsx", tabs(extra_model=True))
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    for source in (f"xlsx:{broken}", f"xlsx:{broken}", f"xlsx:{broken}", f"xlsx:{other}"):
+        invoke(env.args(source, "--out", str(tmp_path / "out" / "thu.xlsx")))
+    assert env.state()["failures"] == 0 and env.state()["last_success"] == marker
+    assert len(env.log_lines()) == 5  # every run is still logged, with its source
+    assert f"xlsx:{broken}" in env.log_lines()[1]
+    env.xlsx.write_bytes(b"PK\x03\x04 not really a workbook")  # now the scheduled source itself fails
+    assert invoke(env.xlsx_args()).exit_code == 3
+    assert env.state()["failures"] == 1
+
+
+def test_ctrl_c_is_logged_but_never_counted_as_a_failure(tmp_path):
+    from danvan_sheets.runstate import UnattendedRun
+
+    env = Env(tmp_path)
+    assert invoke(env.xlsx_args()).exit_code == 0
+    with pytest.raises(KeyboardInterrupt):
+        with UnattendedRun(str(env.log)) as job:
+            job.begin(env.settings(), f"xlsx:{env.xlsx}")
+            raise KeyboardInterrupt
+    assert "mã_thoát=130" in env.log_lines()[-1]
+    assert env.state()["failures"] == 0
+
+
 def test_config_error_is_logged_exit_2(tmp_path):
     env = Env(tmp_path, cron="alert_after_failures = -1")
     result = invoke(env.xlsx_args())

@@ -408,6 +408,11 @@ class UnattendedRun:
         self.log(outcome.line())
         if self.cfg is None:  # the config did not load: no state to keep for it
             return
+        if code == 130 or not self._is_the_scheduled_source():
+            # Someone pressed Ctrl-C, or tried another source by hand (the demo workbook, a copy):
+            # neither says anything about the scheduled aggregation, so neither may reset its
+            # marker or count toward the staff alert.
+            return
         try:
             if outcome.ok:
                 record_success(self.cfg, outcome)
@@ -417,6 +422,22 @@ class UnattendedRun:
                     self._alert(failures, outcome)
         except OSError as err:
             self.log(f"lỗi: không ghi được tệp trạng thái {self.cfg.state_file}: {os_reason(err)}")
+
+    def _is_the_scheduled_source(self) -> bool:
+        """True when this run read [source] spec, or when no spec is configured (every run is the schedule's)."""
+        from danvan_sheets.sources import parse_spec
+
+        spec = str(self.settings.source.get("spec") or "") if self.settings is not None else ""
+        if not spec or not self.source:
+            return True
+
+        def canonical(text: str) -> str:
+            try:
+                return str(parse_spec(text))
+            except DanvanError:
+                return text.strip()
+
+        return canonical(spec) == canonical(self.source)
 
     def _alert(self, failures: int, outcome: Outcome) -> None:
         try:
