@@ -104,7 +104,8 @@ def test_deleted_rows_are_reported_and_still_retrievable(tmp_path):
     assert "Cơ quan văn hóa, xanh – sạch – đẹp" not in [r.name for r in now.rows]
 
 
-def test_a_unit_that_deletes_its_whole_tab_shows_every_row_lost(tmp_path):
+def test_a_tab_that_is_gone_says_so_and_how_to_get_it_back_without_calling_its_rows_deleted(tmp_path):
+    """No tab in a run's source is not the unit deleting its rows: the source may be a copy or a few units' files."""
     db = tmp_path / "h.sqlite"
     s = settings_for(db)
     r1, d1 = report_of(s, {"Đảng bộ Cục Thuế": FULL})
@@ -112,7 +113,29 @@ def test_a_unit_that_deletes_its_whole_tab_shows_every_row_lost(tmp_path):
     r2, d2 = report_of(s, {})
     found = record_and_compare(s, r2, d2, dt.datetime(2023, 4, 21, 9, 0))
     assert r2.units[0].status == "chua_dang_ky"
-    assert len(found.units["DB-THUE"].disappeared) == 4
+    h = found.units["DB-THUE"]
+    assert h.disappeared == [] and h.tab_gone is not None and h.tab_gone.run_at == dt.datetime(2023, 4, 20, 9, 0)
+    (reason,) = extra_reasons(found)["DB-THUE"]
+    assert "không thấy trang của đơn vị" in reason and "(trang “Đảng bộ Cục Thuế”, 2 mô hình)" in reason
+    assert 'danvan restore DB-THUE --at "2023-04-20 09:00:00"' in reason
+    # What restore gives back at any later time is the tab as last seen, never an empty form.
+    later = snapshot_at(db, "DB-THUE", dt.datetime(2023, 4, 22))
+    assert later.snapshot.run_at == dt.datetime(2023, 4, 20, 9, 0) and len(later.rows) == 4
+
+
+def test_a_run_without_the_tab_leaves_no_false_deletion_in_the_timeline(tmp_path):
+    db = tmp_path / "h.sqlite"
+    s = settings_for(db)
+    for day, tabs in ((20, {"Đảng bộ Cục Thuế": FULL}), (21, {}), (22, {"Đảng bộ Cục Thuế": FULL})):
+        r, d = report_of(s, tabs)
+        found = record_and_compare(s, r, d, dt.datetime(2023, 4, day, 9, 0))
+        assert found.units["DB-THUE"].disappeared == []
+    assert "DB-THUE" not in extra_reasons(found)  # the tab is back: nothing to say
+    events = timeline(db, "DB-THUE").events
+    assert [e.tab for e in events] == ["Đảng bộ Cục Thuế", None, "Đảng bộ Cục Thuế"]
+    assert [(len(e.added), e.removed) for e in events] == [(4, []), (0, []), (0, [])]
+    # The lateness still counts the run that saw no tab: đạt on the 20th, so on time.
+    assert found.units["DB-THUE"].on_time == "Đúng hạn"
 
 
 def test_an_edited_cell_is_not_a_lost_row(tmp_path):

@@ -45,10 +45,15 @@ def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFind
             snaps = [s for s in store.unit_snapshots(conn, v.unit.code) if s.run_id <= run.id]
             # Judged on the report's as-of date, so `--as-of` looks at the campaign on that day.
             h = UnitHistory(v.unit.code, lateness_of(snaps, due, report.as_of))
-            prev, first_cur = previous_content(snaps)
+            # Only runs that found the unit's tab say what is on it: a run of a source without the
+            # tab (a copy, a folder of a few units' files, a tab renamed away) is not a deletion.
+            tabbed = [s for s in snaps if s.tab]
+            prev, first_cur = previous_content(tabbed)
             if prev is not None and first_cur is not None:
                 h.disappeared = disappeared_of(store.content_rows(conn, prev.hash), store.content_rows(conn, first_cur.hash),
                                                first_cur.run_at, prev.run_at)
+            if snaps and not snaps[-1].tab and tabbed and tabbed[-1].models:
+                h.tab_gone = tabbed[-1]
             units[v.unit.code] = h
     return HistoryFindings(run, units)
 

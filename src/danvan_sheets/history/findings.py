@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from danvan_sheets.core.messages import cli_arg
 from danvan_sheets.core.model import FIELD_SHORT
 from danvan_sheets.core.tables import HISTORY_COLUMNS as COLUMNS  # noqa: F401 - re-exported
-from danvan_sheets.history.store import RunRecord
+from danvan_sheets.history.store import RunRecord, Snapshot
 from danvan_sheets.history.timeline import DisappearedRow, Lateness
 
 
@@ -17,6 +17,8 @@ class UnitHistory:
     code: str
     lateness: Lateness
     disappeared: list[DisappearedRow] = field(default_factory=list)
+    # The last snapshot that had the unit's tab, when this run found no tab for it at all.
+    tab_gone: Snapshot | None = None
 
     @property
     def on_time(self) -> str:
@@ -51,6 +53,17 @@ def lost_reason(code: str, h: UnitHistory) -> str | None:
     )
 
 
+def gone_reason(code: str, h: UnitHistory) -> str | None:
+    last = h.tab_gone
+    if last is None:
+        return None
+    return (
+        f"Lần này không thấy trang của đơn vị; lần gần nhất thấy là lúc {_when(last.run_at)} (trang “{last.tab}”, "
+        f"{last.models} mô hình). Nếu trang bị xóa nhầm, bản cũ vẫn còn: danvan restore {cli_arg(code)} "
+        f"--at \"{last.run_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
+    )
+
+
 def late_reason(h: UnitHistory) -> str | None:
     lt = h.lateness
     if lt.key != "tre_han":
@@ -64,7 +77,7 @@ def extra_reasons(findings: HistoryFindings) -> dict[str, list[str]]:
     """Unit code -> reasons to append to that unit's verdict (lost rows first: they need action)."""
     out: dict[str, list[str]] = {}
     for code, h in findings.units.items():
-        reasons = [r for r in (lost_reason(code, h), late_reason(h)) if r]
+        reasons = [r for r in (lost_reason(code, h), gone_reason(code, h), late_reason(h)) if r]
         if reasons:
             out[code] = reasons
     return out

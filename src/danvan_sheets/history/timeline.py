@@ -124,12 +124,16 @@ def timeline_of(snaps: list[Snapshot], rows_of) -> list[TimelineEvent]:
     prev_rows: list[StoredRow] = []
     for s in snaps:
         rows = rows_of(s.hash)
-        before, after = _row_key_map(prev_rows), _row_key_map(rows)
         ev = TimelineEvent(s.run_at, s.status, s.models, s.required, len(rows), tab=s.tab)
+        events.append(ev)
+        if not s.tab:
+            # No tab in that run's source: nothing was added or removed, and the next run that
+            # finds the tab is compared with the last one that did.
+            continue
+        before, after = _row_key_map(prev_rows), _row_key_map(rows)
         ev.added = [after[k]["name"] for k in after if k not in before]
         ev.removed = [before[k]["name"] for k in before if k not in after]
         ev.edited = [after[k]["name"] for k in after if k in before and before[k] != after[k]]
-        events.append(ev)
         prev_rows = rows
     return events
 
@@ -163,12 +167,13 @@ class UnitState:
 
 
 def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime) -> UnitState | None:
-    """What the unit had in the last run at or before `when` (None when nothing was recorded yet)."""
+    """What the unit's tab had in the last run at or before `when` that found it (None: no such run)."""
     with store.opened(db_path) as conn:
         found = resolve_unit(conn, unit)
         if found is None:
             return None
-        snaps = [s for s in store.unit_snapshots(conn, found[0]) if s.run_at <= when]
+        # The last run that found the unit's tab: a run without it has nothing to give back.
+        snaps = [s for s in store.unit_snapshots(conn, found[0]) if s.run_at <= when and s.tab]
         if not snaps:
             return None
         return UnitState(snaps[-1], store.content_rows(conn, snaps[-1].hash))
