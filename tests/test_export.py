@@ -142,9 +142,9 @@ def test_csv_escapes_formulas_and_json_round_trips(tmp_path):
     assert list(df["Tên mô hình"]) == ["'=HYPERLINK(\"http://x\")", "'+ Vận động 1+10"]  # the mandatory model is not counted
     assert set(df["Lĩnh vực"]) == {"Lĩnh vực phát triển kinh tế"} and set(df["Đơn vị"]) == {"Đảng bộ Cục Thuế"}
 
-    res = CliRunner().invoke(cli, ["export", *base, "--out", str(tmp_path / "m.out"), "--format", "json"])
+    res = CliRunner().invoke(cli, ["export", *base, "--out", str(tmp_path / "m.json"), "--format", "json"])
     assert res.exit_code == 0, res.output
-    doc = json.loads((tmp_path / "m.out").read_text(encoding="utf-8"))
+    doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert doc["campaign"]["year"] == 2023
     assert [m["ten_mo_hinh"] for m in doc["models"]] == ["=HYPERLINK(\"http://x\")", "+ Vận động 1+10"]  # JSON keeps text as is
     assert doc["totals"]["all"]["models"] == 2
@@ -164,6 +164,19 @@ def test_export_cli_writes_xlsx_and_exit_codes(tmp_path):
     missing = CliRunner().invoke(cli, ["export", *DEMO[2:], "--source", "xlsx:/khong/co.xlsx", "--out", str(out)])
     assert missing.exit_code == 3
     assert CliRunner().invoke(cli, ["export", *DEMO]).exit_code == 2  # --out is required
+
+
+@pytest.mark.parametrize("out, fmt, said", [
+    ("mo-hinh.txt", None, "phải có đuôi .xlsx, .csv hoặc .json"),
+    ("mo-hinh.csv", "json", "phải có đuôi .json"),
+    ("mo-hinh.json", "xlsx", "phải có đuôi .xlsx"),
+    ("", None, "phải có đuôi"),  # a folder
+])
+def test_an_out_file_named_for_another_format_is_refused_before_anything_is_read(tmp_path, out, fmt, said):
+    target = str(tmp_path / out) + ("/" if not out else "")
+    res = CliRunner().invoke(cli, ["export", *DEMO, "--out", target, *(["--format", fmt] if fmt else [])])
+    assert res.exit_code == 2 and said in res.output
+    assert not Path(target).is_file()
 
 
 def test_csv_and_json_functions_agree(demo_report):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import socket
 import ssl
 from pathlib import Path
 
@@ -216,3 +217,8 @@ def test_an_address_with_diacritics_fails_alone_on_a_server_without_smtputf8(tmp
 def test_any_other_protocol_error_is_named_not_an_empty_os_error():
     text = _describe(smtplib.SMTPException("Server not connected"))
     assert text == "lỗi giao thức thư (Server not connected)"
+
+
+def test_a_mail_server_name_that_does_not_resolve_is_said_in_words():
+    text = _describe(socket.gaierror(-2, "Name or service not known"))
+    assert "không tìm thấy máy chủ thư" in text and "[smtp] host" in text and "-2" not in text

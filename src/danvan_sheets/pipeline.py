@@ -81,7 +81,8 @@ def check_suffix(out: str, suffixes: tuple[str, ...]) -> None:
     from pathlib import Path
 
     if suffixes and Path(out).suffix.lower() not in suffixes:
-        raise ConfigError(f"Tệp kết quả {out} phải có đuôi {' hoặc '.join(suffixes)}.")
+        allowed = suffixes[0] if len(suffixes) == 1 else f"{', '.join(suffixes[:-1])} hoặc {suffixes[-1]}"
+        raise ConfigError(f"Tệp kết quả {out} phải có đuôi {allowed}.")
 
 
 def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = (), required: bool = False) -> None:

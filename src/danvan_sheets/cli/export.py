@@ -17,7 +17,7 @@ FORMATS = ("xlsx", "csv", "json")
 @common_options
 @click.option("--out", required=True, metavar="TỆP", help="Tệp ghi ra (.xlsx, .csv hoặc .json).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Định dạng; mặc định theo đuôi tệp --out, không rõ thì xlsx.")
+              help="Định dạng; mặc định theo đuôi tệp --out. Đuôi tệp phải khớp định dạng.")
 def export(source, units_path, config_path, as_of, out, fmt):
     """Xuất bản tổng hợp đăng ký toàn Khối theo đúng biểu mẫu, để in và gửi Ban Thường vụ, Ban Dân vận Tỉnh ủy.
 
@@ -34,10 +34,14 @@ def export(source, units_path, config_path, as_of, out, fmt):
     from danvan_sheets.writers.console import notes
     from danvan_sheets.writers.export_xlsx import write_export
 
-    fmt = fmt or {".csv": "csv", ".json": "json"}.get(Path(out).suffix.lower(), "xlsx")
+    # The file's name must say what is in it: an Excel file called .txt, or JSON called .csv,
+    # opens as garbage on the desk it is sent to.
+    suffixes = (f".{fmt}",) if fmt else tuple(f".{f}" for f in FORMATS)
+    fmt = fmt or Path(out).suffix.lower().lstrip(".")
     settings = load(config_path)
     try:
-        result = run(source, units_path, settings, parse_as_of(as_of), history=False, out=out)
+        result = run(source, units_path, settings, parse_as_of(as_of), history=False, out=out,
+                     out_suffixes=suffixes, out_required=True)
         path = write_export(result.report, out, fmt, dt.datetime.now())
     except DanvanError as exc:
         raise user_error(exc) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -192,6 +193,9 @@ def _describe(exc: BaseException) -> str:
         return _CERT_PROBLEMS.get(exc.verify_code, f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code})")
     if isinstance(exc, ssl.SSLError):
         return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
+    if isinstance(exc, socket.gaierror):
+        # The name did not resolve: no network, or a mistyped host. Its errno (-2, -3) means nothing to a clerk.
+        return "không tìm thấy máy chủ thư theo tên đã ghi (kiểm tra kết nối mạng và [smtp] host)"
     if isinstance(exc, OSError):
         from danvan_sheets.errors import os_reason
 
