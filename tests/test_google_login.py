@@ -163,6 +163,10 @@ def test_login_command_exit_codes(tmp_path, sign_in):
     res = invoke("login", "--config", _config(tmp_path, {**google, "client_secrets": str(tmp_path / "thieu.json")}))
     assert res.exit_code == 2 and "client_secrets" in res.output
 
+    asked = len(sign_in.auth_requests)
+    res = invoke("login", "--config", _config(tmp_path, {k: v for k, v in google.items() if k != "auth"}))
+    assert res.exit_code == 2 and "không cần đăng nhập" in res.output and len(sign_in.auth_requests) == asked
+
     (tmp_path / "hong.json").write_text('{"web_sai": {}}', encoding="utf-8")
     res = invoke("login", "--config", _config(tmp_path, {**google, "client_secrets": str(tmp_path / "hong.json")}))
     assert res.exit_code == 2 and "Desktop app" in res.output

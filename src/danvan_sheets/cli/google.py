@@ -224,6 +224,12 @@ def login(config_path, browser):
     from danvan_sheets.google.client import scopes_for
 
     settings = load(config_path)
+    if settings.google.get("auth", "service_account") != "oauth":
+        # A token nobody will use: the runs keep using the service-account key.
+        raise user_error(ConfigError(
+            "Cấu hình đang dùng tài khoản dịch vụ ([google] auth chưa là \"oauth\"), nên không cần đăng nhập; "
+            "chạy `danvan doctor` để kiểm tra. Muốn dùng tài khoản Google của cán bộ: ghi auth = \"oauth\" và "
+            "client_secrets vào mục [google] rồi chạy lại `danvan login`."))
     try:
         token = do_login(settings.google, scopes_for(drive=True), browser=browser)
     except DanvanError as exc:
