@@ -112,6 +112,15 @@ def test_check_json_shape(files):
     assert all(set(p) >= {"cell", "severity", "code", "message"} for p in bia["problems"])
 
 
+def test_as_of_takes_the_vietnamese_day_first_form_too(files):
+    _, book, units = files
+    iso = json.loads(invoke(*check_args(f"xlsx:{book}", units, "--format", "json")).output)
+    args = [a if a != "2023-05-02" else "02/05/2023" for a in check_args(f"xlsx:{book}", units, "--format", "json")]
+    assert "02/05/2023" in args
+    vn = json.loads(invoke(*args).output)
+    assert vn["campaign"]["as_of"] == iso["campaign"]["as_of"] == "2023-05-02"
+
+
 def test_check_csv(files):
     _, book, units = files
     res = invoke(*check_args(f"xlsx:{book}", units, "--format", "csv"))

@@ -91,7 +91,7 @@ def test_aggregate_wants_an_xlsx_name(tmp_path, book):
     (["check", "--source", "xls:dang-ky.xlsx"], "Có phải ý bạn là xlsx:dang-ky.xlsx?"),  # not xlsx:xls:…
     (["restore", "--at", "2023-04-20", "--out", "k.xlsx"], "Thiếu ĐƠN_VỊ."),
     (["check", "--source", f"xlsx:{Path(__file__).resolve().parent}"], "hãy dùng nguồn dir:"),
-    (["check", "--source", "xlsx:a.xlsx", "--as-of", "2023-13-01"], "ví dụ --as-of 2023-05-02"),
+    (["check", "--source", "xlsx:a.xlsx", "--as-of", "2023-13-01"], "hoặc 02/05/2023 (ngày/tháng/năm)"),
     (["check", "--source", "xlsx:a.xlsx", "--out", "t.xlsx"], "hãy dùng danvan aggregate ... --out TỆP.xlsx"),
 ])
 def test_usage_mistakes_are_explained_in_vietnamese(capsys, args, expected):

@@ -159,15 +159,22 @@ def _run_main(cli: click.Group, args: list[str] | None) -> int:
 def parse_as_of(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"--as-of “{value}” không phải ngày dạng YYYY-MM-DD (năm-tháng-ngày), ví dụ --as-of 2023-05-02.", 2) from None
+        pass
+    # The way a date is written in Vietnam (as restore --at also takes it): day first.
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise UserError(f"--as-of “{value}” không phải ngày hợp lệ. Hãy ghi dạng 2023-05-02 (năm-tháng-ngày) "
+                        "hoặc 02/05/2023 (ngày/tháng/năm).", 2) from None
 
 
 def common_options(f):
     """--source, --units, --config, --as-of: the same on every command that reads the registrations."""
-    f = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Ngày dùng để xét (mặc định: hôm nay).")(f)
+    f = click.option("--as-of", "as_of", metavar="NGÀY", help="Ngày dùng để xét, dạng 2023-05-02 hoặc 02/05/2023 (mặc định: hôm nay).")(f)
     f = click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")(f)
     f = click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị (ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]).")(f)
     f = click.option("--source", metavar="NGUỒN", help="xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc gsheet:ID_HOẶC_URL (mặc định lấy từ cấu hình).")(f)
