@@ -120,7 +120,8 @@ def test_sends_one_vietnamese_email_per_flagged_unit(tmp_path, smtp_server):
     assert msg.get_content_charset() == "utf-8"
     assert "Kính gửi: Đảng bộ Cục Thuế," in body
     assert "Chưa đăng ký mô hình bắt buộc “Lãnh đạo thực hiện chuyển đổi số" in body
-    assert "Ô C" in body and "Số lượng “hai” không hợp lệ" in body and "Đang ghi: “hai”" in body
+    (cell_line,) = [line for line in body.splitlines() if line.strip().startswith("- Ô C")]
+    assert "Số lượng “hai” không hợp lệ" in cell_line and cell_line.count("“hai”") == 1  # the value said once
     assert "Hạn đăng ký: 25/04/2023 (còn 5 ngày)." in body
     assert "trang tính “Đảng bộ Cục Thuế”" in body
     doan = by_to["doan@example.vn"].get_content()
@@ -263,3 +264,12 @@ def test_body_has_the_tab_link_when_there_is_one(tmp_path):
     body = body_for(v, report.campaign, report.as_of)
     assert "Trang đăng ký của đơn vị: https://docs.google.com/spreadsheets/d/abc/edit#gid=12" in body
     assert "(đã quá hạn 6 ngày)" in body
+
+
+def test_a_cell_value_the_message_does_not_quote_is_given_after_it(tmp_path):
+    s = settings_for(tmp_path / "h.sqlite")
+    row = model(1, "Mô hình A", build="Tháng 10/2023", done="Tháng 6/2023")
+    report, _ = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [row]}}, as_of=dt.date(2023, 4, 20))
+    body = body_for(report.units[0], report.campaign, report.as_of)
+    (line,) = [ln for ln in body.splitlines() if "sớm hơn thời gian bắt đầu" in ln]
+    assert line.endswith("Đang ghi: “Tháng 6/2023”.")

@@ -89,7 +89,8 @@ def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature
         lines += ["", f"Các ô cần sửa{where}:"]
         for p in errors[:MAX_CELLS]:
             col = f" (cột {COLUMNS.get(p.column, p.column)})" if p.column and p.column in COLUMNS else ""
-            typed = f" Đang ghi: “{p.value}”." if p.value else ""
+            # Most messages already quote the cell ("không đọc được: “Thường xuyên”"): say it once.
+            typed = f" Đang ghi: “{p.value}”." if p.value and f"“{p.value}”" not in p.message else ""
             lines.append(f"  - Ô {p.cell}{col}: {p.message}{typed}")
         if len(errors) > MAX_CELLS:
             lines.append(f"  … và {len(errors) - MAX_CELLS} ô khác.")
