@@ -160,6 +160,8 @@ def test_export_cli_writes_xlsx_and_exit_codes(tmp_path):
     inferred = CliRunner().invoke(cli, ["export", *DEMO[:2], *DEMO[4:], "--out", str(tmp_path / "m.json")])
     assert inferred.exit_code == 0, inferred.output
     assert "Không có danh sách đơn vị: đã nhận diện đơn vị theo tên trang tính." in inferred.stderr
+    assert "Trang “Bản sao của Chi bộ Sở Tư pháp” không được tính cho đơn vị nào" in inferred.stderr
+    assert "trong danh sách" not in inferred.stderr  # there was no list
     assert load_workbook(out).sheetnames == [SHEET_FORM, SHEET_COUNTS]
     missing = CliRunner().invoke(cli, ["export", *DEMO[2:], "--source", "xlsx:/khong/co.xlsx", "--out", str(out)])
     assert missing.exit_code == 3

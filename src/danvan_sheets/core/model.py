@@ -243,6 +243,8 @@ class Report:
     notices: list[str] = field(default_factory=list)
     # A dir: source: each "tab" is a unit's file, and messages say "tệp", not "trang".
     tabs_are_files: bool = False
+    # No registry was given: the units were read off the tab names.
+    units_inferred: bool = False
 
     @property
     def flagged(self) -> list[UnitVerdict]:

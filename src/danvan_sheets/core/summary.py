@@ -127,7 +127,8 @@ def build_report(
     notices: list[str] | None = None,
 ) -> Report:
     notices = list(notices or [])
-    if not units:
+    inferred = not units
+    if inferred:
         units = infer_units(readings)
         if units:
             notices.append("Không có danh sách đơn vị: đã nhận diện đơn vị theo tên trang tính.")
@@ -145,4 +146,5 @@ def build_report(
             unknown.append(title)
             verdict.problems.append(Problem("duplicate_tab", "warning", message("duplicate_tab", reading.title), cell="A1", tab=title))
         verdicts.append(verdict)
-    return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices, tabs_are_files=by_file)
+    return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices, tabs_are_files=by_file,
+                  units_inferred=inferred)

@@ -66,4 +66,7 @@ def render_table(report: Report, console) -> None:
 def notes(report: Report) -> list[str]:
     """What a run must tell its user besides the verdicts: tabs left out, and the report's notices."""
     what = "Tệp" if report.tabs_are_files else "Trang"
-    return [f"{what} “{tab}” không khớp đơn vị nào trong danh sách." for tab in report.unknown_tabs] + list(report.notices)
+    # Without a registry there is no list to match: the tab was not taken for any unit.
+    why = ("không được tính cho đơn vị nào (tên không cho biết đây là đơn vị nào, hoặc đơn vị đó đã có trang khác)"
+           if report.units_inferred else "không khớp đơn vị nào trong danh sách")
+    return [f"{what} “{tab}” {why}." for tab in report.unknown_tabs] + list(report.notices)
