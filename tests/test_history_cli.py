@@ -83,3 +83,20 @@ def test_restore_before_the_first_run_and_bad_time(tmp_path):
     assert bad.exit_code == 2 and "không hợp lệ" in bad.output
     later = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-23", "--out", str(tmp_path / "y.xlsx"), "--config", cfg])
     assert later.exit_code == 0 and "Đã ghi 1 dòng" in later.output
+
+
+def test_restore_splits_a_cell_that_held_a_section_title_and_its_first_model(tmp_path):
+    s = settings_for(tmp_path / "h.sqlite")
+    merged = model("II", "II. Lĩnh vực văn hóa - xã hội\nMô hình “Cơ quan văn hóa, xanh – sạch – đẹp”")
+    r, d = report_of(s, {"Đảng bộ Cục Thuế": {**FULL, "van_hoa_xa_hoi": [merged, model(2, "Nâng bước em đến trường")]}})
+    names = [e.name for e in r.units[0].entries]
+    assert "Mô hình “Cơ quan văn hóa, xanh – sạch – đẹp”" in names  # the reader took the model out of the cell
+    record_run(tmp_path / "h.sqlite", r, d, dt.datetime(2023, 4, 20, 9, 0))
+    out = tmp_path / "k.xlsx"
+    res = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-20", "--out", str(out), "--config", str(_config(tmp_path))])
+    assert res.exit_code == 0, res.output
+    rows = [[c.value for c in row] for row in load_workbook(out).active.iter_rows(max_col=7)]
+    assert sum(1 for row in rows if "Lĩnh vực văn hóa - xã hội" in str(row[1])) == 1  # one heading, the form's own
+    at = next(i for i, row in enumerate(rows) if row[0] == "II")
+    assert [row[:2] for row in rows[at + 1:at + 3]] == [
+        [1, "Mô hình “Cơ quan văn hóa, xanh – sạch – đẹp”"], [2, "Nâng bước em đến trường"]]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from danvan_sheets.core import legacy
+from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.model import FIELDS
+from danvan_sheets.core.text import clean, clean_lines
 from danvan_sheets.history.store import StoredRow
 
 _FORM_KEYS = ("stt", "name", "quantity", "build", "location", "scale", "done")
@@ -34,5 +35,14 @@ def form_rows(rows: list[StoredRow]) -> dict[str, list[list[object]]]:
                 v = r.name
             values.append(v)
         f = r.parsed.get("field")
-        out[f if f in FIELDS else ""].append(values)
+        group = out[f if f in FIELDS else ""]
+        name_cell = values[1]
+        if isinstance(name_cell, str) and "\n" in name_cell.strip() and sections.section_title(clean_lines(name_cell)[0]):
+            # A merged "II. Lĩnh vực văn hóa - xã hội\nMô hình …" cell: the restored form prints
+            # its own section rows, so the row keeps only the model, numbered in its section
+            # instead of the section's Roman numeral.
+            values[1] = r.name
+            if isinstance(values[0], str) and sections.stt_role(clean(values[0]))[2]:
+                values[0] = len(group) + 1
+        group.append(values)
     return out
