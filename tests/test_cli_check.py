@@ -311,3 +311,13 @@ def test_help_ends_with_an_example(command):
     tail = lines[lines.index("Ví dụ:"):]
     assert tail[1:] and all(ln.startswith("danvan " + command) for ln in tail[1:])
     assert lines.index("Ví dụ:") > max(i for i, ln in enumerate(lines) if ln.startswith("-h, --help"))
+
+
+def test_the_command_list_says_each_command_whole():
+    from danvan_sheets.cli import cli as group
+
+    res = invoke("-h")
+    listing = res.output[res.output.index("Lệnh:"):res.output.index("Ví dụ:")]
+    lines = [ln for ln in listing.splitlines()[1:] if ln.strip()]
+    assert len(lines) == len(group.commands) and not [ln for ln in lines if ln.rstrip().endswith("...")]
+    assert "130 bị dừng bằng Ctrl-C" in " ".join(res.output.split())

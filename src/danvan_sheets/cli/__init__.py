@@ -20,7 +20,8 @@ def cli() -> None:
     """Tổng hợp đăng ký mô hình “Dân vận khéo” của các chi, đảng bộ cơ sở và đoàn thể khối.
 
     Mã thoát: 0 mọi đơn vị đạt (hoặc đã ghi xong); 1 có đơn vị chưa đạt;
-    2 sai cách dùng hoặc sai cấu hình; 3 lỗi nguồn dữ liệu hoặc lỗi Google.
+    2 sai cách dùng hoặc sai cấu hình; 3 lỗi nguồn dữ liệu hoặc lỗi Google;
+    130 bị dừng bằng Ctrl-C.
     """
 
 

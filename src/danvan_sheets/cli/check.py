@@ -39,7 +39,8 @@ Ví dụ:
 def check(source, units_path, config_path, as_of, fmt):
     """Kiểm tra đăng ký của từng đơn vị theo chỉ tiêu và in kết quả.
 
-    Mã thoát 0 khi mọi đơn vị đạt, 1 khi có đơn vị chưa đạt hoặc chưa đăng ký.
+    Mã thoát 0 khi mọi đơn vị đạt, 1 khi có đơn vị chưa đạt hoặc chưa đăng ký,
+    2 khi sai cách dùng hoặc sai cấu hình, 3 khi không đọc được nguồn dữ liệu.
     """
     _settings, result = _run(source, units_path, config_path, as_of)
     report = result.report
@@ -58,7 +59,7 @@ def check(source, units_path, config_path, as_of, fmt):
     raise SystemExit(1 if report.flagged else 0)
 
 
-@click.command(cls=VietCommand, epilog=_AGGREGATE_EXAMPLES)
+@click.command(cls=VietCommand, epilog=_AGGREGATE_EXAMPLES, short_help="Tổng hợp mọi đơn vị, ghi ba trang tổng hợp (Google hoặc Excel).")
 @common_options
 @click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn). Với nguồn gsheet: bỏ trống để ghi thẳng vào bảng tính.")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có đơn vị chưa đạt (mặc định 0 khi đã ghi xong).")

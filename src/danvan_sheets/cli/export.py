@@ -13,7 +13,7 @@ from danvan_sheets.errors import DanvanError
 FORMATS = ("xlsx", "csv", "json")
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Xuất bản tổng hợp toàn Khối theo biểu mẫu (Excel, CSV, JSON).")
 @common_options
 @click.option("--out", required=True, metavar="TỆP", help="Tệp ghi ra (.xlsx, .csv hoặc .json).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,

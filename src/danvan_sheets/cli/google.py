@@ -21,7 +21,7 @@ def _gsheet_target(source: str | None, settings) -> str:
     return spec.target
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Kiểm tra cài đặt Google và chỉ ra cần sửa gì.")
 @click.option("--source", metavar="gsheet:ID", help="Bảng tính cần kiểm tra (mặc định lấy từ cấu hình).")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị, để đối chiếu tên trang.")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
@@ -120,7 +120,7 @@ def _last_success(rep, settings) -> None:
         rep.add(None, text)
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Bố trí bảng tính: mỗi đơn vị một trang, khóa vùng, chia sẻ.")
 @click.option("--source", metavar="gsheet:ID", help="Bảng tính cần bố trí (mặc định lấy từ cấu hình).")
 @click.option("--create", "create_title", metavar="TÊN", help="Tạo bảng tính mới với tên này thay vì dùng --source.")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị: mỗi đơn vị một trang.")
@@ -203,7 +203,7 @@ def _print_init(result, staff) -> None:
         raise SystemExit(3)
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Đăng nhập Google bằng tài khoản cán bộ (khi auth = \"oauth\").")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
 @click.option("--browser", metavar="TÊN", default=None,
               help="Trình duyệt mở trang đăng nhập: tên (ví dụ firefox, google-chrome) hoặc dòng lệnh có %s ở chỗ "

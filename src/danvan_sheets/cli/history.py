@@ -32,7 +32,7 @@ def _names(items: list[str], limit: int = 6) -> str:
     return shown + (f" và {len(items) - limit} mô hình khác" if len(items) > limit else "")
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Xem lịch sử của một đơn vị, hoặc tình trạng mọi đơn vị.")
 @click.argument("unit", required=False, metavar="[ĐƠN_VỊ]")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
 def history(unit, config_path):
@@ -83,7 +83,7 @@ def history(unit, config_path):
     click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Khôi phục biểu mẫu của một đơn vị như tại một thời điểm.")
 @click.argument("unit", metavar="ĐƠN_VỊ")
 @click.option("--at", "when", required=True, metavar="THỜI_ĐIỂM",
               help="Thời điểm cần lấy lại: 2023-04-25 (cuối ngày đó), 2023-04-25 14:30 hoặc ISO 8601.")

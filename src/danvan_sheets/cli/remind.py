@@ -114,7 +114,7 @@ _STATE_LABELS = {"sent": "đã gửi", "failed": "KHÔNG GỬI ĐƯỢC", "no_em
                  "preview": "xem trước"}
 
 
-@click.command(cls=VietCommand)
+@click.command(cls=VietCommand, short_help="Gửi thư đôn đốc đơn vị chưa đạt hoặc chưa đăng ký.")
 @common_options
 @click.option("--status", "status_text", metavar="TRẠNG_THÁI",
               help="Nhắc đơn vị có trạng thái nào (mặc định chua_dat,chua_dang_ky).")
