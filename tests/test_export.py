@@ -27,7 +27,7 @@ DEMO = ["--source", f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}", "--units", st
 @pytest.fixture(scope="module")
 def demo_report():
     s = load_settings(REPO / "config" / "danvan.toml")
-    return run(f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}", str(REPO / "demo" / "don-vi.csv"), s, dt.date(2023, 5, 2)).report
+    return run(f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}", str(REPO / "demo" / "don-vi.csv"), s, dt.date(2023, 5, 2), history=False).report
 
 
 @pytest.fixture(scope="module")

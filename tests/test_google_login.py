@@ -206,3 +206,12 @@ def test_waiting_time_reads_in_vietnamese():
     from danvan_sheets.google.auth import _duration
 
     assert [_duration(s) for s in (300, 90, 0.5)] == ["5 phút", "1,5 phút", "0,5 giây"]
+
+
+def test_only_text_mode_browsers_count_as_no_browser():
+    from danvan_sheets.google.auth import is_console_browser
+
+    assert is_console_browser(webbrowser.GenericBrowser("w3m")) and is_console_browser(webbrowser.GenericBrowser("/usr/bin/lynx"))
+    # BROWSER=wslview on WSL: a real browser started from a command line.
+    assert not is_console_browser(webbrowser.GenericBrowser("wslview"))
+    assert not is_console_browser(webbrowser.BackgroundBrowser("firefox"))

@@ -116,11 +116,23 @@ def test_a_tab_that_is_gone_says_so_and_how_to_get_it_back_without_calling_its_r
     h = found.units["DB-THUE"]
     assert h.disappeared == [] and h.tab_gone is not None and h.tab_gone.run_at == dt.datetime(2023, 4, 20, 9, 0)
     (reason,) = extra_reasons(found)["DB-THUE"]
-    assert "không thấy trang của đơn vị" in reason and "(trang “Đảng bộ Cục Thuế”, 2 mô hình)" in reason
+    assert "không thấy trang của đơn vị" in reason
+    assert "(trang “Đảng bộ Cục Thuế”, 4 dòng đăng ký, 2 mô hình được tính)" in reason
     assert 'danvan restore DB-THUE --at "2023-04-20 09:00:00"' in reason
     # What restore gives back at any later time is the tab as last seen, never an empty form.
     later = snapshot_at(db, "DB-THUE", dt.datetime(2023, 4, 22))
     assert later.snapshot.run_at == dt.datetime(2023, 4, 20, 9, 0) and len(later.rows) == 4
+
+
+def test_a_tab_whose_rows_all_had_errors_is_still_missed_when_it_is_gone(tmp_path):
+    db = tmp_path / "h.sqlite"
+    s = settings_for(db)
+    r1, d1 = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A", quantity="hai")]}})
+    assert r1.units[0].models == 0
+    record_and_compare(s, r1, d1, dt.datetime(2023, 4, 20, 9, 0))
+    r2, d2 = report_of(s, {})
+    (reason,) = extra_reasons(record_and_compare(s, r2, d2, dt.datetime(2023, 4, 21, 9, 0)))["DB-THUE"]
+    assert "1 dòng đăng ký, 0 mô hình được tính" in reason
 
 
 def test_a_run_without_the_tab_leaves_no_false_deletion_in_the_timeline(tmp_path):

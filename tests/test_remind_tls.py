@@ -32,6 +32,12 @@ class TlsCollector(Collector):
         super().__init__()
         self.encrypted: list[bool] = []
         self.login_encrypted: list[bool] = []
+        self.greetings = 0  # one EHLO per connection
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         self.encrypted.append(_over_tls(server))
@@ -83,7 +89,7 @@ def tls_server(tmp_path):
     server_context.load_cert_chain(cert, key)
     servers = []
 
-    def start(mode: str):
+    def start(mode: str, bind: str = "127.0.0.1"):
         handler = TlsCollector()
 
         def auth(server, session, envelope, mechanism, auth_data):
@@ -99,7 +105,7 @@ def tls_server(tmp_path):
             # aiosmtpd counts only STARTTLS as TLS for auth_require_tls, not a connection that was
             # encrypted from the start; login_encrypted below checks the login really was.
             kwargs = {"ssl_context": server_context, "server_hostname": "127.0.0.1", "auth_require_tls": False}
-        ctl = Controller(handler, hostname="127.0.0.1", port=_free_port(), authenticator=auth, **kwargs)
+        ctl = Controller(handler, hostname=bind, port=_free_port(), authenticator=auth, **kwargs)
         ctl.start()
         servers.append(ctl)
         return ctl, handler, ca
@@ -145,8 +151,8 @@ def test_a_missing_ca_file_is_a_configuration_error(tmp_path, tls_server):
     s = _setup(tmp_path, ctl.port)
     _secure(tmp_path / "c.toml", "starttls", tmp_path / "khong-co.pem")
     res = _run(s["args"])
-    assert res.exit_code == 2 and "smtp.ca_file" in res.output and "khong-co.pem" in res.output
-    assert handler.messages == []
+    assert res.exit_code == 2 and "smtp.ca_file" in res.output and "không có tệp chứng chỉ" in res.output
+    assert "khong-co.pem" in res.output and handler.messages == []
 
 
 def test_a_login_over_plain_text_to_a_server_that_wants_tls_says_which_setting_to_change(tmp_path, tls_server):
@@ -212,6 +218,7 @@ def test_an_address_with_diacritics_fails_alone_on_a_server_without_smtputf8(tmp
     assert res.exit_code == 3
     assert "vp.thuế@example.vn" in res.output and "không nhận địa chỉ có chữ có dấu" in res.output
     assert sorted(to for tos, _ in handler.messages for to in tos) == ["cb.bia@example.vn", "doan@example.vn"]
+    assert handler.greetings == 1  # refused for that message only: the same connection went on
 
 
 def test_any_other_protocol_error_is_named_not_an_empty_os_error():
@@ -222,3 +229,16 @@ def test_any_other_protocol_error_is_named_not_an_empty_os_error():
 def test_a_mail_server_name_that_does_not_resolve_is_said_in_words():
     text = _describe(socket.gaierror(-2, "Name or service not known"))
     assert "không tìm thấy máy chủ thư" in text and "[smtp] host" in text and "-2" not in text
+
+
+def test_a_certificate_that_does_not_name_the_ip_address_written_in_host(tmp_path, tls_server):
+    """The certificate names 127.0.0.1 only; the server listens on 127.0.0.2, and [smtp] host says so."""
+    ctl, handler, ca = tls_server("starttls", bind="127.0.0.2")
+    s = _setup(tmp_path, ctl.port)
+    _with_login(tmp_path / "c.toml", timeout=10)
+    _secure(tmp_path / "c.toml", "starttls", ca)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('host = "127.0.0.1"', 'host = "127.0.0.2"'), encoding="utf-8")
+    res = _run(s["args"], env={"DV_SMTP_PW": PASSWORD})
+    assert res.exit_code == 3 and res.output.count("không ghi địa chỉ IP") == 3
+    assert handler.login_encrypted == []  # the password never left

@@ -263,6 +263,23 @@ def test_runs_by_hand_on_another_source_leave_the_schedule_alone(tmp_path):
     assert env.state()["failures"] == 1
 
 
+@pytest.mark.parametrize("spec, given", [
+    ("xlsx:data/dk.xlsx", "xlsx:./data/dk.xlsx"),
+    ("xlsx:data/dk.xlsx", "xlsx:{cwd}/data/dk.xlsx"),
+    ("dir:thu-muc", "dir:thu-muc/"),
+    ("gsheet:1AbCdEfGhIjKlMnOpQrStUv", "gsheet:https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUv/edit#gid=0"),
+])
+def test_the_scheduled_source_however_it_is_written(tmp_path, spec, given):
+    from danvan_sheets.runstate import UnattendedRun
+
+    env = Env(tmp_path, extra=f'[source]\nspec = "{spec}"\n')
+    job = UnattendedRun(None)
+    job.settings, job.source = env.settings(), given.format(cwd=os.getcwd())
+    assert job._is_the_scheduled_source()
+    job.source = "xlsx:data/khac.xlsx"
+    assert not job._is_the_scheduled_source()
+
+
 def test_ctrl_c_is_logged_but_never_counted_as_a_failure(tmp_path):
     from danvan_sheets.runstate import UnattendedRun
 
@@ -281,6 +298,25 @@ def test_config_error_is_logged_exit_2(tmp_path):
     result = invoke(env.xlsx_args())
     assert result.exit_code == 2 and "cron.alert_after_failures" in result.output
     assert "mã_thoát=2" in env.log_lines()[-1]
+
+
+def test_a_configuration_that_does_not_load_is_still_logged_in_the_default_log(tmp_path):
+    env = Env(tmp_path, cron="alert_after_failures = -1")
+    args = [a for a in env.xlsx_args() if a not in ("--log-file", str(env.log))]
+    assert invoke(args).exit_code == 2
+    default_log = Path(os.environ["DANVAN_DATA_DIR"]) / "cron" / "tong-hop.log"
+    (line,) = default_log.read_text(encoding="utf-8").splitlines()
+    assert "mã_thoát=2" in line and "cron.alert_after_failures" in line
+
+
+def test_a_mail_setting_that_cannot_work_never_stops_the_aggregation_and_the_alert_says_why(tmp_path, smtp_server):
+    env = Env(tmp_path, cron='alert_after_failures = 1\nalert_to = ["btg@example.vn"]',
+              extra=f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server.port}\nsecurity = "none"\nca_file = "{tmp_path}/khong-co.pem"\n')
+    assert invoke(env.xlsx_args()).exit_code == 0  # the summary is written whatever the mail settings say
+    env.xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert invoke(env.xlsx_args()).exit_code == 3
+    assert smtp_server.messages == []
+    assert any("không gửi được thư cảnh báo" in line and "không có tệp chứng chỉ" in line for line in env.log_lines())
 
 
 @pytest.mark.parametrize("cron, key", [

@@ -192,19 +192,6 @@ def _check_cron(cron: dict[str, Any]) -> None:
         raise _err("cron.alert_to", "phải là danh sách địa chỉ email, ví dụ [\"bantuyengiao@example.vn\"].")
 
 
-def _check_ca_file(name: str) -> None:
-    """The CA file must load now: a bad one found only when a cron alert is due would lose the alert."""
-    import ssl
-
-    path = Path(name).expanduser()
-    if not path.is_file():
-        raise _err("smtp.ca_file", f"không có tệp chứng chỉ {name} (cần tệp PEM của chứng chỉ gốc).")
-    try:
-        ssl.create_default_context(cafile=str(path))
-    except (OSError, ssl.SSLError):
-        raise _err("smtp.ca_file", f"tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN CERTIFICATE-----).") from None
-
-
 def _check_followup(data: dict[str, Any]) -> None:
     """[history], [smtp], [remind]: checked here so a bad key fails before any e-mail is sent."""
     hist = data.get("history", {})
@@ -214,8 +201,6 @@ def _check_followup(data: dict[str, Any]) -> None:
     for name in ("host", "user", "password_env", "from_addr", "ca_file"):
         if name in smtp and not isinstance(smtp[name], str):
             raise _err(f"smtp.{name}", "phải là chữ.")
-    if smtp.get("ca_file"):
-        _check_ca_file(smtp["ca_file"])
     if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):
         raise _err("smtp.security", f"chỉ nhận \"starttls\", \"ssl\" hoặc \"none\" (đang là {smtp['security']!r}).")
     if "port" in smtp:

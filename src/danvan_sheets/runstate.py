@@ -405,6 +405,10 @@ class UnattendedRun:
         outcome.ok = self.written and exc_is_clean(exc)
         if not outcome.ok and not outcome.message:
             outcome.message = "chưa ghi được tổng hợp"
+        if self.logger is None and self.cfg is None:
+            # The configuration did not load, so its [cron] log_file is unknown; a broken
+            # configuration is just what the run log must show, so it goes to the default log.
+            self.logger = self._try_open_log(cron_settings(None).log_file)
         self.log(outcome.line())
         if self.cfg is None:  # the config did not load: no state to keep for it
             return
@@ -432,8 +436,15 @@ class UnattendedRun:
             return True
 
         def canonical(text: str) -> str:
+            # The same source however it is written: ./data/dk.xlsx or its absolute path, a
+            # folder with or without its slash, a spreadsheet's key or its URL.
             try:
-                return str(parse_spec(text))
+                spec = parse_spec(text)
+                if spec.kind == "gsheet":
+                    from danvan_sheets.google.client import spreadsheet_id
+
+                    return f"gsheet:{spreadsheet_id(spec.target)}"
+                return f"{spec.kind}:{Path(spec.target).expanduser().resolve()}"
             except DanvanError:
                 return text.strip()
 

@@ -70,7 +70,7 @@ def history(unit, config_path):
     click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}):")
     for ev in tl.events:
         head = (f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
-                f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (chưa có trang tính)") + ".")
+                f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)") + ".")
         click.echo(head)
         if ev.added:
             click.echo(f"    Thêm: {_names(ev.added)}.")

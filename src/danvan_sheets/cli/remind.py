@@ -138,9 +138,12 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     """
     from danvan_sheets.pipeline import run
 
+    from danvan_sheets.writers.email import smtp_settings
+
     settings = load(config_path)
     try:
         statuses = parse_statuses(status_text)
+        smtp_settings(settings.section("smtp"))  # a mail setting that cannot work stops us before any read
         result = run(source, units_path, settings, parse_as_of(as_of), history=not dry_run)
         outcomes, composed = remind_units(result.report, settings, dt.datetime.now(), statuses=statuses, dry_run=dry_run)
     except DanvanError as exc:
@@ -149,8 +152,6 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
         click.echo("Không có đơn vị nào cần nhắc.")
         return
     if dry_run:
-        from danvan_sheets.writers.email import smtp_settings
-
         sender = smtp_settings(settings.section("smtp")).from_addr or "(chưa đặt [smtp] from_addr)"
         by_code = {r.code: r for r in composed}
         for o in outcomes:

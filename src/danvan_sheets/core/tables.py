@@ -89,10 +89,12 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
                      *(b["by_field"][f] for f in FIELDS), b["models"]])
     t.blocks.append(("Tổng hợp theo loại đơn vị", head, rows))
     if report.unknown_tabs:
-        if report.tabs_are_files:
-            t.blocks.append(("Tệp không khớp đơn vị nào (kiểm tra lại dòng “Đơn vị:” hoặc tên tệp)", ["Tên tệp"], [[x] for x in report.unknown_tabs]))
-        else:
-            t.blocks.append(("Trang tính không khớp đơn vị nào (kiểm tra lại tên trang)", ["Tên trang"], [[x] for x in report.unknown_tabs]))
+        what, check = (("Tệp", "dòng “Đơn vị:” hoặc tên tệp") if report.tabs_are_files
+                       else ("Trang tính", "tên trang"))
+        # Without a unit list there is nothing to match: the tab was simply not taken for a unit.
+        verdict = "không được tính cho đơn vị nào" if report.units_inferred else "không khớp đơn vị nào"
+        t.blocks.append((f"{what} {verdict} (kiểm tra lại {check})", ["Tên tệp" if report.tabs_are_files else "Tên trang"],
+                         [[x] for x in report.unknown_tabs]))
     return t
 
 

@@ -128,6 +128,17 @@ _LOGIN_DONE_PAGE = ("danvan-sheets đã nhận phản hồi của Google. Bạn 
                     "kết quả đăng nhập hiện ở cửa sổ lệnh.")
 
 
+# The text-mode browsers webbrowser falls back to on a machine without a screen. Any other
+# command (a BROWSER=wslview setting, say) is a real browser that merely runs in the foreground.
+_CONSOLE_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m"})
+
+
+def is_console_browser(controller: object) -> bool:
+    import webbrowser
+
+    return type(controller) is webbrowser.GenericBrowser and Path(getattr(controller, "name", "")).name in _CONSOLE_BROWSERS
+
+
 def _duration(seconds: float) -> str:
     amount, unit = (seconds / 60, "phút") if seconds >= 60 else (seconds, "giây")
     return f"{amount:g} {unit}".replace(".", ",")  # Vietnamese decimal comma
@@ -169,7 +180,7 @@ def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s
     # No browser at all (a server reached over SSH) would make run_local_server fail before it
     # prints anything; a console browser (w3m, lynx) would take over the terminal and cannot show
     # Google's sign-in page. Either way the address is printed for the person to open.
-    can_open = controller is not None and (browser is not None or type(controller) is not webbrowser.GenericBrowser)
+    can_open = controller is not None and (browser is not None or not is_console_browser(controller))
     again = "Hãy chạy lại `danvan login`"
     try:
         # Without a timeout a closed browser tab would leave the command waiting forever.

@@ -52,10 +52,12 @@ def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFind
             if prev is not None and first_cur is not None:
                 h.disappeared = disappeared_of(store.content_rows(conn, prev.hash), store.content_rows(conn, first_cur.hash),
                                                first_cur.run_at, prev.run_at)
-            if snaps and not snaps[-1].tab and tabbed and tabbed[-1].models:
-                h.tab_gone = tabbed[-1]
+            if snaps and not snaps[-1].tab and tabbed:
+                rows = len(store.content_rows(conn, tabbed[-1].hash))
+                if rows:  # rows with errors count too: they are what the unit typed
+                    h.tab_gone, h.tab_gone_rows = tabbed[-1], rows
             units[v.unit.code] = h
-    return HistoryFindings(run, units)
+    return HistoryFindings(run, units, tabs_are_files=report.tabs_are_files)
 
 
 def record_and_compare(settings, report, data, run_at: dt.datetime, source: str = "") -> HistoryFindings:

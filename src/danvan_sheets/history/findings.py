@@ -17,8 +17,9 @@ class UnitHistory:
     code: str
     lateness: Lateness
     disappeared: list[DisappearedRow] = field(default_factory=list)
-    # The last snapshot that had the unit's tab, when this run found no tab for it at all.
+    # The last snapshot that had the unit's tab (and its rows), when this run found no tab for it at all.
     tab_gone: Snapshot | None = None
+    tab_gone_rows: int = 0
 
     @property
     def on_time(self) -> str:
@@ -30,6 +31,7 @@ class UnitHistory:
 class HistoryFindings:
     run: RunRecord
     units: dict[str, UnitHistory]  # by unit code
+    tabs_are_files: bool = False  # a dir: source: a unit's "tab" is its file
 
     def get(self, code: str) -> UnitHistory | None:
         return self.units.get(code)
@@ -53,14 +55,15 @@ def lost_reason(code: str, h: UnitHistory) -> str | None:
     )
 
 
-def gone_reason(code: str, h: UnitHistory) -> str | None:
+def gone_reason(code: str, h: UnitHistory, files: bool = False) -> str | None:
     last = h.tab_gone
     if last is None:
         return None
+    what = "tệp" if files else "trang"
     return (
-        f"Lần này không thấy trang của đơn vị; lần gần nhất thấy là lúc {_when(last.run_at)} (trang “{last.tab}”, "
-        f"{last.models} mô hình). Nếu trang bị xóa nhầm, bản cũ vẫn còn: danvan restore {cli_arg(code)} "
-        f"--at \"{last.run_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
+        f"Lần này không thấy {what} của đơn vị; lần gần nhất thấy là lúc {_when(last.run_at)} ({what} “{last.tab}”, "
+        f"{h.tab_gone_rows} dòng đăng ký, {last.models} mô hình được tính). Nếu {what} bị xóa nhầm, bản cũ vẫn còn: "
+        f"danvan restore {cli_arg(code)} --at \"{last.run_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
     )
 
 
@@ -77,7 +80,7 @@ def extra_reasons(findings: HistoryFindings) -> dict[str, list[str]]:
     """Unit code -> reasons to append to that unit's verdict (lost rows first: they need action)."""
     out: dict[str, list[str]] = {}
     for code, h in findings.units.items():
-        reasons = [r for r in (lost_reason(code, h), gone_reason(code, h), late_reason(h)) if r]
+        reasons = [r for r in (lost_reason(code, h), gone_reason(code, h, findings.tabs_are_files), late_reason(h)) if r]
         if reasons:
             out[code] = reasons
     return out

@@ -41,6 +41,9 @@ def smtp_settings(section: dict) -> SmtpSettings:
     security = section.get("security", "starttls")
     if security not in SECURITY:
         raise ConfigError(f"Cấu hình sai ở khóa `smtp.security`: chỉ nhận {', '.join(SECURITY)} (đang là {security!r}).")
+    ca_file = section.get("ca_file", "")
+    if ca_file:
+        _check_ca_file(ca_file)
     return SmtpSettings(
         host=section.get("host", "localhost"),
         port=section.get("port", DEFAULT_PORTS[security]),
@@ -49,8 +52,25 @@ def smtp_settings(section: dict) -> SmtpSettings:
         password_env=section.get("password_env", ""),
         from_addr=section.get("from_addr", ""),
         timeout=section.get("timeout", 30),
-        ca_file=section.get("ca_file", ""),  # checked when the configuration is loaded
+        ca_file=ca_file,
     )
+
+
+def _check_ca_file(name: str) -> None:
+    """Checked here, by the mail commands, not when the configuration loads: a CA file that
+    moved must stop the reminders, not the scheduled aggregation."""
+    from danvan_sheets.errors import os_reason
+
+    path = Path(name).expanduser()
+    where = "Cấu hình sai ở khóa `smtp.ca_file`"
+    if not path.is_file():
+        raise ConfigError(f"{where}: không có tệp chứng chỉ {name} (cần tệp PEM của chứng chỉ gốc).")
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except ssl.SSLError:
+        raise ConfigError(f"{where}: tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN CERTIFICATE-----).") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: không đọc được tệp {name} ({os_reason(exc)}).") from None
 
 
 # --- composing -------------------------------------------------------------------------------
@@ -151,6 +171,8 @@ class MailSetupError(smtplib.SMTPException):
 
 _UNTRUSTED = ("chứng chỉ của máy chủ thư không được tin cậy; nếu máy chủ dùng chứng chỉ nội bộ của cơ quan, "
               "ghi tệp chứng chỉ gốc vào [smtp] ca_file")
+_WRONG_NAME = ("tên máy chủ không khớp chứng chỉ của máy chủ thư (kiểm tra [smtp] host: ghi đúng tên máy chủ thư, "
+               "ví dụ smtp.gmail.com, không ghi địa chỉ IP)")
 # OpenSSL's X509_V_ERR_* codes: its own wording is English.
 _CERT_PROBLEMS = {
     18: _UNTRUSTED,  # self-signed leaf
@@ -159,8 +181,8 @@ _CERT_PROBLEMS = {
     21: _UNTRUSTED,  # cannot verify the first certificate
     9: "chứng chỉ của máy chủ thư chưa đến ngày có hiệu lực (kiểm tra ngày giờ của máy này)",
     10: "chứng chỉ của máy chủ thư đã hết hạn; hãy báo người quản lý máy chủ thư",
-    62: ("tên máy chủ không khớp chứng chỉ của máy chủ thư (kiểm tra [smtp] host: ghi đúng tên máy chủ thư, "
-         "ví dụ smtp.gmail.com, không ghi địa chỉ IP)"),
+    62: _WRONG_NAME,  # host name mismatch
+    64: _WRONG_NAME,  # IP address mismatch: [smtp] host written as an address the certificate does not name
 }
 
 
@@ -191,7 +213,9 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "hết thời gian chờ máy chủ thư"
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return _CERT_PROBLEMS.get(exc.verify_code, f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code})")
+        # Other codes keep OpenSSL's own (English) reason, for whoever runs the mail server.
+        return _CERT_PROBLEMS.get(exc.verify_code,
+                                  f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code}: {exc.verify_message})")
     if isinstance(exc, ssl.SSLError):
         return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
     if isinstance(exc, socket.gaierror):
