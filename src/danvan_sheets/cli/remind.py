@@ -45,14 +45,18 @@ def remind_units(
     dry_run: bool = False,
     env: Mapping[str, str] = os.environ,
     opener: Callable | None = None,
+    smtp=None,
 ) -> tuple[list[Outcome], list]:
-    """-> (one outcome per flagged unit, the reminders composed). Sends unless `dry_run`."""
+    """-> (one outcome per flagged unit, the reminders composed). Sends unless `dry_run`.
+
+    smtp: the SmtpSettings already read (and checked) by the caller; read from `settings` when None.
+    """
     from danvan_sheets.history import db_path, store
     from danvan_sheets.writers import email as mail
 
     section = settings.section("remind")
     interval = dt.timedelta(hours=section.get("interval_hours", DEFAULT_INTERVAL_HOURS))
-    cfg = mail.smtp_settings(settings.section("smtp"))
+    cfg = smtp if smtp is not None else mail.smtp_settings(settings.section("smtp"))
     subject = section.get("subject", mail.DEFAULT_SUBJECT)
     signature = section.get("signature", mail.DEFAULT_SIGNATURE)
     today = report.as_of
@@ -143,16 +147,17 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     settings = load(config_path)
     try:
         statuses = parse_statuses(status_text)
-        smtp_settings(settings.section("smtp"))  # a mail setting that cannot work stops us before any read
+        smtp = smtp_settings(settings.section("smtp"))  # a mail setting that cannot work stops us before any read
         result = run(source, units_path, settings, parse_as_of(as_of), history=not dry_run)
-        outcomes, composed = remind_units(result.report, settings, dt.datetime.now(), statuses=statuses, dry_run=dry_run)
+        outcomes, composed = remind_units(result.report, settings, dt.datetime.now(), statuses=statuses, dry_run=dry_run,
+                                          smtp=smtp)
     except DanvanError as exc:
         raise user_error(exc) from None
     if not outcomes:
         click.echo("Không có đơn vị nào cần nhắc.")
         return
     if dry_run:
-        sender = smtp_settings(settings.section("smtp")).from_addr or "(chưa đặt [smtp] from_addr)"
+        sender = smtp.from_addr or "(chưa đặt [smtp] from_addr)"
         by_code = {r.code: r for r in composed}
         for o in outcomes:
             r = by_code[o.code]

@@ -89,12 +89,11 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
                      *(b["by_field"][f] for f in FIELDS), b["models"]])
     t.blocks.append(("Tổng hợp theo loại đơn vị", head, rows))
     if report.unknown_tabs:
-        what, check = (("Tệp", "dòng “Đơn vị:” hoặc tên tệp") if report.tabs_are_files
-                       else ("Trang tính", "tên trang"))
+        what, check, column = (("Tệp", "dòng “Đơn vị:” hoặc tên tệp", "Tên tệp") if report.tabs_are_files
+                               else ("Trang tính", "tên trang", "Tên trang"))
         # Without a unit list there is nothing to match: the tab was simply not taken for a unit.
         verdict = "không được tính cho đơn vị nào" if report.units_inferred else "không khớp đơn vị nào"
-        t.blocks.append((f"{what} {verdict} (kiểm tra lại {check})", ["Tên tệp" if report.tabs_are_files else "Tên trang"],
-                         [[x] for x in report.unknown_tabs]))
+        t.blocks.append((f"{what} {verdict} (kiểm tra lại {check})", [column], [[x] for x in report.unknown_tabs]))
     return t
 
 

@@ -36,8 +36,8 @@ def form_rows(rows: list[StoredRow]) -> dict[str, list[list[object]]]:
             values.append(v)
         f = r.parsed.get("field")
         group = out[f if f in FIELDS else ""]
-        name_cell = values[1]
-        if isinstance(name_cell, str) and "\n" in name_cell.strip() and sections.section_title(clean_lines(name_cell)[0]):
+        lines = clean_lines(values[1]) if isinstance(values[1], str) else []
+        if len(lines) > 1 and sections.section_title(lines[0]):
             # A merged "II. Lĩnh vực văn hóa - xã hội\nMô hình …" cell: the restored form prints
             # its own section rows, so the row keeps only the model, numbered in its section
             # instead of the section's Roman numeral.

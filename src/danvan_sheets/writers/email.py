@@ -33,7 +33,7 @@ class SmtpSettings:
     from_addr: str = ""
     timeout: float = 30.0
     # A mail server with a certificate from an organisation's own CA: trust that CA's PEM file
-    # instead of the system's list.
+    # instead of the system's list (the path as smtp_settings checked it, ~ expanded).
     ca_file: str = ""
 
 
@@ -42,8 +42,6 @@ def smtp_settings(section: dict) -> SmtpSettings:
     if security not in SECURITY:
         raise ConfigError(f"Cấu hình sai ở khóa `smtp.security`: chỉ nhận {', '.join(SECURITY)} (đang là {security!r}).")
     ca_file = section.get("ca_file", "")
-    if ca_file:
-        _check_ca_file(ca_file)
     return SmtpSettings(
         host=section.get("host", "localhost"),
         port=section.get("port", DEFAULT_PORTS[security]),
@@ -52,12 +50,14 @@ def smtp_settings(section: dict) -> SmtpSettings:
         password_env=section.get("password_env", ""),
         from_addr=section.get("from_addr", ""),
         timeout=section.get("timeout", 30),
-        ca_file=ca_file,
+        ca_file=_checked_ca_file(ca_file) if ca_file else "",
     )
 
 
-def _check_ca_file(name: str) -> None:
-    """Checked here, by the mail commands, not when the configuration loads: a CA file that
+def _checked_ca_file(name: str) -> str:
+    """The CA file's path with ~ expanded, once it is known to load as PEM.
+
+    Checked here, by the mail commands, not when the configuration loads: a CA file that
     moved must stop the reminders, not the scheduled aggregation."""
     from danvan_sheets.errors import os_reason
 
@@ -71,6 +71,7 @@ def _check_ca_file(name: str) -> None:
         raise ConfigError(f"{where}: tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN CERTIFICATE-----).") from None
     except OSError as exc:
         raise ConfigError(f"{where}: không đọc được tệp {name} ({os_reason(exc)}).") from None
+    return str(path)
 
 
 # --- composing -------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
-    context = ssl.create_default_context(cafile=str(Path(cfg.ca_file).expanduser()) if cfg.ca_file else None)
+    context = ssl.create_default_context(cafile=cfg.ca_file or None)
     if cfg.security == "ssl":
         conn: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout, context=context)
     else:
