@@ -510,7 +510,7 @@ METHOD = """\
   alternately in the same session.
 * **Workers.** A workbook of at least 100 sheets (or a folder of at least 100 files) is read by forked worker
   processes on Linux, up to one per core (here {cores}), each opening the file itself and sending back plain
-  grids (`src/danvan_sheets/sources/parallel.py`). The "one process" column is the same `check` with
+  grids (`danvan_sheets/sources/parallel.py`). The "one process" column is the same `check` with
   `DANVAN_WORKERS=1`, as on a one-core machine. Peak RSS for those runs adds every worker's peak to the
   main process's, as if all peaked at once. The generated workbook is written by openpyxl's write-only
   mode, which leaves out the `<dimension>` element, so openpyxl parses every sheet twice on open (once to

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    PYTHONPATH=src python demo/make_demo.py
+    PYTHONPATH=. python demo/make_demo.py
 
 Deterministic: no randomness, and the xlsx is re-zipped with fixed timestamps,
 so two runs give byte-identical files. Every unit's tab shows a few of the
@@ -28,8 +28,8 @@ from openpyxl.utils import get_column_letter
 HERE = Path(__file__).resolve().parent
 try:
     from danvan_sheets.core.legacy import encode
-except ImportError:  # run without PYTHONPATH=src or an installed package
-    sys.path.insert(0, str(HERE.parent / "src"))
+except ImportError:  # run without PYTHONPATH=. or an installed package
+    sys.path.insert(0, str(HERE.parent))
     from danvan_sheets.core.legacy import encode
 # The seed's notes under "Ghi chú": the same text `danvan init` lays out.
 from danvan_sheets.google.layout import NOTES as GHI_CHU  # noqa: E402

@@ -99,7 +99,7 @@ class Env:
 
 def child_env(fake=None, **more) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("SHEETS_EMULATOR_HOST", "GOOGLE_APPLICATION_CREDENTIALS")}
-    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     if fake is not None:
         env["SHEETS_EMULATOR_HOST"] = fake.host
     env.update(more)
