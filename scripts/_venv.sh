@@ -1,4 +1,5 @@
-# Sourced by demo.sh and test.sh: create .venv once and reinstall only when pyproject.toml changes.
+# Sourced by demo.sh and test.sh: create .venv once and reinstall only when pyproject.toml or constraints.txt changes.
+# constraints.txt pins every package the quick start installs, so two machines get the same versions.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -8,10 +9,10 @@ PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-STAMP=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+STAMP=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
   rm -f .venv/.installed-*
   touch "$STAMP"
 fi
