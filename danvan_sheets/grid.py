@@ -25,4 +25,8 @@ class Tab:
     # True for one-workbook-per-unit sources: the form's "Đơn vị:" line names the unit first.
     prefer_declared_unit: bool = False
     sheet_id: int | None = None
+    # Merged ranges as the Sheets API gives them (GridRange): 0-based, half-open
+    # (start_row, end_row, start_col, end_col) in the coordinates of `rows`. Every source
+    # fills this; the core gives each covered cell the value of the top-left one.
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
