@@ -104,9 +104,10 @@ def from_options(specs: tuple[str, ...], units: tuple[str, ...], names: tuple[st
 
 
 def default_name(spec) -> str:
-    """A source's name when none is given: the workbook's or folder's name, or the spreadsheet's id."""
-    if spec.kind in ("xlsx", "dir"):
-        return Path(spec.target).stem if spec.kind == "xlsx" else Path(spec.target).name or spec.target
+    """A source's name when none is given: the workbook's or folder's name (a spreadsheet's title comes later)."""
+    if spec.local:
+        p = Path(spec.target)
+        return (p.name if p.is_dir() else p.stem) or spec.target
     return spec.target
 
 
@@ -186,7 +187,7 @@ def compile_rollup(
         except DanvanError as exc:
             parts.append(Part(name, s.level or infer_level(name), str(spec), error=str(exc), exit_code=exc.exit_code))
             continue
-        if not s.name and spec.kind == "gsheet":
+        if not s.name:  # a Google spreadsheet has a title of its own
             name = _sheet_title(result.data) or name
         parts.append(Part(name, s.level or infer_level(name), str(spec), report=result.report))
     _unique_names(parts)
