@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from danvan_sheets.core.duplicates import DEFAULT_THRESHOLD
 from danvan_sheets.core.model import UNIT_TYPES, Campaign, MandatoryModel
 from danvan_sheets.errors import ConfigError, ConfigProblem, os_reason
 
@@ -405,6 +406,44 @@ def parse_data(t: Table) -> DataSettings:
 
 
 @dataclass(frozen=True)
+class RollupSource:
+    """One Khối or district of `danvan rollup`: its source, its own units list, how it is named."""
+
+    spec: str
+    units: str | None = None
+    name: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class RollupSettings:
+    sources: tuple[RollupSource, ...] = ()
+    threshold: float = DEFAULT_THRESHOLD  # % likeness above which two model names are the same model
+
+
+def parse_rollup(t: Table) -> RollupSettings:
+    threshold = t.number("threshold", DEFAULT_THRESHOLD, 50, 100, "phần trăm (độ giống)")
+    items = t.get("sources")
+    sources: list[RollupSource] = []
+    if items is not _MISSING and not isinstance(items, list):
+        t.bad("sources", "phải viết dạng [[rollup.sources]] cho từng Khối, huyện.")
+        items = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict):
+            t.problems.append(ConfigProblem(f"rollup.sources[{i}]", "phải là một bảng TOML với spec, units, name."))
+            continue
+        s = Table(f"rollup.sources[{i}]", item, t.problems, t.base)
+        spec = s.text("spec", required=True, what="nguồn dạng xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc gsheet:MÃ").strip()
+        units = s.path("units")
+        name = s.text("name", required=s.has("name")).strip() or None
+        level = s.text("level", required=s.has("level")).strip() or None
+        s.check_unknown()
+        if spec:
+            sources.append(RollupSource(_resolve_spec(spec, s), str(units) if units else None, name, level))
+    return RollupSettings(tuple(sources), threshold)
+
+
+@dataclass(frozen=True)
 class Section:
     """How one [name] (or [[name]] when `many`) is read, and the Settings field it fills."""
 
@@ -426,6 +465,7 @@ SECTIONS: dict[str, Section] = {
     "remind": Section(parse_remind),
     "cron": Section(parse_cron),
     "data": Section(parse_data),
+    "rollup": Section(parse_rollup),
 }
 
 
@@ -490,6 +530,7 @@ class Settings:
     remind: RemindSettings = field(default_factory=RemindSettings)
     cron: CronSettings = field(default_factory=CronSettings)
     data: DataSettings = field(default_factory=DataSettings)
+    rollup: RollupSettings = field(default_factory=RollupSettings)
     # Things that load but probably are not meant (no [[mandatory]]): shown, never fatal.
     warnings: tuple[str, ...] = ()
     # The TOML as read, for a test or a tool that derives a variant; never read settings from it.

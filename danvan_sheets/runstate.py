@@ -423,12 +423,7 @@ class UnattendedRun:
             # The same source however it is written: ./data/dk.xlsx or its absolute path, a
             # folder with or without its slash, a spreadsheet's key or its URL.
             try:
-                parsed = parse_spec(text)
-                if parsed.kind == "gsheet":
-                    from danvan_sheets.google.client import spreadsheet_id
-
-                    return f"gsheet:{spreadsheet_id(parsed.target)}"
-                return f"{parsed.kind}:{Path(parsed.target).expanduser().resolve()}"
+                return parse_spec(text).key()
             except DanvanError:
                 return text.strip()
 

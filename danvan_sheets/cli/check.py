@@ -95,7 +95,7 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
                 from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
 
                 done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at)}"
-            elif result.spec.kind == "gsheet":
+            elif result.spec.publishes:
                 from danvan_sheets.google.publish import publish_summary
 
                 wrote = publish_summary(result.data, report, compiled_at)

@@ -16,7 +16,7 @@ def _gsheet_target(source: str | None, settings) -> str:
     if not (source or settings.source.spec):
         raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec trong cấu hình.")
     spec = resolve_spec(source, settings)
-    if spec.kind != "gsheet":
+    if not spec.publishes:
         raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")
     return spec.target
 
@@ -73,7 +73,7 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     from danvan_sheets.core.model import SheetReading
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import share_advice, status_of, translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.pipeline import resolve_units
 
     try:
@@ -142,7 +142,7 @@ def init(source, create_title, units_path, config_path, share, no_notify):
     """
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.google.setup import InitResult, plan_requests, share as share_units
     from danvan_sheets.pipeline import resolve_units
 
