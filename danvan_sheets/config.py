@@ -26,6 +26,8 @@ KNOWN_SECTIONS = {
     "smtp": {"host", "port", "security", "user", "password_env", "from_addr", "timeout", "ca_file"},
     "remind": {"interval_hours", "subject", "signature"},
     "cron": {"lock_file", "state_file", "log_file", "alert_after_failures", "alert_to"},
+    # Checked by danvan_sheets.rollup when `danvan rollup` runs.
+    "rollup": {"sources", "threshold"},
 }
 
 
