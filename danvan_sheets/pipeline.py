@@ -24,14 +24,14 @@ class Run:
 
 
 def resolve_spec(source: str | None, settings: Settings) -> SourceSpec:
-    spec = source or settings.source.get("spec")
+    spec = source or settings.source.spec
     if not spec:
         raise ConfigError("Chưa chỉ ra nguồn dữ liệu. Hãy thêm --source (ví dụ --source xlsx:dang-ky.xlsx) hoặc ghi [source] spec trong cấu hình.")
     return parse_spec(spec)
 
 
 def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:
-    path = units_path or settings.source.get("units")
+    path = units_path or settings.source.units
     return load_units(path) if path else []
 
 

@@ -9,83 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
+from danvan_sheets.config import RollupSettings, RollupSource, Settings
 from danvan_sheets.core.duplicates import DEFAULT_THRESHOLD, candidates_of, find_duplicates
 from danvan_sheets.core.rollup import Part, Rollup, infer_level
 from danvan_sheets.errors import ConfigError, DanvanError
 
-SECTION = "rollup"
-_SOURCE_KEYS = {"spec", "units", "name", "level"}
-_SECTION_KEYS = {"sources", "threshold"}
 
-
-@dataclass(frozen=True)
-class RollupSource:
-    spec: str
-    units: str | None = None
-    name: str | None = None
-    level: str | None = None
-
-
-@dataclass(frozen=True)
-class RollupConfig:
-    sources: tuple[RollupSource, ...] = ()
-    threshold: float = DEFAULT_THRESHOLD
-
-
-def _threshold(value: object, where: str, errors: list[str]) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 50 <= value <= 100:
-        errors.append(f"`{where}` phải là một số từ 50 đến 100 (độ giống tính bằng %), đang là {value!r}.")
-        return DEFAULT_THRESHOLD
-    return float(value)
-
-
-def parse_rollup(section: dict) -> RollupConfig:
-    """The [rollup] section: every mistake in it reported together."""
-    errors: list[str] = []
-    if not isinstance(section, dict):
-        raise ConfigError("Cấu hình sai ở mục `rollup`: phải viết dạng [rollup] và [[rollup.sources]].")
-    for k in section:
-        if k not in _SECTION_KEYS:
-            errors.append(f"`rollup.{k}`: không có khóa này. Các khóa dùng được: {', '.join(sorted(_SECTION_KEYS))}.")
-    threshold = (
-        _threshold(section["threshold"], "rollup.threshold", errors) if "threshold" in section else DEFAULT_THRESHOLD
-    )
-    items = section.get("sources", [])
-    if not isinstance(items, list):
-        errors.append("`rollup.sources` phải viết dạng [[rollup.sources]] cho từng Khối, huyện.")
-        items = []
-    sources = []
-    for i, item in enumerate(items):
-        where = f"rollup.sources[{i}]"
-        if not isinstance(item, dict):
-            errors.append(f"`{where}` phải là một bảng TOML với spec, units, name.")
-            continue
-        for k in item:
-            if k not in _SOURCE_KEYS:
-                errors.append(
-                    f"`{where}.{k}`: không có khóa này. Các khóa dùng được: {', '.join(sorted(_SOURCE_KEYS))}."
-                )
-        spec = item.get("spec")
-        if not isinstance(spec, str) or not spec.strip():
-            errors.append(f"`{where}.spec` thiếu: cần nguồn dạng xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc gsheet:MÃ.")
-            continue
-        for k in ("units", "name", "level"):
-            if k in item and (not isinstance(item[k], str) or not item[k].strip()):
-                errors.append(f"`{where}.{k}` phải là chữ.")
-        sources.append(
-            RollupSource(spec.strip(), item.get("units") or None, item.get("name") or None, item.get("level") or None)
-        )
-    if errors:
-        raise ConfigError("Cấu hình sai ở mục [rollup]:\n" + "\n".join(f"- {e}" for e in errors))
-    return RollupConfig(tuple(sources), threshold)
-
-
-def from_settings(settings) -> RollupConfig:
-    raw = getattr(settings, "raw", None) or {}
-    return parse_rollup(raw.get(SECTION, {}))
+def from_settings(settings: Settings) -> RollupSettings:
+    return settings.rollup
 
 
 def from_options(specs: tuple[str, ...], units: tuple[str, ...], names: tuple[str, ...]) -> tuple[RollupSource, ...]:
@@ -123,9 +56,7 @@ def _own_settings(settings):
     A part without its own units list is read as a `check` without one would be;
     falling back to [source] units would match a district's tabs against the Khối's units.
     """
-    source = dict(getattr(settings, "source", {}) or {})
-    source.pop("units", None)
-    return dataclasses.replace(settings, source=source)
+    return dataclasses.replace(settings, source=dataclasses.replace(settings.source, units=None))
 
 
 def validate(sources: tuple[RollupSource, ...], out_paths: list[tuple[str, tuple[str, ...]]]) -> None:

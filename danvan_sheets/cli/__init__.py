@@ -9,6 +9,7 @@ import click
 from danvan_sheets import __version__
 from danvan_sheets.cli.base import CONTEXT, VietGroup, run_main
 from danvan_sheets.cli.check import aggregate, check
+from danvan_sheets.cli.config import config
 from danvan_sheets.cli.google import doctor, init, login
 
 
@@ -40,6 +41,7 @@ cli.add_command(rollup)
 cli.add_command(doctor)
 cli.add_command(init)
 cli.add_command(login)
+cli.add_command(config)
 
 
 def main() -> None:

@@ -79,7 +79,7 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
 
     # Lock, run log, last-success marker and failure counter live in runstate.
     with UnattendedRun(log_file, quiet, echo=lambda text: click.echo(text, err=True)) as job:
-        settings = load(config_path)
+        settings = load(config_path, warn=not quiet)  # a quiet run logs them instead (job.begin)
         try:
             if not job.begin(settings, source):
                 raise SystemExit(0)  # another run holds the lock: logged, nothing to do

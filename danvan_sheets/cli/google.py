@@ -13,7 +13,7 @@ _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
 def _gsheet_target(source: str | None, settings) -> str:
     from danvan_sheets.pipeline import resolve_spec
 
-    if not (source or settings.source.get("spec")):
+    if not (source or settings.source.spec):
         raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec trong cấu hình.")
     spec = resolve_spec(source, settings)
     if not spec.publishes:
@@ -161,7 +161,7 @@ def init(source, create_title, units_path, config_path, share, no_notify, form_s
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
         raise user_error(exc) from None
-    staff = [e for e in settings.google.get("staff_emails", []) if isinstance(e, str)]
+    staff = list(settings.google.staff_emails)
     try:
         if create_title:
             key = client.create(create_title).id
@@ -238,7 +238,7 @@ def login(config_path, browser):
     from danvan_sheets.google.client import scopes_for
 
     settings = load(config_path)
-    if settings.google.get("auth", "service_account") != "oauth":
+    if settings.google.auth != "oauth":
         # A token nobody will use: the runs keep using the service-account key.
         raise user_error(ConfigError(
             "Cấu hình đang dùng tài khoản dịch vụ ([google] auth chưa là \"oauth\"), nên không cần đăng nhập; "
