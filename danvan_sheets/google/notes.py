@@ -4,7 +4,8 @@ Our notes start with NOTE_PREFIX; that is how a later run tells them from notes 
 wrote, which it never touches (a cell that already holds someone's note gets no note
 from us: the problem is still on the summary tabs). Only the `note` field is ever sent
 (updateCells with fields="note" on one cell), so a value or a format never changes.
-The requests go into the summary's own batchUpdate: one write request in all.
+The notes are read with the pull's metadata (METADATA_WITH_NOTES), and the requests go into
+the summary's own batchUpdate: no request of their own.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from danvan_sheets.core.model import Report
 
 NOTE_PREFIX = "[danvan-sheets]"
 NOTE_FOOTER = "(Ghi chú tự động của Ban Tuyên giáo; tự xóa khi đã sửa xong.)"
-# Only the note of each cell, nothing else of the grid (Google returns {} for a cell without one).
-NOTES_FIELDS = "sheets(properties(sheetId,title),data(startRow,startColumn,rowData(values(note))))"
+# The pull's metadata request: what the default answer holds that anyone here reads, plus the
+# note of each cell and nothing else of the grid (Google returns {} for a cell without one). No
+# cell values: those come from the one batch read. Every name must be a real field: Google
+# answers 400 to an unknown one.
+METADATA_WITH_NOTES = (
+    "spreadsheetId,properties,spreadsheetUrl,namedRanges,"
+    "sheets(properties,merges,protectedRanges,data(startRow,startColumn,rowData(values(note))))"
+)
 _A1 = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
 
@@ -38,14 +45,6 @@ def cell_index(a1: str) -> tuple[int, int] | None:
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     return int(m.group(2)) - 1, col - 1
-
-
-def read_notes(client, key: str) -> SheetNotes:
-    """One spreadsheets.get with a fields mask: notes only, every tab."""
-    from danvan_sheets.sources.gsheet import SHEETS_URL
-
-    data = client.http_client.request("get", f"{SHEETS_URL}/{key}", params={"fields": NOTES_FIELDS}).json()
-    return parse_notes(data)
 
 
 def parse_notes(data: object) -> SheetNotes:

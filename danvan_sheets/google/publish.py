@@ -40,12 +40,7 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     current = {summary_title(t.title): t.rows for t in pulled.tabs if summary_title(t.title)}
     tables = all_tables(report, compiled_at)
     metadata = pulled.metadata
-    try:
-        note_reqs = _note_requests(client, pulled, report) if notes else []
-    except Exception as exc:  # noqa: BLE001
-        if is_google_failure(exc):
-            raise translate(exc, "đọc ghi chú trên trang đơn vị", identity.email, session.stats.last_tries) from None
-        raise
+    note_reqs = _note_requests(pulled, report) if notes else []
     for attempt in (1, 2):
         try:
             return _write(client, pulled.key, metadata, current, tables, note_reqs)
@@ -67,12 +62,12 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     raise SourceError("Không ghi được trang tổng hợp.")
 
 
-def _note_requests(client, pulled, report: Report) -> list[dict]:
-    from danvan_sheets.google.notes import note_requests, read_notes, wanted_notes
+def _note_requests(pulled, report: Report) -> list[dict]:
+    from danvan_sheets.google.notes import note_requests, parse_notes, wanted_notes
 
     unit_ids = {t.title: t.sheet_id or 0 for t in pulled.tabs if not summary_title(t.title)}
     wanted = wanted_notes(report, unit_ids)
-    return note_requests(read_notes(client, pulled.key), wanted, set(unit_ids.values()))
+    return note_requests(parse_notes(pulled.metadata), wanted, set(unit_ids.values()))
 
 
 def _write(client, key: str, metadata: dict, current: dict, tables, note_reqs: list[dict]) -> Published:
