@@ -13,10 +13,10 @@ _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
 def _gsheet_target(source: str | None, settings) -> str:
     from danvan_sheets.pipeline import resolve_spec
 
-    if not (source or settings.source.get("spec")):
+    if not (source or settings.source.spec):
         raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec trong cấu hình.")
     spec = resolve_spec(source, settings)
-    if spec.kind != "gsheet":
+    if not spec.publishes:
         raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")
     return spec.target
 
@@ -73,7 +73,7 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     from danvan_sheets.core.model import SheetReading
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import share_advice, status_of, translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.pipeline import resolve_units
 
     try:
@@ -127,7 +127,10 @@ def _last_success(rep, settings) -> None:
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
 @click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
 @click.option("--no-notify", is_flag=True, help="Khi chia sẻ, không gửi email thông báo.")
-def init(source, create_title, units_path, config_path, share, no_notify):
+@click.option("--form-sheet", is_flag=True,
+              help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
+                   "(thay cho mỗi đơn vị một trang), và in các câu hỏi cần tạo.")
+def init(source, create_title, units_path, config_path, share, no_notify, form_sheet):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
     Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
@@ -139,10 +142,11 @@ def init(source, create_title, units_path, config_path, share, no_notify):
     Ví dụ:
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
+      danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
     """
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.google.setup import InitResult, plan_requests, share as share_units
     from danvan_sheets.pipeline import resolve_units
 
@@ -157,13 +161,18 @@ def init(source, create_title, units_path, config_path, share, no_notify):
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
         raise user_error(exc) from None
-    staff = [e for e in settings.google.get("staff_emails", []) if isinstance(e, str)]
+    staff = list(settings.google.staff_emails)
     try:
         if create_title:
             key = client.create(create_title).id
         meta = fetch_metadata(client, key)
         result = InitResult(key, f"https://docs.google.com/spreadsheets/d/{key}/edit")
-        reqs = plan_requests(meta, units, settings.campaign, staff, result, drop_default_sheet=bool(create_title))
+        if form_sheet:
+            from danvan_sheets.google.form_sheet import plan_form_sheet
+
+            reqs = plan_form_sheet(client, key, meta, units, result, drop_default_sheet=bool(create_title))
+        else:
+            reqs = plan_requests(meta, units, settings.campaign, staff, result, drop_default_sheet=bool(create_title))
         if reqs:
             client.http_client.batch_update(key, {"requests": reqs})
             result.changed = True
@@ -179,6 +188,11 @@ def init(source, create_title, units_path, config_path, share, no_notify):
             raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.last_tries)) from None
         raise
     _print_init(result, staff)
+    if form_sheet:
+        from danvan_sheets.google.form_sheet import instructions
+
+        for line in instructions():
+            click.echo(line.replace("gsheet:MÃ", f"gsheet:{result.key}"))
 
 
 def _print_init(result, staff) -> None:
@@ -224,7 +238,7 @@ def login(config_path, browser):
     from danvan_sheets.google.client import scopes_for
 
     settings = load(config_path)
-    if settings.google.get("auth", "service_account") != "oauth":
+    if settings.google.auth != "oauth":
         # A token nobody will use: the runs keep using the service-account key.
         raise user_error(ConfigError(
             "Cấu hình đang dùng tài khoản dịch vụ ([google] auth chưa là \"oauth\"), nên không cần đăng nhập; "
