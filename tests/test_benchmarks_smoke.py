@@ -56,3 +56,10 @@ def test_tiny_full_run_writes_the_tables(tmp_path):
     assert text.count("| openpyxl |") == 2 and text.count("| Excel (xlsxwriter) |") == 2
     assert "calamine read only" in text
     assert text.count("| 2 |") + text.count("| 3 |") >= 2  # growth rows
+
+
+def test_history_skip_benchmark_runs_and_skips_every_unchanged_tab():
+    from benchmarks import history_skip
+
+    r = history_skip.measure(3, 2, runs=1)  # asserts inside: all tabs reused on one side, none on the other
+    assert r["model_rows"] == 6
