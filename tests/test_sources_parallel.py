@@ -176,11 +176,12 @@ import sys
 from functools import partial
 from pathlib import Path
 sys.path.insert(0, {repo!r})
-from danvan_sheets.runstate import RunLock
+from danvan_sheets.runs.lock import RunLock
 from danvan_sheets.sources import parallel
 from tests.test_sources_parallel import _sleeper
 
-assert RunLock(Path(sys.argv[1])).acquire()
+held = RunLock(Path(sys.argv[1]))  # kept: a lock object that is dropped lets its lock go
+assert held.acquire()
 parallel.run_shares(partial(_sleeper, sys.argv[2]), 2)
 """
 
@@ -195,7 +196,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are only forked on Linux")
 def test_workers_die_with_a_killed_parent_and_free_the_cron_lock(tmp_path):
-    from danvan_sheets.runstate import RunLock
+    from danvan_sheets.runs.lock import RunLock
 
     lock, pids = tmp_path / "tong-hop.lock", tmp_path / "pids"
     pids.mkdir()
