@@ -53,3 +53,10 @@ def test_tiny_full_run_writes_the_tables(tmp_path):
     assert "| 3 | 3 (2+1) | 0 |" in text  # N=3: ours 3 requests, 2 reads + 1 write, no 429
     assert "| xlsx: 3 tabs" in text and "| dir: 3 workbooks" in text
     assert text.count("| 2 |") + text.count("| 3 |") >= 2  # growth rows
+
+
+def test_history_skip_benchmark_runs_and_skips_every_unchanged_tab():
+    from benchmarks import history_skip
+
+    r = history_skip.measure(3, 2, runs=1)  # asserts inside: all tabs reused on one side, none on the other
+    assert r["model_rows"] == 6

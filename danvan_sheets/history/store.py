@@ -136,11 +136,17 @@ def _m2_campaigns(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE unit_seen_v2 RENAME TO unit_seen")
 
 
+def _m3_fingerprints(conn: sqlite3.Connection) -> None:
+    """A unit's snapshot remembers the fingerprint of the grid it was read from (see tab_fingerprint)."""
+    conn.execute("ALTER TABLE unit_snapshots ADD COLUMN fingerprint TEXT")
+
+
 # sqlite-utils' migrations are the model: named steps applied in order, each once, each recorded,
 # all of one opening in one transaction. The version is the number of steps applied.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_initial", _m1_initial),
     ("0002_campaigns", _m2_campaigns),
+    ("0003_fingerprints", _m3_fingerprints),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -214,6 +220,7 @@ class RunRecord:
     changed: int  # units whose content or status differed from their previous snapshot in its campaign
     campaign: CampaignKey = CampaignKey(0, "")
     campaign_id: int = 0
+    reused: int = 0  # units whose tab was unchanged (same fingerprint): their rows were not encoded again
 
 
 @dataclass(frozen=True)
@@ -373,6 +380,46 @@ def _unit_rows(verdict, tabs_by_title: dict) -> list[tuple[int, str, str, str]]:
     return out
 
 
+# Bump when what is stored for a row changes for the same grid (the reader, the JSON shape):
+# snapshots fingerprinted before then are read again instead of reused.
+FINGERPRINT_VERSION = 1
+
+
+def run_salt(report: Report) -> str:
+    """What besides the grid decides a unit's stored rows: the campaign's rules (year, mandatory
+    keywords, counting) and this program's version."""
+    from danvan_sheets import __version__
+
+    return f"{FINGERPRINT_VERSION}|{__version__}|{report.campaign!r}"
+
+
+def tab_fingerprint(tab, salt: str) -> str:
+    """A hash of everything the reader sees of a tab.
+
+    repr() of the grid is one C-speed pass over cells that are plain str/int/float/date
+    values: far cheaper than the JSON of every row, and exact (a cell of another type
+    without a stable repr only makes the fingerprint never match, so nothing is skipped).
+    """
+    text = repr((salt, tab.title, tab.origin, tab.prefer_declared_unit, tab.rows, list(tab.merges)))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _store_rows(conn: sqlite3.Connection, verdict, tabs_by_title: dict) -> str:
+    """Store the unit's rows (each once, content-addressed) and its list of rows; -> the content hash."""
+    rows = _unit_rows(verdict, tabs_by_title)
+    hashed = [(_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed) for sheet_row, name_key, raw, parsed in rows]
+    conn.executemany("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
+                     [(h, name_key, raw, parsed) for h, _r, name_key, raw, parsed in hashed])
+    row_hashes = [(sheet_row, h) for h, sheet_row, *_ in hashed]
+    content = _sha("\n".join(f"{r}:{h}" for r, h in row_hashes))
+    if conn.execute("INSERT OR IGNORE INTO contents (hash, n_rows) VALUES (?, ?)", (content, len(rows))).rowcount:
+        conn.executemany(
+            "INSERT INTO content_rows (content_hash, position, sheet_row, row_hash) VALUES (?, ?, ?, ?)",
+            [(content, pos, r, h) for pos, (r, h) in enumerate(row_hashes)],
+        )
+    return content
+
+
 def record_run(
     db_path: str | Path,
     report: Report,
@@ -398,39 +445,42 @@ def record_run(
             cur = conn.execute("INSERT INTO runs (run_at, source, units, campaign_id) VALUES (?, ?, ?, ?)",
                                (run_at.isoformat(timespec="seconds"), str(source), len(report.units), cid))
             run_id = cur.lastrowid
-            changed = 0
+            changed = reused = 0
+            salt = run_salt(report)
             for i, v in enumerate(report.units):
-                rows = _unit_rows(v, tabs_by_title)
-                hashed = [(_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed)
-                          for sheet_row, name_key, raw, parsed in rows]
-                conn.executemany("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
-                                 [(h, name_key, raw, parsed) for h, _r, name_key, raw, parsed in hashed])
-                row_hashes = [(sheet_row, h) for h, sheet_row, *_ in hashed]
-                content = _sha("\n".join(f"{r}:{h}" for r, h in row_hashes))
-                if conn.execute("INSERT OR IGNORE INTO contents (hash, n_rows) VALUES (?, ?)", (content, len(rows))).rowcount:
-                    conn.executemany(
-                        "INSERT INTO content_rows (content_hash, position, sheet_row, row_hash) VALUES (?, ?, ?, ?)",
-                        [(content, pos, r, h) for pos, (r, h) in enumerate(row_hashes)],
-                    )
+                tab = tabs_by_title.get(v.tab) if v.tab else None
+                fingerprint = tab_fingerprint(tab, salt) if tab is not None else None
                 last = conn.execute(
-                    "SELECT s.hash, s.status, s.models, s.required, s.name, s.tab FROM unit_snapshots s "
+                    "SELECT s.hash, s.status, s.models, s.required, s.name, s.tab, s.fingerprint, s.id FROM unit_snapshots s "
                     "JOIN runs r ON r.id = s.run_id WHERE s.unit = ? AND r.campaign_id = ? ORDER BY s.run_id DESC LIMIT 1",
                     (v.unit.code, cid),
                 ).fetchone()
+                if fingerprint is not None and last is not None and last[6] == fingerprint:
+                    # The tab is exactly as last read: its rows are already stored, so the JSON
+                    # of every row is not built again (most units, most runs).
+                    content = last[0]
+                    reused += 1
+                else:
+                    content = _store_rows(conn, v, tabs_by_title)
                 state = (content, v.status, v.models, v.required, v.unit.name, v.tab)
-                if last is None or tuple(last) != state:
+                if last is None or tuple(last[:6]) != state:
                     conn.execute(
-                        "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (v.unit.code, run_id, *state),
+                        "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab, fingerprint) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (v.unit.code, run_id, *state, fingerprint),
                     )
                     changed += 1
+                elif last[6] != fingerprint:
+                    # Same rows from a grid that differs elsewhere (a note beside the form, a snapshot
+                    # stored before fingerprints): the next run may skip; the timeline gains nothing.
+                    conn.execute("UPDATE unit_snapshots SET fingerprint = ? WHERE id = ?", (fingerprint, last[7]))
                 conn.execute("INSERT INTO unit_seen (campaign_id, unit, run_id) VALUES (?, ?, ?) "
                              "ON CONFLICT (campaign_id, unit) DO UPDATE SET run_id = excluded.run_id",
                              (cid, v.unit.code, run_id))
                 if i == 0 and during_write is not None:
                     during_write()
             conn.execute("UPDATE runs SET changed = ? WHERE id = ?", (changed, run_id))
-    return RunRecord(run_id, run_at, str(source), len(report.units), changed, campaign, cid)
+    return RunRecord(run_id, run_at, str(source), len(report.units), changed, campaign, cid, reused)
 
 
 # --- reading ---------------------------------------------------------------------------------
