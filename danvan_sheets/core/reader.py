@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
+from danvan_sheets.core.control_chars import control_character_problems
 from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading
 from danvan_sheets.core.periods import parse_period
@@ -147,6 +148,7 @@ def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
     reading = SheetReading(title=title)
     try:
         _read(reading, _rectangular(rows), campaign_year)
+        reading.problems.extend(control_character_problems(reading))
     except Exception:  # noqa: BLE001 - the reader must never stop a run; say what happened
         reading.entries = []
         reading.problems.append(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
 from danvan_sheets.errors import ConfigError
+from danvan_sheets.writers.safe_text import one_line, printable
 
 SECURITY = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -148,8 +149,10 @@ class Reminder:
 
 def compose(verdict: UnitVerdict, campaign: Campaign, today: dt.date, subject_template: str = DEFAULT_SUBJECT,
             signature: str = DEFAULT_SIGNATURE) -> Reminder:
+    # A unit's text pasted from Word can hold control characters: the subject is one line, the body plain text.
     return Reminder(verdict.unit.code, verdict.unit.name, verdict.unit.email.strip(),
-                    subject_for(subject_template, verdict, campaign), body_for(verdict, campaign, today, signature))
+                    one_line(subject_for(subject_template, verdict, campaign)),
+                    printable(body_for(verdict, campaign, today, signature)))
 
 
 # --- sending ---------------------------------------------------------------------------------
