@@ -12,7 +12,7 @@ from danvan_sheets.core.reader import read_tabs
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.registry import load_units
-from danvan_sheets.sources import SourceData, SourceSpec, parse_spec, read_local
+from danvan_sheets.sources import SourceData, SourceSpec, parse_spec
 
 
 @dataclass
@@ -24,14 +24,14 @@ class Run:
 
 
 def resolve_spec(source: str | None, settings: Settings) -> SourceSpec:
-    spec = source or settings.source.get("spec")
+    spec = source or settings.source.spec
     if not spec:
         raise ConfigError("Chưa chỉ ra nguồn dữ liệu. Hãy thêm --source (ví dụ --source xlsx:dang-ky.xlsx) hoặc ghi [source] spec trong cấu hình.")
     return parse_spec(spec)
 
 
 def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:
-    path = units_path or settings.source.get("units")
+    path = units_path or settings.source.units
     return load_units(path) if path else []
 
 
@@ -42,11 +42,7 @@ def report_from_data(data: SourceData, units: list[Unit], settings: Settings, as
 
 
 def read_source(spec: SourceSpec, settings: Settings) -> SourceData:
-    if spec.kind == "gsheet":
-        from danvan_sheets.google.pull import pull_spreadsheet
-
-        return pull_spreadsheet(spec.target, settings)
-    return read_local(spec)
+    return spec.read(settings)
 
 
 def attach_history(settings: Settings, report: Report, data: SourceData, spec: SourceSpec, run_at: dt.datetime) -> None:
@@ -90,24 +86,13 @@ def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = 
 
     Checked before anything is read, so a usage mistake costs no read and no history run.
     """
-    from pathlib import Path
-
     if not out:
-        if required and spec.kind != "gsheet":
+        if required and spec.local:
             raise ConfigError(f"Nguồn {spec} là tệp trên máy: hãy chỉ ra tệp kết quả bằng --out TỆP.xlsx.")
         return
-    target = Path(out).expanduser().resolve()
     check_suffix(out, suffixes)
-    if spec.kind == "gsheet":
-        return
-    source = Path(spec.target).expanduser().resolve()
-    if spec.kind == "xlsx" and target == source:
-        raise ConfigError(f"--out {out} chính là tệp nguồn: ghi vào đó sẽ xóa mất bản đăng ký. Hãy chọn tên tệp khác.")
-    if spec.kind == "dir" and source in target.parents:
-        raise ConfigError(
-            f"--out {out} nằm trong thư mục nguồn {spec.target}: lần sau tệp đó sẽ bị đọc như một bản đăng ký. "
-            "Hãy ghi ra thư mục khác."
-        )
+    if clash := spec.output_clash(out):
+        raise ConfigError(clash)
 
 
 def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date, history: bool = True,

@@ -19,7 +19,6 @@ import json
 import logging
 import logging.handlers
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,6 @@ from danvan_sheets.errors import DanvanError, os_reason
 
 LOCK_NAME = "danvan-aggregate.lock"
 STATE_NAME = "danvan-state.json"
-DEFAULT_ALERT_AFTER = 3
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 5
 BUSY_TEXT = "đang có lần tổng hợp khác chạy, bỏ qua"
@@ -47,23 +45,18 @@ class CronSettings:
 
 
 def cron_settings(settings) -> CronSettings:
-    """[cron] with defaults: lock and state in the data folder (DANVAN_DATA_DIR, else ./data), next to
-    the history. Relative paths are taken from the current folder, like [source] units (the cron
-    script runs from the project folder)."""
-    from danvan_sheets.config import data_dir
+    """[cron] with its defaults (config.py): lock, state and log in the data folder."""
+    from danvan_sheets.config import data_files
 
-    sec = settings.section("cron") if settings is not None else {}
-    to = sec.get("alert_to", ())
-    if isinstance(to, str):
-        to = (to,)
-    log = sec.get("log_file")
+    files = data_files(settings)
+    cron = settings.cron if settings is not None else None
     return CronSettings(
-        lock_file=Path(sec["lock_file"]).expanduser() if sec.get("lock_file") else data_dir() / LOCK_NAME,
-        state_file=Path(sec["state_file"]).expanduser() if sec.get("state_file") else data_dir() / STATE_NAME,
+        lock_file=files.lock,
+        state_file=files.state,
         # Every aggregate leaves its one line somewhere, so "how did the last run go" always has an answer.
-        log_file=Path(log).expanduser() if log else data_dir() / "cron" / "tong-hop.log",
-        alert_after=sec.get("alert_after_failures", DEFAULT_ALERT_AFTER),
-        alert_to=tuple(to),
+        log_file=files.log,
+        alert_after=cron.alert_after_failures if cron is not None else 0,
+        alert_to=cron.alert_to if cron is not None else (),
     )
 
 
@@ -121,22 +114,10 @@ def read_state(path: Path) -> dict:
 
 
 def write_state(path: Path, state: dict) -> None:
-    """Atomic: a temporary file in the same folder, flushed, then renamed over the old one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".danvan-state-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(state, fh, ensure_ascii=False, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Atomic: a reader sees the old state or the new one."""
+    from danvan_sheets.atomic import write_atomic
+
+    write_atomic(path, json.dumps(state, ensure_ascii=False, indent=2))
 
 
 # --- one run -----------------------------------------------------------------------------------
@@ -219,10 +200,9 @@ def send_alert(settings, cfg: CronSettings, failures: int, outcome: Outcome) -> 
     to = alert_recipients(cfg, settings)
     if not to:
         return "chưa ghi [cron] alert_to"
-    section = settings.section("smtp")
-    if not section:
+    if settings.smtp is None:
         return "chưa có mục [smtp]"
-    smtp = smtp_settings(section)
+    smtp = smtp_settings(settings.smtp)
     password = os.environ.get(smtp.password_env) if smtp.password_env else None
     title = settings.campaign.title
     year = settings.campaign.year
@@ -254,16 +234,18 @@ def secret_warnings(settings) -> list[str]:
     """Key or token files other users on the machine can read (checked without opening them)."""
     from danvan_sheets.google.auth import key_path, permission_warning, token_cache_path
 
-    google = settings.google if settings is not None else {}
+    if settings is None:
+        return []
+    google = settings.google
     paths = []
-    if google.get("auth", "service_account") == "oauth":
+    if google.auth == "oauth":
         paths.append(token_cache_path(google))
     else:
         path = key_path(google)
         if path is not None:
             paths.append(path)
-    if google.get("client_secrets"):
-        paths.append(Path(google["client_secrets"]).expanduser())
+    if google.client_secrets is not None:
+        paths.append(google.client_secrets)
     out = []
     for p in paths:
         if (warn := permission_warning(p)) is not None:
@@ -339,7 +321,7 @@ class UnattendedRun:
         self.cfg = cron_settings(settings)
         if self.logger is None and self.cfg.log_file is not None:
             self.logger = self._try_open_log(self.cfg.log_file)
-        self.source = source or str(settings.source.get("spec") or "")
+        self.source = source or settings.source.spec
         self.lock = RunLock(self.cfg.lock_file)
         try:
             got = self.lock.acquire()
@@ -356,6 +338,8 @@ class UnattendedRun:
             if not self.quiet:
                 self.echo(f"Lưu ý: {BUSY_TEXT}.")
             return False
+        for warn in settings.warnings:  # already shown on the terminal by the CLI unless quiet
+            self.log(f"cảnh báo: {warn}")
         for warn in secret_warnings(settings):
             self.log(f"cảnh báo: {warn}")
             if not self.quiet:
@@ -431,7 +415,7 @@ class UnattendedRun:
         """True when this run read [source] spec, or when no spec is configured (every run is the schedule's)."""
         from danvan_sheets.sources import parse_spec
 
-        spec = str(self.settings.source.get("spec") or "") if self.settings is not None else ""
+        spec = self.settings.source.spec if self.settings is not None else ""
         if not spec or not self.source:
             return True
 
@@ -439,12 +423,7 @@ class UnattendedRun:
             # The same source however it is written: ./data/dk.xlsx or its absolute path, a
             # folder with or without its slash, a spreadsheet's key or its URL.
             try:
-                parsed = parse_spec(text)
-                if parsed.kind == "gsheet":
-                    from danvan_sheets.google.client import spreadsheet_id
-
-                    return f"gsheet:{spreadsheet_id(parsed.target)}"
-                return f"{parsed.kind}:{Path(parsed.target).expanduser().resolve()}"
+                return parse_spec(text).key()
             except DanvanError:
                 return text.strip()
 

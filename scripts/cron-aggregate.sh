@@ -4,7 +4,7 @@
 #
 # Biến môi trường (đều không bắt buộc):
 #   DANVAN_CONFIG   tệp cấu hình (mặc định config/danvan.toml trong thư mục dự án)
-#   DANVAN_LOG      tệp nhật ký (mặc định [cron] log_file, nếu không có thì data/cron/tong-hop.log)
+#   DANVAN_LOG      tệp nhật ký (mặc định [cron] log_file, nếu không có thì cron/tong-hop.log trong thư mục dữ liệu)
 # Tham số thêm được chuyển thẳng cho `danvan aggregate`, ví dụ: --out out/tong-hop.xlsx
 #
 # Mã thoát như `danvan aggregate`: 0 đã ghi xong (hoặc lần chạy khác đang chạy nên bỏ qua),
@@ -26,7 +26,7 @@ if [ ! -x "$DANVAN" ]; then
 fi
 
 CONFIG="${DANVAN_CONFIG:-$ROOT/config/danvan.toml}"
-# Without DANVAN_LOG the log is [cron] log_file, else data/cron/tong-hop.log (under DANVAN_DATA_DIR if set).
+# Without DANVAN_LOG the log is [cron] log_file, else cron/tong-hop.log in the data folder (DANVAN_DATA_DIR, else per user).
 LOG_ARGS=()
 if [ -n "${DANVAN_LOG:-}" ]; then LOG_ARGS=(--log-file "$DANVAN_LOG"); fi
 

@@ -83,5 +83,5 @@ def test_every_commented_example_in_the_shipped_config_is_a_valid_setting(tmp_pa
     path = tmp_path / "all.toml"
     path.write_text(text, encoding="utf-8")
     settings = load_settings(path)
-    assert settings.section("smtp")["security"] == "starttls" and settings.section("cron")["alert_after_failures"] == 3
-    assert settings.source["units"] == "config/don-vi.csv"
+    assert settings.smtp is not None and settings.smtp.security == "starttls" and settings.cron.alert_after_failures == 3
+    assert settings.source.units == tmp_path / "don-vi.csv"  # relative to the configuration file's folder

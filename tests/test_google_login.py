@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from danvan_sheets.cli import cli
 from danvan_sheets.errors import ConfigError, SourceError
+from danvan_sheets.config import GoogleSettings, Table, parse_google
 from danvan_sheets.google.auth import load_identity, login
 from danvan_sheets.google.client import scopes_for
 from tests.fakes import browser as fake_browser
@@ -57,8 +58,8 @@ class Waiting:
         return self.result
 
 
-def run_login(*args, **kwargs):
-    return Waiting(login, *args, **kwargs).finish()
+def run_login(google: dict, *args, **kwargs):
+    return Waiting(login, as_settings(google), *args, **kwargs).finish()
 
 
 def invoke(*args):
@@ -68,6 +69,11 @@ def invoke(*args):
 def google_section(tmp_path, fake) -> dict:
     return {"auth": "oauth", "client_secrets": str(fake.client_secrets(tmp_path / "client_secret.json")),
             "token_cache": str(tmp_path / "cfg" / "token.json")}
+
+
+def as_settings(google: dict) -> GoogleSettings:
+    """The [google] section as the configuration loader reads it."""
+    return parse_google(Table("google", google, [], None))
 
 
 def test_login_saves_a_private_token_that_the_oauth_identity_reads(tmp_path, sign_in, capsys):
@@ -92,7 +98,7 @@ def test_login_saves_a_private_token_that_the_oauth_identity_reads(tmp_path, sig
     assert "kết quả đăng nhập hiện ở cửa sổ lệnh" in page[2]
     assert "Đang mở trình duyệt để đăng nhập Google" in capsys.readouterr().out
 
-    ident = load_identity({"auth": "oauth", "token_cache": str(token)}, SCOPES, env={})
+    ident = load_identity(GoogleSettings(auth="oauth", token_cache=token), SCOPES, env={})
     assert ident.mode == "oauth" and ident.credentials.refresh_token == REFRESH_TOKEN
     assert ident.warnings == ()
 
@@ -189,7 +195,7 @@ def _no_browser(name):
                          ids=["no browser", "console browser"])
 def test_without_a_usable_browser_the_address_is_printed_for_the_person_to_open(tmp_path, sign_in, capsys, find_browser):
     google = google_section(tmp_path, sign_in)
-    waiting = Waiting(login, google, SCOPES, timeout_s=20, find_browser=find_browser)
+    waiting = Waiting(login, as_settings(google), SCOPES, timeout_s=20, find_browser=find_browser)
     printed = ""
     deadline = time.monotonic() + 20
     while "http" not in printed and time.monotonic() < deadline:

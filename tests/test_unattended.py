@@ -265,16 +265,18 @@ def test_runs_by_hand_on_another_source_leave_the_schedule_alone(tmp_path):
 
 @pytest.mark.parametrize("spec, given", [
     ("xlsx:data/dk.xlsx", "xlsx:./data/dk.xlsx"),
-    ("xlsx:data/dk.xlsx", "xlsx:{cwd}/data/dk.xlsx"),
+    ("xlsx:data/dk.xlsx", "xlsx:{cfg}/data/dk.xlsx"),  # relative to the configuration file's folder
     ("dir:thu-muc", "dir:thu-muc/"),
     ("gsheet:1AbCdEfGhIjKlMnOpQrStUv", "gsheet:https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUv/edit#gid=0"),
 ])
-def test_the_scheduled_source_however_it_is_written(tmp_path, spec, given):
+def test_the_scheduled_source_however_it_is_written(tmp_path, spec, given, monkeypatch):
     from danvan_sheets.runstate import UnattendedRun
 
     env = Env(tmp_path, extra=f'[source]\nspec = "{spec}"\n')
     job = UnattendedRun(None)
-    job.settings, job.source = env.settings(), given.format(cwd=os.getcwd())
+    job.settings, job.source = env.settings(), given.format(cfg=tmp_path)
+    if "{cfg}" not in given and not given.startswith("gsheet:"):  # typed by hand, from the configuration's folder
+        monkeypatch.chdir(tmp_path)
     assert job._is_the_scheduled_source()
     job.source = "xlsx:data/khac.xlsx"
     assert not job._is_the_scheduled_source()
@@ -590,14 +592,16 @@ def test_cron_script_runs_quietly_from_the_project_folder(tmp_path):
     (root / "config" / "danvan.toml").write_text(config, encoding="utf-8")
     cron_env = child_env(HOME=str(tmp_path), PATH="/usr/bin:/bin")
     cron_env.pop("DANVAN_CONFIG", None)
-    # A bare cron environment: no data folder set, so the log lands in the project's data/.
-    cron_env.pop("DANVAN_DATA_DIR", None)
+    # A bare cron environment: no data folder set, so the log lands in the user's data folder.
+    for name in ("DANVAN_DATA_DIR", "XDG_DATA_HOME"):
+        cron_env.pop(name, None)
     proc = subprocess.run(["bash", str(script), "--out", "out/tong-hop.xlsx"], cwd="/", env=cron_env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and proc.stderr == ""
-    log = root / "data" / "cron" / "tong-hop.log"
+    log = tmp_path / ".local" / "share" / "danvan-sheets" / "cron" / "tong-hop.log"
     assert "tổng hợp xong" in log.read_text(encoding="utf-8")
+    assert not (root / "data").exists()  # nothing left in the folder the script ran from
     assert (root / "out" / "tong-hop.xlsx").is_file()  # relative to the project folder
 
 
@@ -620,7 +624,7 @@ def test_crontab_example_lines_are_valid():
 
 
 def test_default_lock_and_state_live_in_the_data_dir(tmp_path, monkeypatch):
-    """Without [cron] paths: next to the history, in DANVAN_DATA_DIR (else ./data)."""
+    """Without [cron] paths: next to the history, in DANVAN_DATA_DIR (else the per-user data folder)."""
     env = Env(tmp_path)
     text = env.config.read_text(encoding="utf-8")
     env.config.write_text("\n".join(ln for ln in text.splitlines() if not ln.startswith(("lock_file", "state_file"))), encoding="utf-8")

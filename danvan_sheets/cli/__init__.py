@@ -9,6 +9,7 @@ import click
 from danvan_sheets import __version__
 from danvan_sheets.cli.base import CONTEXT, VietGroup, run_main
 from danvan_sheets.cli.check import aggregate, check
+from danvan_sheets.cli.config import config
 from danvan_sheets.cli.google import doctor, init, login
 
 
@@ -30,14 +31,17 @@ cli.add_command(aggregate)
 from danvan_sheets.cli.export import export  # noqa: E402
 from danvan_sheets.cli.history import history, restore  # noqa: E402
 from danvan_sheets.cli.remind import remind  # noqa: E402
+from danvan_sheets.cli.rollup import rollup  # noqa: E402
 
 cli.add_command(history)
 cli.add_command(restore)
 cli.add_command(remind)
 cli.add_command(export)
+cli.add_command(rollup)
 cli.add_command(doctor)
 cli.add_command(init)
 cli.add_command(login)
+cli.add_command(config)
 
 
 def main() -> None:

@@ -181,13 +181,18 @@ def common_options(f):
     return f
 
 
-def load(config_path: str | None):
+def load(config_path: str | None, warn: bool = True):
+    """The settings, or exit 2 with every problem of the file; warnings (no [[mandatory]]) on stderr."""
     from danvan_sheets.config import load_settings
 
     try:
-        return load_settings(config_path)
+        settings = load_settings(config_path)
     except ConfigError as exc:
         raise user_error(exc) from None
+    if warn:
+        for text in settings.warnings:
+            click.echo(f"Cảnh báo: {text}", err=True)
+    return settings
 
 
 def stdout_console():

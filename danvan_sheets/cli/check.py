@@ -79,7 +79,7 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
 
     # Lock, run log, last-success marker and failure counter live in runstate.
     with UnattendedRun(log_file, quiet, echo=lambda text: click.echo(text, err=True)) as job:
-        settings = load(config_path)
+        settings = load(config_path, warn=not quiet)  # a quiet run logs them instead (job.begin)
         try:
             if not job.begin(settings, source):
                 raise SystemExit(0)  # another run holds the lock: logged, nothing to do
@@ -96,7 +96,7 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
                 from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
 
                 done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at, failures)}"
-            elif result.spec.kind == "gsheet":
+            elif result.spec.publishes:
                 from danvan_sheets.google.publish import publish_summary
                 from danvan_sheets.writers.safe_text import table_failures
 

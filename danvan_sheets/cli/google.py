@@ -13,10 +13,10 @@ _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
 def _gsheet_target(source: str | None, settings) -> str:
     from danvan_sheets.pipeline import resolve_spec
 
-    if not (source or settings.source.get("spec")):
+    if not (source or settings.source.spec):
         raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec trong cấu hình.")
     spec = resolve_spec(source, settings)
-    if spec.kind != "gsheet":
+    if not spec.publishes:
         raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")
     return spec.target
 
@@ -73,7 +73,7 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     from danvan_sheets.core.model import SheetReading
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import share_advice, status_of, translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.pipeline import resolve_units
 
     try:
@@ -142,7 +142,7 @@ def init(source, create_title, units_path, config_path, share, no_notify):
     """
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.google.setup import InitResult, plan_requests, share as share_units
     from danvan_sheets.pipeline import resolve_units
 
@@ -157,7 +157,7 @@ def init(source, create_title, units_path, config_path, share, no_notify):
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
         raise user_error(exc) from None
-    staff = [e for e in settings.google.get("staff_emails", []) if isinstance(e, str)]
+    staff = list(settings.google.staff_emails)
     try:
         if create_title:
             key = client.create(create_title).id
@@ -224,7 +224,7 @@ def login(config_path, browser):
     from danvan_sheets.google.client import scopes_for
 
     settings = load(config_path)
-    if settings.google.get("auth", "service_account") != "oauth":
+    if settings.google.auth != "oauth":
         # A token nobody will use: the runs keep using the service-account key.
         raise user_error(ConfigError(
             "Cấu hình đang dùng tài khoản dịch vụ ([google] auth chưa là \"oauth\"), nên không cần đăng nhập; "

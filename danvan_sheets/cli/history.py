@@ -115,11 +115,11 @@ def restore(unit, when, out, config_path, force):
         if Path(out).exists() and not force:
             # The file a clerk names may be the downloaded registrations themselves.
             raise ConfigError(f"Tệp {out} đã có. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
-        if settings.source.get("spec"):
+        if settings.source.spec:
             from danvan_sheets.pipeline import guard_output
             from danvan_sheets.sources import parse_spec
 
-            guard_output(out, parse_spec(settings.source["spec"]))
+            guard_output(out, parse_spec(settings.source.spec))
         at = parse_when(when)
         state = snapshot_at(path, unit, at)
         if state is None:

@@ -14,7 +14,6 @@ from danvan_sheets.core.model import STATUSES
 from danvan_sheets.errors import ConfigError, DanvanError
 
 DEFAULT_STATUSES = ("chua_dat", "chua_dang_ky")
-DEFAULT_INTERVAL_HOURS = 24
 
 
 @dataclass
@@ -54,11 +53,10 @@ def remind_units(
     from danvan_sheets.history import db_path, store
     from danvan_sheets.writers import email as mail
 
-    section = settings.section("remind")
-    interval = dt.timedelta(hours=section.get("interval_hours", DEFAULT_INTERVAL_HOURS))
-    cfg = smtp if smtp is not None else mail.smtp_settings(settings.section("smtp"))
-    subject = section.get("subject", mail.DEFAULT_SUBJECT)
-    signature = section.get("signature", mail.DEFAULT_SIGNATURE)
+    interval = dt.timedelta(hours=settings.remind.interval_hours)
+    cfg = smtp if smtp is not None else mail.smtp_settings(settings.smtp)
+    subject = settings.remind.subject
+    signature = settings.remind.signature
     today = report.as_of
     targets = [v for v in report.units if v.status in statuses]
     outcomes: dict[str, Outcome] = {}
@@ -147,7 +145,7 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     settings = load(config_path)
     try:
         statuses = parse_statuses(status_text)
-        smtp = smtp_settings(settings.section("smtp"))  # a mail setting that cannot work stops us before any read
+        smtp = smtp_settings(settings.smtp)  # a mail setting that cannot work stops us before any read
         result = run(source, units_path, settings, parse_as_of(as_of), history=not dry_run)
         outcomes, composed = remind_units(result.report, settings, dt.datetime.now(), statuses=statuses, dry_run=dry_run,
                                           smtp=smtp)

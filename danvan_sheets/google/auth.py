@@ -12,11 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from danvan_sheets.config import GoogleSettings
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.google import EMULATOR_ENV
-
-DEFAULT_TOKEN_CACHE = "~/.config/danvan-sheets/token.json"
-
 
 @dataclass
 class Identity:
@@ -33,9 +31,11 @@ def emulator_host(env: dict | None = None) -> str | None:
     return host or None
 
 
-def key_path(google: dict, env: dict | None = None) -> Path | None:
+def key_path(google: GoogleSettings, env: dict | None = None) -> Path | None:
     env = os.environ if env is None else env
-    path = google.get("credentials") or env.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if google.credentials is not None:
+        return google.credentials
+    path = env.get("GOOGLE_APPLICATION_CREDENTIALS")
     return Path(path).expanduser() if path else None
 
 
@@ -71,13 +71,12 @@ def read_service_account(path: Path) -> dict:
     return info
 
 
-def load_identity(google: dict, scopes: list[str], env: dict | None = None) -> Identity:
+def load_identity(google: GoogleSettings, scopes: list[str], env: dict | None = None) -> Identity:
     env = os.environ if env is None else env
     if emulator_host(env):
         # Google's *_EMULATOR_HOST convention: no credentials at all.
         return Identity("emulator", None, None)
-    mode = google.get("auth", "service_account")
-    if mode == "oauth":
+    if google.auth == "oauth":
         return _oauth_identity(google, scopes)
     path = key_path(google, env)
     if path is None:
@@ -96,11 +95,11 @@ def load_identity(google: dict, scopes: list[str], env: dict | None = None) -> I
     return Identity("service_account", info["client_email"], creds, path, (warn,) if warn else ())
 
 
-def token_cache_path(google: dict) -> Path:
-    return Path(google.get("token_cache") or DEFAULT_TOKEN_CACHE).expanduser()
+def token_cache_path(google: GoogleSettings) -> Path:
+    return google.token_path
 
 
-def _oauth_identity(google: dict, scopes: list[str]) -> Identity:
+def _oauth_identity(google: GoogleSettings, scopes: list[str]) -> Identity:
     token = token_cache_path(google)
     if not token.is_file():
         raise ConfigError(f"Chưa đăng nhập Google. Hãy chạy `danvan login` một lần (mã đăng nhập sẽ lưu ở {token}).")
@@ -144,20 +143,19 @@ def _duration(seconds: float) -> str:
     return f"{amount:g} {unit}".replace(".", ",")  # Vietnamese decimal comma
 
 
-def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s: float = LOGIN_TIMEOUT_S,
+def login(google: GoogleSettings, scopes: list[str], browser: str | None = None, timeout_s: float = LOGIN_TIMEOUT_S,
           find_browser: Callable[[str | None], object] | None = None) -> Path:
     """Run the browser login once and cache the token outside the repository, readable only by us.
 
     browser: a name webbrowser knows, or a command line with %s for the address (None or "":
     the system's default browser). find_browser stands in for webbrowser.get in tests.
     """
-    secrets = google.get("client_secrets")
-    if not secrets or not Path(secrets).expanduser().is_file():
+    secrets = google.client_secrets
+    if secrets is None or not secrets.is_file():
         raise ConfigError(
             "Chưa có tệp client_secrets (OAuth “Desktop app”) — hãy tạo trong Google Cloud Console và ghi "
             "đường dẫn vào [google] client_secrets."
         )
-    import tempfile
     import webbrowser
 
     from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
@@ -166,7 +164,7 @@ def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s
     from danvan_sheets.errors import SourceError
 
     try:
-        flow = InstalledAppFlow.from_client_secrets_file(str(Path(secrets).expanduser()), scopes)
+        flow = InstalledAppFlow.from_client_secrets_file(str(secrets), scopes)
     except (ValueError, KeyError, OSError, json.JSONDecodeError):
         raise ConfigError(f"Tệp client_secrets {secrets} không đúng dạng OAuth “Desktop app”. Hãy tải lại từ Google Cloud Console.") from None
     browser = browser or None
@@ -205,17 +203,15 @@ def login(google: dict, scopes: list[str], browser: str | None = None, timeout_s
         raise SourceError(f"Không kết nối được tới Google để hoàn tất đăng nhập (kiểm tra mạng). {again}.") from None
     except Exception:  # noqa: BLE001 - whatever else oauthlib raises must not end in a traceback
         raise SourceError(f"Chưa đăng nhập được Google. {again}.") from None
+    from danvan_sheets.atomic import write_atomic
+
     token = token_cache_path(google)
-    token.parent.mkdir(parents=True, exist_ok=True)
     # A new file, private from its first byte, then renamed over the old one: a crash never
     # leaves half a token, and an old world-readable token.json does not stay world-readable.
-    fd, tmp = tempfile.mkstemp(prefix=".token-", dir=token.parent)
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(creds.to_json())
-        os.replace(tmp, token)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return token
+        return write_atomic(token, creds.to_json(), private=True)
+    except OSError as exc:
+        from danvan_sheets.errors import os_reason
+
+        raise SourceError(f"Đã đăng nhập nhưng không ghi được mã đăng nhập vào {token}: {os_reason(exc)}. "
+                          "Hãy sửa [google] token_cache rồi chạy lại `danvan login`.") from None

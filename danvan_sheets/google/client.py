@@ -41,6 +41,6 @@ def open_client(settings, drive: bool = False, policy: RetryPolicy | None = None
     else:
         session = authorized_session(identity.credentials, policy)
         client = gspread.Client(auth=identity.credentials, session=session)
-    timeout = settings.google.get("timeout", 30)
+    timeout = settings.google.timeout
     client.set_timeout((10, timeout))
     return client, identity, session

@@ -34,7 +34,7 @@ def check_credentials(settings, env=None) -> tuple[DoctorReport, object | None]:
     if emulator_host(env):
         rep.add(None, f"Đang dùng giả lập Google tại {emulator_host(env)} (SHEETS_EMULATOR_HOST): không cần khóa.")
         return rep, None
-    if settings.google.get("auth", "service_account") == "oauth":
+    if settings.google.auth == "oauth":
         token = token_cache_path(settings.google)
         if token.is_file():
             rep.add(True, f"Đã đăng nhập Google bằng tài khoản cá nhân (mã lưu ở {token}).")

@@ -15,7 +15,7 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime) 
     import gspread
 
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.google.pull import fetch_metadata
+    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.writers.gsheet_summary import write_summary
 
     pulled, client = data.extra["pulled"], data.extra["client"]

@@ -16,26 +16,24 @@ from dataclasses import dataclass, field
 
 import requests
 
+from danvan_sheets.config import RetrySettings
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 
 
 @dataclass
 class RetryPolicy:
-    max_tries: int = 5
-    max_seconds: float = 60.0
-    base_delay: float = 0.5
+    max_tries: int = RetrySettings.max_tries
+    max_seconds: float = RetrySettings.max_seconds
+    base_delay: float = RetrySettings.base_delay
     sleep: object = time.sleep
     clock: object = time.monotonic
     rand: object = random.random
 
     @classmethod
-    def from_settings(cls, retry: dict) -> "RetryPolicy":
-        return cls(
-            max_tries=int(retry.get("max_tries", 5)),
-            max_seconds=float(retry.get("max_seconds", 60)),
-            base_delay=float(retry.get("base_delay", 0.5)),
-        )
+    def from_settings(cls, retry: RetrySettings) -> "RetryPolicy":
+        return cls(max_tries=retry.max_tries, max_seconds=retry.max_seconds, base_delay=retry.base_delay)
 
 
 @dataclass

@@ -25,15 +25,12 @@ from danvan_sheets.history.timeline import (
 
 
 def db_path(settings) -> Path:
-    """`[history] path`, relative paths taken from the working directory like every other path."""
-    from danvan_sheets.config import data_dir
-
-    configured = settings.section("history").get("path")
-    return Path(configured).expanduser() if configured else data_dir() / "history.sqlite"
+    """`[history] path` (relative to the configuration file), else history.sqlite in the data folder."""
+    return settings.files.history
 
 
 def grace_days(settings) -> int:
-    return int(settings.section("campaign").get("grace_days", 0) or 0)
+    return settings.grace_days
 
 
 def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFindings:

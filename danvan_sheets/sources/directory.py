@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from danvan_sheets.errors import SourceError
 from danvan_sheets.grid import Tab
-from danvan_sheets.sources import SourceData
+from danvan_sheets.sources.base import LocalSource, SourceData
 from danvan_sheets.sources.parallel import run_shares, worker_count
 from danvan_sheets.sources.xlsx import open_workbook, sheet_rows
 
-
 _SHARED_WORKBOOK_SHEETS = 4
+
+
+@dataclass(frozen=True)
+class DirSource(LocalSource):
+    kind: ClassVar[str] = "dir"
+    example: ClassVar[str] = "dir:THƯ_MỤC"
+
+    @classmethod
+    def looks_like(cls, text: str) -> bool:
+        return Path(text).is_dir()
+
+    def read(self, settings) -> SourceData:
+        return read_directory(self.target)
+
+    def output_clash(self, out: str) -> str | None:
+        if self.path() in Path(out).expanduser().resolve().parents:
+            return (f"--out {out} nằm trong thư mục nguồn {self.target}: lần sau tệp đó sẽ bị đọc như một bản đăng ký. "
+                    "Hãy ghi ra thư mục khác.")
+        return None
 
 
 def _pick_sheet(wb):

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from danvan_sheets.errors import ConfigError, SourceError, os_reason
 from danvan_sheets.grid import Tab
-from danvan_sheets.sources import SourceData
+from danvan_sheets.sources.base import LocalSource, SourceData
+
+
+@dataclass(frozen=True)
+class XlsxSource(LocalSource):
+    kind: ClassVar[str] = "xlsx"
+    example: ClassVar[str] = "xlsx:TỆP.xlsx"
+
+    @classmethod
+    def looks_like(cls, text: str) -> bool:
+        return text.lower().endswith((".xlsx", ".xlsm"))
+
+    def read(self, settings) -> SourceData:
+        return read_workbook(self.target)
+
+    def output_clash(self, out: str) -> str | None:
+        if Path(out).expanduser().resolve() == self.path():
+            return f"--out {out} chính là tệp nguồn: ghi vào đó sẽ xóa mất bản đăng ký. Hãy chọn tên tệp khác."
+        return None
 
 
 def _trimmed(rows) -> list[list[object]]:

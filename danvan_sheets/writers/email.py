@@ -7,52 +7,35 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from danvan_sheets.config import (
+    REMIND_SUBJECT_FIELDS,
+    SMTP_DEFAULT_PORTS,
+    SMTP_SECURITY,
+    RemindSettings,
+    SmtpSettings,
+)
 from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.writers.safe_text import one_line, printable
 
-SECURITY = ("starttls", "ssl", "none")
-DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-DEFAULT_SUBJECT = "Đôn đốc đăng ký mô hình “{title}” năm {year} — {unit}"
-DEFAULT_SIGNATURE = "Ban Tuyên giáo Đảng ủy Khối cơ quan và doanh nghiệp tỉnh"
-SUBJECT_FIELDS = ("unit", "year", "title", "status")
+# The defaults live with the settings (config.py); named here for the callers of this module.
+SECURITY = SMTP_SECURITY
+DEFAULT_PORTS = SMTP_DEFAULT_PORTS
+DEFAULT_SUBJECT = RemindSettings.subject
+DEFAULT_SIGNATURE = RemindSettings.signature
+SUBJECT_FIELDS = REMIND_SUBJECT_FIELDS
 MAX_CELLS = 30  # beyond this the e-mail stops being read; the rest are counted
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str = "localhost"
-    port: int = 587
-    security: str = "starttls"
-    user: str = ""
-    password_env: str = ""
-    from_addr: str = ""
-    timeout: float = 30.0
-    # A mail server with a certificate from an organisation's own CA: trust that CA's PEM file
-    # instead of the system's list (the path as smtp_settings checked it, ~ expanded).
-    ca_file: str = ""
-
-
-def smtp_settings(section: dict) -> SmtpSettings:
-    security = section.get("security", "starttls")
-    if security not in SECURITY:
-        raise ConfigError(f"Cấu hình sai ở khóa `smtp.security`: chỉ nhận {', '.join(SECURITY)} (đang là {security!r}).")
-    ca_file = section.get("ca_file", "")
-    return SmtpSettings(
-        host=section.get("host", "localhost"),
-        port=section.get("port", DEFAULT_PORTS[security]),
-        security=security,
-        user=section.get("user", ""),
-        password_env=section.get("password_env", ""),
-        from_addr=section.get("from_addr", ""),
-        timeout=section.get("timeout", 30),
-        ca_file=_checked_ca_file(ca_file) if ca_file else "",
-    )
+def smtp_settings(smtp: SmtpSettings | None) -> SmtpSettings:
+    """[smtp] as loaded (defaults when absent), with its CA file checked and ~ expanded."""
+    smtp = smtp or SmtpSettings()
+    return replace(smtp, ca_file=_checked_ca_file(smtp.ca_file)) if smtp.ca_file else smtp
 
 
 def _checked_ca_file(name: str) -> str:

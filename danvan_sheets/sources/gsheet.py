@@ -1,11 +1,13 @@
-"""Reading every unit's tab: one metadata request plus one batch read, whatever the number of tabs."""
+"""The shared Google spreadsheet, a tab per unit: one metadata request plus one batch read,
+whatever the number of tabs. Writing the summary back is google/publish.py's job."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from danvan_sheets.grid import Tab
-from danvan_sheets.sources import SourceData
+from danvan_sheets.sources.base import SourceData
 
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 
@@ -103,3 +105,30 @@ def _is_google_failure(exc: Exception) -> bool:
     from danvan_sheets.google.errors import is_google_failure
 
     return is_google_failure(exc)
+
+
+@dataclass(frozen=True)
+class GoogleSheetSource:
+    target: str  # the spreadsheet's key or URL
+    kind: ClassVar[str] = "gsheet"
+    example: ClassVar[str] = "gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN"
+    local: ClassVar[bool] = False
+    publishes: ClassVar[bool] = True
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target}"
+
+    @classmethod
+    def looks_like(cls, text: str) -> bool:
+        return "docs.google.com/spreadsheets" in text
+
+    def read(self, settings) -> SourceData:
+        return pull_spreadsheet(self.target, settings)
+
+    def key(self) -> str:
+        from danvan_sheets.google.client import spreadsheet_id
+
+        return f"{self.kind}:{spreadsheet_id(self.target)}"
+
+    def output_clash(self, out: str) -> str | None:
+        return None

@@ -1,0 +1,80 @@
+"""What every source is: a spec the user writes (`kind:target`) that reads into tabs.
+
+A source reads the units' tabs (grid.Tab, each with its merged ranges) and says, in
+notices, what it set aside (a file it could not read, a second copy of a unit's file).
+Writing back (the Google summary tabs) is not a source's job: it lives in google/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from danvan_sheets.grid import Tab
+
+if TYPE_CHECKING:
+    from danvan_sheets.config import Settings
+
+
+@dataclass
+class SourceData:
+    tabs: list[Tab]
+    notices: list[str] = field(default_factory=list)
+    # Requests made, for the log line and the benchmarks (Google only).
+    requests: int = 0
+    # Edge-specific leftovers the writers may reuse (the Google client and metadata).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Source(Protocol):
+    """A parsed --source: `kind:target`, registered by kind in sources/__init__.py."""
+
+    kind: ClassVar[str]
+    # How the user writes one, for the message when a spec does not parse.
+    example: ClassVar[str]
+    # A file or folder on this machine: aggregate then needs --out, and --out must not land on it.
+    local: ClassVar[bool]
+    # A Google spreadsheet the tool lays out (init, doctor) and writes the summary tabs back into.
+    publishes: ClassVar[bool]
+    target: str
+
+    @classmethod
+    def looks_like(cls, text: str) -> bool:
+        """True when `text`, written without its kind, is probably one of these (for “Có phải ý bạn là …?”)."""
+        ...
+
+    def read(self, settings: Settings) -> SourceData:
+        """Every tab, with its merges, and notices about whatever was set aside."""
+        ...
+
+    def key(self) -> str:
+        """The same source however it is written (relative or absolute path, a key or its URL)."""
+        ...
+
+    def output_clash(self, out: str) -> str | None:
+        """Why writing the summary to the file `out` would damage the source, or None."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalSource:
+    """Shared behaviour of the sources that are a path on this machine."""
+
+    target: str
+    kind: ClassVar[str] = ""
+    example: ClassVar[str] = ""
+    local: ClassVar[bool] = True
+    publishes: ClassVar[bool] = False
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target}"
+
+    def path(self) -> Path:
+        return Path(self.target).expanduser().resolve()
+
+    def key(self) -> str:
+        return f"{self.kind}:{self.path()}"
+
+    def output_clash(self, out: str) -> str | None:
+        return None
