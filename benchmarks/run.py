@@ -228,20 +228,12 @@ def _timed_check(source: str, units: str, out, err) -> tuple[float, int]:
 def local_check(source: str, units: str, workers: str = "") -> dict:
     """`danvan check --source SOURCE --format json`, in-process (its lazy imports included in the time).
 
-    workers="1" reads in this one process (DANVAN_WORKERS), as on a one-core machine.
+    Sources are read in this one process (the forked reader pool is gone): `workers` is kept
+    so older result rows still compare.
     """
-    from danvan_sheets.sources.parallel import worker_count
-
-    if workers:
-        os.environ["DANVAN_WORKERS"] = workers
-
     took, code = _check_cli(source, units)
-    # Large inputs are read by forked workers: their memory is counted on top, as if all
-    # of them had peaked at once (an upper bound).
-    workers = worker_count(10**6)
-    worker_mb = maxrss_mb(resource.RUSAGE_CHILDREN)
-    return {"who": "ours", "s": took, "exit": code, "maxrss_mb": maxrss_mb() + (workers * worker_mb if worker_mb else 0),
-            "main_mb": maxrss_mb(), "worker_mb": worker_mb, "workers": workers if worker_mb else 1}
+    return {"who": "ours", "s": took, "exit": code, "maxrss_mb": maxrss_mb(), "main_mb": maxrss_mb(),
+            "worker_mb": 0, "workers": 1}
 
 
 def openpyxl_load(paths: list[str]) -> dict:

@@ -1,8 +1,8 @@
 """The hand-off between sources and the core: a tab is a title plus a grid of cell values.
 
 Cell values are what a source delivers: None, str, int, float, bool, or a
-datetime/date (openpyxl). Google delivers dates as serial numbers; the reader
-copes with both, so sources never interpret cells.
+datetime (local files: sources/workbook.py). Google delivers dates as serial numbers;
+the reader copes with both, so sources never interpret cells.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 
 Cell = Any
 Grid = list[list[Cell]]
+# (start_row, end_row, start_col, end_col): 0-based, half-open, like the Sheets API's GridRange.
+Merge = tuple[int, int, int, int]
 
 
 @dataclass
@@ -28,5 +30,18 @@ class Tab:
     # Merged ranges as the Sheets API gives them (GridRange): 0-based, half-open
     # (start_row, end_row, start_col, end_col) in the coordinates of `rows`. Every source
     # fills this; the core gives each covered cell the value of the top-left one.
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def clip_merges(merges: list[Merge], rows: Grid) -> list[Merge]:
+    """The merges as far as `rows` reaches: a merge formatted far below or right of the values
+    (a whole column merged down to row 1000) covers no cell a reader would see."""
+    height = len(rows)
+    width = max(map(len, rows), default=0)
+    out: list[Merge] = []
+    for r0, r1, c0, c1 in merges:
+        r1, c1 = min(r1, height), min(c1, width)
+        if r0 < r1 and c0 < c1 and (r1 - r0) * (c1 - c0) > 1:
+            out.append((r0, r1, c0, c1))
+    return sorted(out)

@@ -113,4 +113,30 @@ def run(source: str | None, units_path: str | None, settings: Settings, as_of: d
                                   "sẽ lẫn với mã thật. Hãy chạy lại với --units để lần này được ghi.")
         elif history:
             attach_history(settings, report, data, spec, dt.datetime.now())
+            attach_submission_times(settings, report, data)
     return Run(report, data, spec, units)
+
+
+def attach_submission_times(settings: Settings, report: Report, data: SourceData) -> None:
+    """Rows that say when they were sent (a Google Form's timestamps) decide Đúng hạn/Trễ hạn.
+
+    The history can only say when the tool first saw a unit đạt; a Form knows when the
+    answer that made it đạt came in. Units without such times keep the history's verdict.
+    """
+    submitted = {t.title: t.extra["submitted"] for t in data.tabs if "submitted" in t.extra}
+    if not submitted:
+        return
+    from danvan_sheets.core.submissions import lateness_by_submission
+    from danvan_sheets.history import grace_days
+    from danvan_sheets.history.timeline import ON_TIME_LABELS, due_date
+
+    due = due_date(report.campaign, grace_days(settings))
+    for v in report.units:
+        times = submitted.get(v.tab or "")
+        if times is None:
+            continue
+        on_time = lateness_by_submission(v, times, report.campaign, report.as_of, due)
+        if on_time is None and v.status == "dat":
+            continue  # a row without a readable time: the history's judgement stands
+        v.history = {"disappeared": [], "notes": [], **(v.history or {}),
+                     "on_time": on_time, "on_time_label": ON_TIME_LABELS.get(on_time or "", "")}

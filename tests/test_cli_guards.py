@@ -109,7 +109,7 @@ def test_missing_files_are_explained_in_vietnamese(capsys, tmp_path, book):
     code, text = run(capsys, "check", "--source", f"xlsx:{tmp_path / 'khong.xlsx'}", "--config", CONFIG)
     assert code == 3 and "Không tìm thấy tệp" in text
     code, text = run(capsys, "check", "--source", f"xlsx:{tmp_path / 'don-vi.csv'}", "--config", CONFIG)
-    assert code == 3 and "không phải tệp Excel .xlsx" in text and "Exception" not in text
+    assert code == 3 and "không phải tệp Excel" in text and "Exception" not in text
 
 
 def test_semicolon_registry_from_vietnamese_excel_is_read(tmp_path, book, capsys):
@@ -199,14 +199,6 @@ def test_restore_wants_an_xlsx_name(capsys, tmp_path):
     code, text = run(capsys, "restore", "DB-THUE", "--at", "2023-04-20", "--out", str(tmp_path / "kp.csv"), "--config", CONFIG)
     assert code == 2 and "phải có đuôi .xlsx" in text
     assert not (tmp_path / "kp.csv").exists()
-
-
-@pytest.mark.parametrize("value", ["abc", "0", "-1", "²"])
-def test_a_bad_workers_setting_is_a_configuration_error(capsys, monkeypatch, book, value):
-    path, units = book
-    monkeypatch.setenv("DANVAN_WORKERS", value)
-    code, text = run(capsys, "check", "--source", f"xlsx:{path}", "--units", str(units), "--config", CONFIG)
-    assert code == 2 and "DANVAN_WORKERS" in text and f"“{value}”" in text
 
 
 def test_a_shared_workbook_dropped_into_a_folder_is_pointed_out(tmp_path):

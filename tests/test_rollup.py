@@ -336,3 +336,24 @@ def test_the_shipped_config_example_loads_once_uncommented():
         ("Đảng bộ Khối cơ quan và doanh nghiệp tỉnh", "gsheet:1AbCdEf..."),
         ("Huyện Lục Yên", "dir:du-lieu/luc-yen"),
     ]
+
+
+def test_a_form_responses_source_in_a_rollup(province, fake_google):
+    from danvan_sheets.sources.form import HEADER
+
+    tmp, env, sources = province
+    sid = fake_google.create_spreadsheet("Câu trả lời huyện Yên Bình", tabs=["Câu trả lời biểu mẫu 1"])
+    fake_google.set_values(sid, "Câu trả lời biểu mẫu 1", [
+        list(HEADER),
+        [45026.5, "Đảng bộ Trung tâm Y tế huyện", "Kinh tế", f"“{SHARED}”", 1, "Tháng 5/2023", "Trạm y tế", "Tập thể",
+         "Tháng 12/2023"],
+    ])
+    form = (f"gsheet:{sid}#responses", str(tmp / "van-yen.csv"), "Huyện Yên Bình")
+    result = _invoke(tmp, env, *_argv([sources[0], form]), "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["sources"][1]["spec"] == f"gsheet:{sid}#responses"
+    assert doc["sources"][1]["units"][0]["models"] == 1
+    [group] = doc["duplicates"]["groups"]
+    assert [m["source"] for m in group["members"]] == ["Đảng bộ Khối CQ&DN tỉnh", "Huyện Yên Bình"]
+    assert group["members"][1]["cell"] == "D2"

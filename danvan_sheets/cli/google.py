@@ -127,7 +127,10 @@ def _last_success(rep, settings) -> None:
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
 @click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
 @click.option("--no-notify", is_flag=True, help="Khi chia sẻ, không gửi email thông báo.")
-def init(source, create_title, units_path, config_path, share, no_notify):
+@click.option("--form-sheet", is_flag=True,
+              help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
+                   "(thay cho mỗi đơn vị một trang), và in các câu hỏi cần tạo.")
+def init(source, create_title, units_path, config_path, share, no_notify, form_sheet):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
     Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
@@ -139,6 +142,7 @@ def init(source, create_title, units_path, config_path, share, no_notify):
     Ví dụ:
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
+      danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
     """
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
@@ -163,7 +167,12 @@ def init(source, create_title, units_path, config_path, share, no_notify):
             key = client.create(create_title).id
         meta = fetch_metadata(client, key)
         result = InitResult(key, f"https://docs.google.com/spreadsheets/d/{key}/edit")
-        reqs = plan_requests(meta, units, settings.campaign, staff, result, drop_default_sheet=bool(create_title))
+        if form_sheet:
+            from danvan_sheets.google.form_sheet import plan_form_sheet
+
+            reqs = plan_form_sheet(client, key, meta, units, result, drop_default_sheet=bool(create_title))
+        else:
+            reqs = plan_requests(meta, units, settings.campaign, staff, result, drop_default_sheet=bool(create_title))
         if reqs:
             client.http_client.batch_update(key, {"requests": reqs})
             result.changed = True
@@ -179,6 +188,11 @@ def init(source, create_title, units_path, config_path, share, no_notify):
             raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.last_tries)) from None
         raise
     _print_init(result, staff)
+    if form_sheet:
+        from danvan_sheets.google.form_sheet import instructions
+
+        for line in instructions():
+            click.echo(line.replace("gsheet:MÃ", f"gsheet:{result.key}"))
 
 
 def _print_init(result, staff) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.sources.base import LocalSource, Source, SourceData
 from danvan_sheets.sources.directory import DirSource
+from danvan_sheets.sources.form import SUFFIX as FORM_SUFFIX
+from danvan_sheets.sources.form import FormResponsesSource
 from danvan_sheets.sources.gsheet import GoogleSheetSource
 from danvan_sheets.sources.xlsx import XlsxSource
 
@@ -33,7 +35,11 @@ def parse_spec(spec: str, sources: dict[str, type[Source]] | None = None) -> Sou
     if not sep or source is None or not target.strip():
         examples = ", ".join(s.example for s in sources.values())
         raise ConfigError(f"Nguồn “{spec}” không hợp lệ. Hãy ghi một trong: {examples}.{_guess(spec, sources)}")
-    return source(target.strip())  # type: ignore[call-arg]
+    target = target.strip()
+    if source is GoogleSheetSource and target.lower().endswith(FORM_SUFFIX):
+        # The same spreadsheet read as a Google Form's responses (sources/form.py).
+        return FormResponsesSource(target[: -len(FORM_SUFFIX)].strip())
+    return source(target)  # type: ignore[call-arg]
 
 
 def _guess(spec: str, sources: dict[str, type[Source]]) -> str:

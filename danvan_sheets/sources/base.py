@@ -37,7 +37,11 @@ class Source(Protocol):
     local: ClassVar[bool]
     # A Google spreadsheet the tool lays out (init, doctor) and writes the summary tabs back into.
     publishes: ClassVar[bool]
-    target: str
+
+    @property
+    def target(self) -> str:
+        """What follows `kind:` (a path, a key or URL)."""
+        ...
 
     @classmethod
     def looks_like(cls, text: str) -> bool:
@@ -78,3 +82,37 @@ class LocalSource:
 
     def output_clash(self, out: str) -> str | None:
         return None
+
+
+def has_form_header(rows: list[list[Any]], scan: int = 40) -> bool:
+    """True when one of the first rows is the form's header (Tên mô hình and two more of its titles).
+
+    The same test the reader applies, for choosing which sheet or Word table is the form.
+    """
+    from danvan_sheets.core.sections import header_kind, is_time_parent
+
+    for row in rows[:scan]:
+        kinds = set()
+        parents = 0
+        for v in row:
+            if not isinstance(v, str) or not v.strip() or len(v) > 80:
+                continue
+            kind = header_kind(v)
+            if kind:
+                kinds.add(kind)
+            elif is_time_parent(v):
+                parents += 1
+        if "name" in kinds and len(kinds) + parents >= 3:
+            return True
+    return False
+
+
+def declared_unit(rows: list[list[Any]], scan: int = 12) -> str | None:
+    """The unit a form names on its "Đơn vị: …" line, if any."""
+    from danvan_sheets.core.sections import unit_line
+
+    for row in rows[:scan]:
+        for v in row:
+            if isinstance(v, str) and (name := unit_line(v)):
+                return name
+    return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from danvan_sheets.grid import Tab
+from danvan_sheets.grid import Merge, Tab, clip_merges
 from danvan_sheets.sources.base import SourceData
 
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -73,11 +73,26 @@ def pull(client, key: str) -> Pulled:
     sheets = [s["properties"] for s in meta.get("sheets", []) if s["properties"].get("sheetType", "GRID") == "GRID"]
     titles = [p["title"] for p in sheets]
     values = batch_read(client, key, titles)
-    tabs = [
-        Tab(title=p["title"], rows=values.get(p["title"], []), url=tab_url(key, p.get("sheetId", 0)), sheet_id=p.get("sheetId", 0))
-        for p in sheets
-    ]
+    merges = {s["properties"].get("sheetId", 0): s.get("merges", []) for s in meta.get("sheets", [])}
+    tabs = []
+    for p in sheets:
+        rows = values.get(p["title"], [])
+        sheet_id = p.get("sheetId", 0)
+        tabs.append(Tab(title=p["title"], rows=rows, url=tab_url(key, sheet_id), sheet_id=sheet_id,
+                        merges=grid_merges(merges.get(sheet_id, []), rows)))
     return Pulled(key, meta, tabs)
+
+
+def grid_merges(ranges: list[dict], rows: list[list[object]]) -> list[Merge]:
+    """A sheet's `merges` (GridRange: 0-based, half-open) as Tab.merges.
+
+    They come with the metadata the pull asks for anyway: no request of their own. Like
+    every proto3 field, an index of 0 may be left out (sheetId 0 always is), and a range
+    open to the sheet's edge has no end index.
+    """
+    edge = 1 << 31
+    return clip_merges([(g.get("startRowIndex", 0), g.get("endRowIndex", edge),
+                         g.get("startColumnIndex", 0), g.get("endColumnIndex", edge)) for g in ranges], rows)
 
 
 def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
@@ -95,7 +110,8 @@ def pull_spreadsheet(id_or_url: str, settings) -> SourceData:
         raise
     from danvan_sheets.core.tables import summary_title
 
-    data = SourceData([t for t in pulled.tabs if not summary_title(t.title)], list(identity.warnings), session.stats.sent)
+    data = SourceData([t for t in pulled.tabs if not summary_title(t.title)], list(identity.warnings),
+                      session.stats.sent)
     data.extra = {"pulled": pulled, "client": client, "identity": identity, "session": session}
     return data
 
