@@ -105,14 +105,24 @@ def put_cell(ws, row: int, col: int, value: object):
     """
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        text = capped(printable(value), XLSX_CELL_MAX)
-        if "_x" in text:
-            text = _LITERAL_ESCAPE_RE.sub(lambda m: "_x005F" + m[0], text)
-        cell.value = text
+        cell.value = _xlsx_text(printable(value))
         cell.data_type = "s"
     else:
         cell.value = safe_value(value)
     return cell
+
+
+def _xlsx_text(text: str) -> str:
+    """Printable text as stored in the file: within Excel's cell size counting the escapes, "_x" escaped."""
+    limit = XLSX_CELL_MAX
+    while True:
+        cut = capped(text, limit)
+        stored = _LITERAL_ESCAPE_RE.sub(lambda m: "_x005F" + m[0], cut) if "_x" in cut else cut
+        # Readers (calamine among them) cut the stored form, escapes and all, at the limit.
+        over = len(stored.encode("utf-16-le")) // 2 - XLSX_CELL_MAX if len(stored) > XLSX_CELL_MAX // 2 else 0
+        if over <= 0:
+            return stored
+        limit -= over
 
 
 # --- one unit's rows never stop the others ---------------------------------------------------
