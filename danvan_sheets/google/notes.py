@@ -81,7 +81,12 @@ def wanted_notes(report: Report, sheet_ids: dict[str, int]) -> dict[tuple[int, i
             lines = texts.setdefault((sheet_ids[tab], *where), [])
             if problem.message not in lines:
                 lines.append(problem.message)
-    return {k: "\n".join([f"{NOTE_PREFIX} Cần sửa ô này:", *(f"• {m}" for m in v), NOTE_FOOTER])
+    from danvan_sheets.writers.safe_text import GSHEET_CELL_MAX, safe_value
+
+    # Through the writers' safe-text helper: a control character a unit typed (quoted in a message)
+    # would make Google refuse the whole batch, the summary with it.
+    return {k: safe_value("\n".join([f"{NOTE_PREFIX} Cần sửa ô này:", *(f"• {m}" for m in v), NOTE_FOOTER]),
+                          GSHEET_CELL_MAX)
             for k, v in texts.items()}
 
 
