@@ -30,7 +30,12 @@ def resolve_spec(source: str | None, settings: Settings) -> SourceSpec:
 
 
 def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:
-    path = units_path or settings.source.units
+    if units_path:
+        return load_units(units_path)
+    path = settings.source.units
+    if path is not None and not path.exists():
+        # Said with where the path was read from: a relative path is the config file's folder, not the current one.
+        raise ConfigError(f"Không thấy danh sách đơn vị {settings.where(path)} (ghi ở [source] units).")
     return load_units(path) if path else []
 
 
