@@ -302,6 +302,49 @@ def write_dir(ds: Dataset, folder: str | Path) -> Path:
     return d
 
 
+def _excel_rows(wb, ws, rows: list[list[object]], date_fmt) -> None:
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, c, v)  # never a formula, as a unit's typed text
+            elif isinstance(v, (dt.date, dt.datetime)):
+                ws.write_datetime(r, c, v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day), date_fmt)
+            else:
+                ws.write(r, c, v)
+
+
+def write_xlsx_excel(ds: Dataset, path: str | Path) -> Path:
+    """The same workbook written the way Excel writes it (xlsxwriter): a <dimension> on every sheet
+    and the text in one shared-strings table, which every reader parses before the first sheet."""
+    import xlsxwriter
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(p))
+    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    used: set[str] = set()
+    for title, rows in ds.grids:
+        _excel_rows(wb, wb.add_worksheet(_safe_sheet_title(title, used)), rows, date_fmt)
+    wb.close()
+    return p
+
+
+def write_dir_excel(ds: Dataset, folder: str | Path) -> Path:
+    """write_dir, each workbook written the way Excel writes it."""
+    import xlsxwriter
+
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    for i, (u, (_title, rows)) in enumerate(zip(ds.units, ds.grids, strict=True)):
+        stem = "".join("-" if c in '/\\:*?"<>|' else c for c in u.name)
+        wb = xlsxwriter.Workbook(str(d / f"{i + 1:05d} {stem}.xlsx"))
+        _excel_rows(wb, wb.add_worksheet("Đăng ký"), rows, wb.add_format({"num_format": "dd/mm/yyyy"}))
+        wb.close()
+    return d
+
+
 def load_fake(fake, ds: Dataset, title: str = "Đăng ký Dân vận khéo 2023") -> str:
     """Create a spreadsheet in a FakeGoogle with a tab per unit; -> its key."""
     key = fake.create_spreadsheet(title, [t for t, _ in ds.grids])

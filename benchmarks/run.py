@@ -225,15 +225,26 @@ def _timed_check(source: str, units: str, out, err) -> tuple[float, int]:
     return took, code
 
 
-def local_check(source: str, units: str, workers: str = "") -> dict:
-    """`danvan check --source SOURCE --format json`, in-process (its lazy imports included in the time).
-
-    Sources are read in this one process (the forked reader pool is gone): `workers` is kept
-    so older result rows still compare.
-    """
+def local_check(source: str, units: str) -> dict:
+    """`danvan check --source SOURCE --format json`, in-process (its lazy imports included in the time)."""
     took, code = _check_cli(source, units)
-    return {"who": "ours", "s": took, "exit": code, "maxrss_mb": maxrss_mb(), "main_mb": maxrss_mb(),
-            "worker_mb": 0, "workers": 1}
+    return {"who": "ours", "s": took, "exit": code, "maxrss_mb": maxrss_mb()}
+
+
+def check_process(source: str, units: str, tree: str) -> dict:
+    """`python -m danvan_sheets check …` as a new process run from `tree` (this checkout, or the code
+    before issue 18 checked out elsewhere): process start and every import included, on both sides."""
+    import subprocess
+
+    with private_data_dir() as data:
+        env = {**os.environ, "PYTHONPATH": tree, "DANVAN_DATA_DIR": str(data)}
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "danvan_sheets", "check", "--source", source, "--units", units,
+                               "--format", "json", "--as-of", AS_OF], cwd=tree, env=env, capture_output=True)
+        took = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"check in {tree} exited {proc.returncode}: {proc.stderr[-500:]!r}")
+    return {"who": tree, "s": took, "exit": proc.returncode}
 
 
 def openpyxl_load(paths: list[str]) -> dict:
@@ -249,6 +260,19 @@ def openpyxl_load(paths: list[str]) -> dict:
                 cells += len(row)
         wb.close()
     return {"who": "openpyxl", "s": time.perf_counter() - t, "cells": cells, "maxrss_mb": maxrss_mb()}
+
+
+def calamine_load(paths: list[str]) -> dict:
+    """Only reading the same files with python-calamine: every sheet's rows as Python lists."""
+    t = time.perf_counter()
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for p in paths:
+        with CalamineWorkbook.from_path(p) as wb:
+            for name in wb.sheet_names:
+                cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    return {"who": "calamine", "s": time.perf_counter() - t, "cells": cells, "maxrss_mb": maxrss_mb()}
 
 
 def core_run(n_units: int, rows: int, seed: int = 0) -> dict:
@@ -311,11 +335,11 @@ class Sizes:
     ours_runs: int = 5
     plain_runs: int = 3
     plain_runs_big: int = 1  # the plain script at N >= 500 takes ~80 s real each
-    xlsx_tabs: int = 500
+    xlsx_tabs: tuple[int, ...] = (150, 500)
     xlsx_rows: int = 40
     dir_files: int = 2000
     dir_rows: int = 10
-    local_runs: int = 3
+    local_runs: int = 5
     core_units: int = 500
     core_rows: int = 40
     core_runs: int = 5
@@ -324,7 +348,7 @@ class Sizes:
     growth_runs: int = 1
 
 
-QUICK = Sizes(google_n=(10, 50), google_rows=10, ours_runs=3, plain_runs=1, plain_runs_big=1, xlsx_tabs=50, xlsx_rows=10,
+QUICK = Sizes(google_n=(10, 50), google_rows=10, ours_runs=3, plain_runs=1, plain_runs_big=1, xlsx_tabs=(50,), xlsx_rows=10,
               dir_files=100, dir_rows=8, local_runs=1, core_units=100, core_rows=20, core_runs=1,
               growth_units=(100, 1000, 5000), growth_rows=8, growth_runs=1)
 
@@ -353,40 +377,60 @@ def google_suite(sz: Sizes, latency: float, quota: int, isolate: bool = True, lo
     return rows
 
 
-def local_suite(sz: Sizes, workdir: Path, isolate: bool = True, log=print) -> dict:
-    from benchmarks.generate import dataset, write_dir, write_units_csv, write_units_csv_with_tabs, write_xlsx, xlsx_units
-
-    out: dict = {}
-    # One workbook, a tab per unit.
-    ds = dataset(sz.xlsx_tabs, sz.xlsx_rows, seed=1)
-    book = write_xlsx(ds, workdir / "dang-ky.xlsx")
-    csv_x = write_units_csv_with_tabs(xlsx_units(ds), workdir / "don-vi-xlsx.csv")
-    ours, single, base = [], [], []
-    for _ in range(sz.local_runs):  # interleaved, so drift hits both alike
-        ours += measure("local_check", 1, isolate, source=f"xlsx:{book}", units=str(csv_x))
-        single += measure("local_check", 1, isolate, source=f"xlsx:{book}", units=str(csv_x), workers="1")
-        base += measure("openpyxl_load", 1, isolate, paths=[str(book)])
-    out["xlsx"] = {"tabs": sz.xlsx_tabs, "rows": sz.xlsx_rows, "grid_rows": ds.grid_rows, "model_rows": ds.model_rows,
-                   "bytes": book.stat().st_size, "ours": ours, "single": single, "base": base,
-                   "ours_s": med(ours, "s"), "single_s": med(single, "s"), "base_s": med(base, "s"),
-                   "ratio": med(ours, "s") / med(base, "s"), "single_ratio": med(single, "s") / med(base, "s")}
-    log(f"  xlsx {sz.xlsx_tabs} tabs: check {out['xlsx']['ours_s']:.2f}s vs openpyxl {out['xlsx']['base_s']:.2f}s")
-    # A folder of one workbook per unit.
-    ds = dataset(sz.dir_files, sz.dir_rows, seed=2)
-    folder = write_dir(ds, workdir / "thu-dang-ky")
-    csv_d = write_units_csv(ds.units, workdir / "don-vi-dir.csv")
-    paths = sorted(str(p) for p in folder.glob("*.xlsx"))
-    ours, single, base = [], [], []
+def _local_runs(sz: Sizes, source: str, units: str, paths: list[str], before: str | None, isolate: bool) -> dict:
+    """A warm-up of every measure (not counted: the disk cache, the first import), then sz.local_runs
+    rounds, each measure once per round, so drift on a shared machine hits them all alike."""
+    kinds = {"ours": ("local_check", {"source": source, "units": units}),
+             "calamine": ("calamine_load", {"paths": paths}),
+             "openpyxl": ("openpyxl_load", {"paths": paths})}
+    if before:
+        kinds["now_proc"] = ("check_process", {"source": source, "units": units, "tree": str(ROOT)})
+        kinds["before_proc"] = ("check_process", {"source": source, "units": units, "tree": before})
+    for name, kwargs in kinds.values():
+        measure(name, 1, isolate, **kwargs)
+    runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for _ in range(sz.local_runs):
-        ours += measure("local_check", 1, isolate, source=f"dir:{folder}", units=str(csv_d))
-        single += measure("local_check", 1, isolate, source=f"dir:{folder}", units=str(csv_d), workers="1")
-        base += measure("openpyxl_load", 1, isolate, paths=paths)
-    out["dir"] = {"files": sz.dir_files, "rows": sz.dir_rows, "grid_rows": ds.grid_rows, "model_rows": ds.model_rows,
-                  "ours": ours, "single": single, "base": base,
-                  "ours_s": med(ours, "s"), "single_s": med(single, "s"), "base_s": med(base, "s"),
-                  "ratio": med(ours, "s") / med(base, "s"), "single_ratio": med(single, "s") / med(base, "s")}
-    log(f"  dir {sz.dir_files} files: check {out['dir']['ours_s']:.2f}s vs openpyxl {out['dir']['base_s']:.2f}s")
+        for k, (name, kwargs) in kinds.items():
+            runs[k] += measure(name, 1, isolate, **kwargs)
+    out = {"runs": runs, **{f"{k}_s": med(v, "s") for k, v in runs.items()}}
+    out["ratio"] = out["ours_s"] / out["calamine_s"]
+    out["openpyxl_ratio"] = out["openpyxl_s"] / out["calamine_s"]
+    out["rss"] = max(r["maxrss_mb"] for r in runs["ours"])
+    if before:
+        out["speedup"] = out["before_proc_s"] / out["now_proc_s"]
     return out
+
+
+def local_suite(sz: Sizes, workdir: Path, isolate: bool = True, log=print, before: str | None = None) -> list[dict]:
+    """`check` on workbooks and folders written two ways: by openpyxl (the generated ones) and the
+    way Excel writes (xlsxwriter: <dimension>, shared strings)."""
+    from benchmarks.generate import (dataset, write_dir, write_dir_excel, write_units_csv, write_units_csv_with_tabs,
+                                     write_xlsx, write_xlsx_excel, xlsx_units)
+
+    rows: list[dict] = []
+    for tabs in sz.xlsx_tabs:
+        ds = dataset(tabs, sz.xlsx_rows, seed=1)
+        csv_x = write_units_csv_with_tabs(xlsx_units(ds), workdir / f"don-vi-xlsx-{tabs}.csv")
+        for written, writer in (("openpyxl", write_xlsx), ("Excel (xlsxwriter)", write_xlsx_excel)):
+            book = writer(ds, workdir / f"dang-ky-{tabs}-{written[:5]}.xlsx")
+            r = _local_runs(sz, f"xlsx:{book}", str(csv_x), [str(book)], before, isolate)
+            r.update(kind="xlsx", label=f"xlsx: {tabs} tabs × {sz.xlsx_rows} models ({ds.grid_rows:,} rows, "
+                                        f"{book.stat().st_size / 1e6:.1f} MB)", written=written, n=tabs)
+            rows.append(r)
+            log(f"  xlsx {tabs} tabs, {written}: check {r['ours_s']:.2f}s, calamine {r['calamine_s']:.2f}s, "
+                f"openpyxl {r['openpyxl_s']:.2f}s")
+    ds = dataset(sz.dir_files, sz.dir_rows, seed=2)
+    csv_d = write_units_csv(ds.units, workdir / "don-vi-dir.csv")
+    for written, writer in (("openpyxl", write_dir), ("Excel (xlsxwriter)", write_dir_excel)):
+        folder = writer(ds, workdir / f"thu-dang-ky-{written[:5]}")
+        paths = sorted(str(p) for p in folder.glob("*.xlsx"))
+        r = _local_runs(sz, f"dir:{folder}", str(csv_d), paths, before, isolate)
+        r.update(kind="dir", label=f"dir: {sz.dir_files:,} workbooks × {sz.dir_rows} models ({ds.grid_rows:,} rows)",
+                 written=written, n=sz.dir_files)
+        rows.append(r)
+        log(f"  dir {sz.dir_files} files, {written}: check {r['ours_s']:.2f}s, calamine {r['calamine_s']:.2f}s, "
+            f"openpyxl {r['openpyxl_s']:.2f}s")
+    return rows
 
 
 def core_suite(sz: Sizes, isolate: bool = True, log=print) -> dict:
@@ -418,20 +462,22 @@ def google_table(rows: list[dict]) -> list[str]:
     return out
 
 
-def _procs(runs: list[dict]) -> str:
-    n = max(r.get("workers", 1) for r in runs)
-    return "1 process" if n == 1 else f"{n} worker processes"
-
-
-def local_table(loc: dict) -> list[str]:
-    x, d = loc["xlsx"], loc["dir"]
-    rss = lambda rs: max(r["maxrss_mb"] for r in rs)  # noqa: E731
-    return [
-        "| input | `danvan check` | read by | openpyxl load only | ratio | `check` in one process (DANVAN_WORKERS=1) | ratio | peak RSS (check, workers included) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-        f"| xlsx: {x['tabs']} tabs × {x['rows']} models ({x['grid_rows']:,} rows, {x['bytes'] / 1e6:.1f} MB) | {_fmt_s(x['ours_s'])} | {_procs(x['ours'])} | {_fmt_s(x['base_s'])} | **{x['ratio']:.2f}×** | {_fmt_s(x['single_s'])} | {x['single_ratio']:.2f}× | {rss(x['ours']):.0f} MB |",
-        f"| dir: {d['files']:,} workbooks × {d['rows']} models ({d['grid_rows']:,} rows) | {_fmt_s(d['ours_s'])} | {_procs(d['ours'])} | {_fmt_s(d['base_s'])} | **{d['ratio']:.2f}×** | {_fmt_s(d['single_s'])} | {d['single_ratio']:.2f}× | {rss(d['ours']):.0f} MB |",
-    ]
+def local_table(loc: list[dict]) -> list[str]:
+    before = "before_proc_s" in loc[0] if loc else False
+    head = ("| input | written by | `danvan check` | calamine read only | check ÷ calamine | openpyxl read only "
+            "| openpyxl ÷ calamine |")
+    rule = "|---|---|---:|---:|---:|---:|---:|"
+    if before:
+        head += " `check` process, before issue 18 | `check` process, now | before ÷ now |"
+        rule += "---:|---:|---:|"
+    out = [head + " peak RSS (check) |", rule + "---:|"]
+    for r in loc:
+        line = (f"| {r['label']} | {r['written']} | {_fmt_s(r['ours_s'])} | {_fmt_s(r['calamine_s'])} | **{r['ratio']:.2f}×** "
+                f"| {_fmt_s(r['openpyxl_s'])} | {r['openpyxl_ratio']:.1f}× |")
+        if before:
+            line += f" {_fmt_s(r['before_proc_s'])} | {_fmt_s(r['now_proc_s'])} | **{r['speedup']:.1f}×** |"
+        out.append(line + f" {r['rss']:.0f} MB |")
+    return out
 
 
 def core_table(core: dict) -> list[str]:
@@ -459,14 +505,23 @@ def verdicts(g: list[dict], loc: dict, core: dict, full: bool) -> list[tuple[str
     at150 = next((r for r in g if r["n"] == 150), None)
     out.append(("≥ 20× faster than the plain script at N = 150", None if at150 is None else at150["ratio"] >= 20,
                 f"{at150['ratio']:.0f}×" if at150 else "not measured (--quick)"))
-    for k, label in (("xlsx", "xlsx workbook"), ("dir", "dir: folder")):
-        out.append((f"`check` on the {label} ≤ 1.5 × openpyxl load", loc[k]["ratio"] <= 1.5,
-                    f"{loc[k]['ratio']:.2f}× ({_procs(loc[k]['ours'])}; in one process {loc[k]['single_ratio']:.2f}×)"))
+    def each(rows: list[dict], key: str, fmt: str = ".2f") -> str:
+        return "; ".join(f"{r['kind']} {r['n']}, {r['written']}: {r[key]:{fmt}}×" for r in rows)
+
+    out.append(("`check` ≤ 3 × only reading the same files with calamine (issue 18)", all(r["ratio"] <= 3 for r in loc),
+                each(loc, "ratio")))
+    big = [r for r in loc if (r["kind"], r["n"]) in (("xlsx", 150), ("dir", 2000))]
+    out.append(("`check` ≤ 1.2 × only reading with calamine, 150 tabs and 2,000 files (issue 13)",
+                all(r["ratio"] <= 1.2 for r in big) if big else None, each(big, "ratio") or "not measured (--quick)"))
+    excel = [r for r in loc if r["written"] != "openpyxl" and "speedup" in r]
+    out.append(("`check` ≥ 3× faster than before issue 18, Excel-written inputs",
+                all(r["speedup"] >= 3 for r in excel) if excel else None,
+                each(excel, "speedup", ".1f") or "not measured (run with --before REF)"))
     # "Rows" read either way: the grids' rows (what the core is handed) or the model rows among them.
     rate, grid_rate = med(core["throughput"], "model_rows_per_s"), med(core["throughput"], "grid_rows_per_s")
     out.append(("pure core ≥ 100 000 rows/s", rate >= 100_000,
                 f"{rate:,.0f} model rows/s ({grid_rate:,.0f} grid rows/s{', ≥ 100 000' if grid_rate >= 100_000 else ''})"))
-    peak = max([r["maxrss_mb"] for x in g for r in x["ours"]] + [r["maxrss_mb"] for k in ("xlsx", "dir") for r in loc[k]["ours"]]
+    peak = max([r["maxrss_mb"] for x in g for r in x["ours"]] + [r["rss"] for r in loc]
                + [g_["maxrss_mb"] for g_ in core["growth"]] + [r["maxrss_mb"] for r in core["throughput"]])
     out.append(("peak memory < 1 GB", peak < 1024, f"largest peak RSS of any of our runs: {peak:.0f} MB"))
     return out
@@ -496,17 +551,19 @@ METHOD = """\
 * Each run of `check`/`aggregate` gets a fresh, empty `DANVAN_DATA_DIR`, so the run history it records
   (and compares against) starts empty every time and the project's `./data/` is left alone.
 * **Local.** `danvan check --source xlsx:… / dir:… --units … --format json` run in-process through the CLI
-  (the CLI module imported before the clock starts; the openpyxl and pipeline imports it makes lazily, the
-  run history and the JSON output included) against "only loading the same files": `openpyxl.load_workbook(path,
-  read_only=True, data_only=True)` and iterating every row of every sheet (`values_only=True`), measured
-  alternately in the same session.
-* **Workers.** A workbook of at least 100 sheets (or a folder of at least 100 files) is read by forked worker
-  processes on Linux, up to one per core (here {cores}), each opening the file itself and sending back plain
-  grids (`danvan_sheets/sources/parallel.py`). The "one process" column is the same `check` with
-  `DANVAN_WORKERS=1`, as on a one-core machine. Peak RSS for those runs adds every worker's peak to the
-  main process's, as if all peaked at once. The generated workbook is written by openpyxl's write-only
-  mode, which leaves out the `<dimension>` element, so openpyxl parses every sheet twice on open (once to
-  size it): that costs both columns alike.
+  (the CLI module imported before the clock starts; the calamine and pipeline imports it makes lazily, the
+  run history and the JSON output included) against "only reading the same files": python-calamine
+  (`CalamineWorkbook.from_path`, every sheet's `to_python()`) and, for reference, openpyxl
+  (`load_workbook(read_only=True, data_only=True)`, every row iterated). One warm-up run of each measure is
+  discarded, then {local_runs} rounds run every measure once each, interleaved. Everything is read in one
+  process (the forked reader pool is gone), so peak RSS is that process's own.
+* **Inputs written two ways.** "openpyxl": the generator's write-only workbooks, with inline strings and no
+  `<dimension>`. "Excel (xlsxwriter)": the same grids written the way Excel writes them, a `<dimension>` on
+  every sheet and all text in one shared-strings table that every reader parses first.
+* **Before issue 18.** With `--before REF`, `python -m benchmarks.run` checks out REF (a commit before the
+  switch to calamine) in a temporary git worktree and times `python -m danvan_sheets check …` as a new
+  process from that tree and from this one, in the same rounds: process start and imports are counted on
+  both sides alike.
 * **Core.** `read_tabs` (`read_tab` on every in-memory grid), then `build_report` (matching, checks, totals) — no I/O.
   "Model rows" are the registration rows that become entries; "grid rows" count every row of the form
   (title, header, numbering, Tổng số, sections, placeholders, notes) as well.
@@ -538,15 +595,17 @@ def write_results(m: dict, sz: Sizes, g: list[dict], loc: dict, core: dict, args
     lines += ["", "## Google: `danvan aggregate` vs the plain per-tab gspread script", "",
               f"Latency {args.latency * 1000:.0f} ms per request, quota {args.quota} reads/minute, {sz.google_rows} models per tab.", ""]
     lines += google_table(g)
-    lines += ["", "## Local: `check` vs only loading the files with openpyxl", ""]
+    lines += ["", "## Local: `check` vs only reading the files with calamine", ""]
     lines += local_table(loc)
     lines += ["", "## Pure core (reader + checks + summary, in-memory grids)", ""]
     lines += core_table(core)
     if profile:
         lines += ["", "## Where the core's time goes (cProfile, top functions by own time)", "", "```", *profile, "```"]
-    lines += ["", METHOD.format(latency_ms=args.latency * 1000, quota=args.quota, cores=m["cores"]), "## Reproduce", "",
+    lines += ["", METHOD.format(latency_ms=args.latency * 1000, quota=args.quota, local_runs=sz.local_runs), "## Reproduce", "",
               "```", "python -m benchmarks.run          # full set, < 10 min on 2 cores",
-              "python -m benchmarks.run --quick  # smaller sizes", "```", ""]
+              "python -m benchmarks.run --quick  # smaller sizes",
+              "python -m benchmarks.run --before 6bb38e1  # and `check` before issue 18 (openpyxl), side by side",
+              "```", ""]
     text = "\n".join(lines)
     Path(args.out).write_text(text, encoding="utf-8")
     return text
@@ -573,6 +632,24 @@ def core_profile(n_units: int = 200, rows: int = 40, top: int = 15) -> list[str]
     return body[start:start + top + 1]
 
 
+@contextlib.contextmanager
+def _tree_at(ref: str | None):
+    """A temporary git worktree of this repository at `ref` (None: nothing to check out)."""
+    import subprocess
+
+    if not ref:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="danvan-before-") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True,
+                       capture_output=True)
+        try:
+            yield str(tree)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
 def run_all(sz: Sizes, args, isolate: bool = True, log=print) -> str:
     """Every suite, then RESULTS.md (args: quick, latency, quota, out). -> the Markdown text."""
     started = time.perf_counter()
@@ -581,8 +658,8 @@ def run_all(sz: Sizes, args, isolate: bool = True, log=print) -> str:
     log("Google (fake API, simulated quota clock):")
     g = google_suite(sz, args.latency, args.quota, isolate, log)
     log("Local (xlsx, dir):")
-    with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp:
-        loc = local_suite(sz, Path(tmp), isolate, log)
+    with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp, _tree_at(getattr(args, "before", None)) as before:
+        loc = local_suite(sz, Path(tmp), isolate, log, before)
     log("Core (in-memory):")
     core = core_suite(sz, isolate, log)
     profile = isolated("core_profile") if isolate else core_profile(20, 5, 5)
@@ -595,6 +672,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency", type=float, default=0.15, help="fake Google per-request latency in seconds (0.15)")
     ap.add_argument("--quota", type=int, default=60, help="read requests per minute (60)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the Markdown report")
+    ap.add_argument("--before", metavar="REF", help="also time `check` at this git commit (before issue 18)")
     args = ap.parse_args(argv)
     text = run_all(QUICK if args.quick else Sizes(), args)
     print()

@@ -41,7 +41,7 @@ def test_plain_script_waits_on_the_simulated_clock():
 
 
 def test_tiny_full_run_writes_the_tables(tmp_path):
-    sz = run.Sizes(google_n=(3,), google_rows=2, ours_runs=1, plain_runs=1, plain_runs_big=1, xlsx_tabs=3, xlsx_rows=3,
+    sz = run.Sizes(google_n=(3,), google_rows=2, ours_runs=1, plain_runs=1, plain_runs_big=1, xlsx_tabs=(3,), xlsx_rows=3,
                    dir_files=3, dir_rows=2, local_runs=1, core_units=3, core_rows=3, core_runs=1, growth_units=(2, 3),
                    growth_rows=2, growth_runs=1)
     out = tmp_path / "RESULTS.md"
@@ -52,4 +52,14 @@ def test_tiny_full_run_writes_the_tables(tmp_path):
         assert heading in text
     assert "| 3 | 3 (2+1) | 0 |" in text  # N=3: ours 3 requests, 2 reads + 1 write, no 429
     assert "| xlsx: 3 tabs" in text and "| dir: 3 workbooks" in text
+    # Each input written the generator's way and the way Excel writes it.
+    assert text.count("| openpyxl |") == 2 and text.count("| Excel (xlsxwriter) |") == 2
+    assert "calamine read only" in text
     assert text.count("| 2 |") + text.count("| 3 |") >= 2  # growth rows
+
+
+def test_history_skip_benchmark_runs_and_skips_every_unchanged_tab():
+    from benchmarks import history_skip
+
+    r = history_skip.measure(3, 2, runs=1)  # asserts inside: all tabs reused on one side, none on the other
+    assert r["model_rows"] == 6

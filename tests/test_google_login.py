@@ -221,3 +221,23 @@ def test_only_text_mode_browsers_count_as_no_browser():
     # BROWSER=wslview on WSL: a real browser started from a command line.
     assert not is_console_browser(webbrowser.GenericBrowser("wslview"))
     assert not is_console_browser(webbrowser.BackgroundBrowser("firefox"))
+
+
+def test_a_testing_app_login_records_when_its_refresh_token_ends(tmp_path, sign_in):
+    import datetime as dt
+
+    from danvan_sheets.google.auth import refresh_token_expiry
+
+    sign_in.refresh_token_expires_in = 604799  # what Google grants an app whose consent screen is in "Testing"
+    google = google_section(tmp_path, sign_in)
+    token = run_login(google, SCOPES, browser=sign_in.browser_command(), timeout_s=20)
+    ends = refresh_token_expiry(token)
+    left = ends - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(days=6, hours=23) < left <= dt.timedelta(days=7)
+    # The login itself still loads.
+    ident = load_identity(GoogleSettings(auth="oauth", token_cache=token), SCOPES, env={})
+    assert ident.credentials.refresh_token == REFRESH_TOKEN
+    # Without that field (a published app) nothing is recorded.
+    sign_in.refresh_token_expires_in = None
+    token = run_login(google, SCOPES, browser=sign_in.browser_command(), timeout_s=20)
+    assert refresh_token_expiry(token) is None

@@ -39,7 +39,7 @@ def test_history_of_one_unit_and_of_all(tmp_path):
     cfg = _config(tmp_path)
     res = CliRunner().invoke(cli, ["history", "dang bo cuc thue", "--config", str(cfg)])
     assert res.exit_code == 0, res.output
-    assert "Lịch sử đăng ký của Đảng bộ Cục Thuế (DB-THUE):" in res.output
+    assert "Lịch sử đăng ký của Đảng bộ Cục Thuế (DB-THUE), đợt năm 2023, nguồn (không rõ):" in res.output
     assert "20/04/2023 09:15: Đạt" in res.output and "22/04/2023 14:00: Chưa đạt, 0/2 mô hình" in res.output
     assert "Xóa: “Vận động doanh nghiệp dùng hóa đơn điện tử”" in res.output
     all_units = CliRunner().invoke(cli, ["history", "--config", str(cfg)])

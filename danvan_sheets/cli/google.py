@@ -87,8 +87,11 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     try:
         meta = fetch_metadata(client, key)
     except Exception as exc:  # noqa: BLE001
-        if status_of(exc) in (403, 404):
-            rep.fail(f"Không mở được bảng tính (mã {status_of(exc)}). {share_advice(email)}", 3)
+        if status_of(exc) == 404:
+            rep.fail(f"Không tìm thấy bảng tính (mã 404). Kiểm tra lại mã hoặc đường dẫn bảng tính “{target}” (chép "
+                     f"nguyên đường dẫn trên thanh địa chỉ của trình duyệt), và việc chia sẻ: {share_advice(email)}", 3)
+        elif status_of(exc) == 403:
+            rep.fail(f"Không mở được bảng tính (mã 403). {share_advice(email)}", 3)
         else:
             rep.fail(str(translate(exc, "mở bảng tính", email)), 3)
         return
@@ -125,29 +128,34 @@ def _last_success(rep, settings) -> None:
 @click.option("--create", "create_title", metavar="TÊN", help="Tạo bảng tính mới với tên này thay vì dùng --source.")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị: mỗi đơn vị một trang.")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@click.option("--folder", metavar="THƯ_MỤC", help="Với --create: tạo bảng tính trong thư mục Google Drive này (đường dẫn "
+              "hoặc mã). Tài khoản dịch vụ chỉ tạo được trong thư mục của Drive dùng chung (Shared Drive).")
 @click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
 @click.option("--no-notify", is_flag=True, help="Khi chia sẻ, không gửi email thông báo.")
 @click.option("--form-sheet", is_flag=True,
               help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
                    "(thay cho mỗi đơn vị một trang), và in các câu hỏi cần tạo.")
-def init(source, create_title, units_path, config_path, share, no_notify, form_sheet):
+def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
     Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
     các mục I–IV), danh sách chọn Quy mô, gợi ý cách ghi thời gian, trang Hướng dẫn,
     khóa các vùng (mỗi trang chỉ đơn vị đó và Ban Tuyên giáo được sửa). Chạy lại
-    nhiều lần vẫn an toàn: không bao giờ ghi đè hay xóa những gì đơn vị đã nhập.
+    nhiều lần vẫn an toàn: không bao giờ ghi đè hay xóa những gì đơn vị đã nhập;
+    trên trang đơn vị đã điền, vùng khóa tiêu đề chỉ gồm các dòng trên dòng tiêu đề cột.
+    Bảng tính do lệnh tạo (--create) được chia sẻ cho [google] staff_emails.
 
     \b
     Ví dụ:
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
+      danvan init --create "Đăng ký 2024" --folder https://drive.google.com/drive/folders/0AbC... --units config/don-vi.csv
       danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
     """
-    from danvan_sheets.google.client import open_client, spreadsheet_id
+    from danvan_sheets.google.client import folder_id, open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.sources.gsheet import fetch_metadata
-    from danvan_sheets.google.setup import InitResult, plan_requests, share as share_units
+    from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
+    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests, share as share_units
     from danvan_sheets.pipeline import resolve_units
 
     settings = load(config_path)
@@ -157,6 +165,9 @@ def init(source, create_title, units_path, config_path, share, no_notify, form_s
             raise ConfigError("Cần danh sách đơn vị: thêm --units TỆP.csv hoặc ghi [source] units trong cấu hình.")
         if create_title and source:
             raise ConfigError("Chỉ dùng một trong hai: --create hoặc --source.")
+        if folder and not create_title:
+            raise ConfigError("--folder chỉ dùng cùng --create (thư mục để tạo bảng tính mới).")
+        folder_key = folder_id(folder) if folder else None
         key = None if create_title else spreadsheet_id(_gsheet_target(source, settings))
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
@@ -164,7 +175,7 @@ def init(source, create_title, units_path, config_path, share, no_notify, form_s
     staff = list(settings.google.staff_emails)
     try:
         if create_title:
-            key = client.create(create_title).id
+            key = client.create(create_title, folder_id=folder_key).id
         meta = fetch_metadata(client, key)
         result = InitResult(key, f"https://docs.google.com/spreadsheets/d/{key}/edit")
         if form_sheet:
@@ -172,12 +183,18 @@ def init(source, create_title, units_path, config_path, share, no_notify, form_s
 
             reqs = plan_form_sheet(client, key, meta, units, result, drop_default_sheet=bool(create_title))
         else:
-            reqs = plan_requests(meta, units, settings.campaign, staff, result, drop_default_sheet=bool(create_title))
+            # The form as the units filled it: the title lock stops above the header the reader finds.
+            existing = list(matched_tabs(meta, units).values())
+            forms = filled_forms(batch_read(client, key, existing), settings.campaign.year) if existing else {}
+            reqs = plan_requests(meta, units, settings.campaign, staff, result,
+                                 drop_default_sheet=bool(create_title), forms=forms)
         if reqs:
             client.http_client.batch_update(key, {"requests": reqs})
             result.changed = True
-        if share:
-            share_units(client, key, units, settings.campaign, not no_notify, result)
+        if share or (create_title and staff):
+            # A sheet the tool created belongs to whoever ran it: the staff could not open it.
+            share_units(client, key, units if share else [], settings.campaign, not no_notify, result,
+                        staff=staff if create_title else [], who=identity.email)
     except DanvanError as exc:
         raise user_error(exc) from None
     except Exception as exc:  # noqa: BLE001
@@ -203,10 +220,15 @@ def _print_init(result, staff) -> None:
         click.echo(f"Giữ nguyên {len(result.kept_tabs)} trang đã có (không sửa dữ liệu đơn vị đã nhập).")
     if result.protections:
         click.echo(f"Đã khóa {result.protections} vùng.")
+    if result.unlocked_tabs:
+        click.echo(f"Đã thu hẹp vùng khóa tiêu đề (để đơn vị sửa được các dòng của mình) ở {len(result.unlocked_tabs)} "
+                   f"trang: {', '.join(result.unlocked_tabs)}.")
     if not result.changed:
         click.echo("Bảng tính đã đủ trang và vùng khóa, không cần thay đổi.")
     if not staff:
         click.echo("Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa.")
+    if result.staff_shared:
+        click.echo(f"Đã chia sẻ cho Ban Tuyên giáo (quyền Người chỉnh sửa): {', '.join(result.staff_shared)}.")
     if result.shared:
         click.echo(f"Đã chia sẻ với {len(result.shared)} địa chỉ email.")
     if result.already_shared:

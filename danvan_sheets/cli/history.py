@@ -27,6 +27,31 @@ def _db(settings):
     return path
 
 
+def _campaign_options(f):
+    f = click.option("--source", "source", metavar="NGUỒN",
+                     help="Nguồn của đợt cần xem, như khi chạy check (mặc định [source] spec trong cấu hình).")(f)
+    f = click.option("--year", type=int, metavar="NĂM", help="Năm của đợt cần xem (mặc định năm trong cấu hình).")(f)
+    return f
+
+
+def _campaign(settings, year: int | None, source: str | None) -> tuple[int, str | None]:
+    """(year, normalised source or None for “the only one recorded that year”) from the options and the config."""
+    from danvan_sheets.campaign.key import source_key
+    from danvan_sheets.sources import parse_spec
+
+    spec = source or settings.source.spec
+    if source:
+        try:
+            parse_spec(source)  # a mistyped --source is a usage error, said as check says it
+        except DanvanError as exc:
+            raise user_error(exc) from None
+    return (year if year is not None else settings.campaign.year), (source_key(spec) if spec else None)
+
+
+def _heading(campaign) -> str:
+    return f"đợt năm {campaign.year}, nguồn {campaign.source or '(không rõ)'}"
+
+
 def _names(items: list[str], limit: int = 6) -> str:
     shown = "; ".join(f"“{x}”" for x in items[:limit])
     return shown + (f" và {len(items) - limit} mô hình khác" if len(items) > limit else "")
@@ -35,39 +60,42 @@ def _names(items: list[str], limit: int = 6) -> str:
 @click.command(cls=VietCommand, short_help="Xem lịch sử của một đơn vị, hoặc tình trạng mọi đơn vị.")
 @click.argument("unit", required=False, metavar="[ĐƠN_VỊ]")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
-def history(unit, config_path):
+@_campaign_options
+def history(unit, config_path, year, source):
     """Xem lịch sử đăng ký của một đơn vị qua từng lần kiểm tra (hoặc tình trạng mới nhất của mọi đơn vị).
 
-    ĐƠN_VỊ là mã hoặc tên đơn vị (không phân biệt hoa thường, có dấu hay không).
+    ĐƠN_VỊ là mã hoặc tên đơn vị (không phân biệt hoa thường, có dấu hay không). Chỉ xem
+    các lần chạy của một đợt: năm trong cấu hình và nguồn [source] spec (đổi bằng --year, --source).
 
     \b
     Ví dụ:
       danvan history
       danvan history DB-CUCTHUE
-      danvan history "Đảng bộ Cục Thuế"
+      danvan history "Đảng bộ Cục Thuế" --year 2023 --source xlsx:dang-ky-2023.xlsx
     """
     from danvan_sheets.history.timeline import last_states, timeline
 
     settings = load(config_path)
     path = _db(settings)
+    year, source = _campaign(settings, year, source)
     try:
         if not unit:
-            states = last_states(path)
+            campaign, states = last_states(path, year, source)
             if not states:
-                click.echo("Lịch sử chưa có đơn vị nào.")
+                click.echo(f"Lịch sử {_heading(campaign)} chưa có đơn vị nào.")
                 return
-            click.echo(f"Tình trạng mới nhất của {len(states)} đơn vị (theo lịch sử {path}):")
+            click.echo(f"Tình trạng mới nhất của {len(states)} đơn vị, {_heading(campaign)} (theo lịch sử {path}):")
             for snap, seen in states:
                 click.echo(f"- {snap.name} ({snap.unit}): {STATUS_LABELS.get(snap.status, snap.status)}, "
                            f"{snap.models}/{snap.required} mô hình; thay đổi lần cuối {_when(snap.run_at)}"
                            + (f", kiểm tra gần nhất {_when(seen)}" if seen else "") + ".")
             return
-        tl = timeline(path, unit)
+        tl = timeline(path, unit, year, source)
     except DanvanError as exc:
         raise user_error(exc) from None
     if tl is None:
-        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử. Xem danh sách bằng: danvan history"))
-    click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}):")
+        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử của đợt năm {year}. Xem danh sách bằng: danvan history"))
+    click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}), {_heading(tl.campaign)}:")
     for ev in tl.events:
         head = (f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
                 f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)") + ".")
@@ -90,10 +118,12 @@ def history(unit, config_path):
 @click.option("--out", required=True, metavar="TỆP.xlsx", help="Tệp Excel ghi ra, theo đúng biểu mẫu đăng ký.")
 @click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp --out đã có.")
-def restore(unit, when, out, config_path, force):
+@_campaign_options
+def restore(unit, when, out, config_path, force, year, source):
     """Ghi ra biểu mẫu đăng ký của một đơn vị đúng như lúc THỜI_ĐIỂM, để chép lại vào trang tính.
 
-    Lấy từ lần kiểm tra gần nhất trước (hoặc đúng) thời điểm đó.
+    Lấy từ lần kiểm tra gần nhất trước (hoặc đúng) thời điểm đó, trong cùng một đợt (năm trong
+    cấu hình và nguồn [source] spec; đổi bằng --year, --source).
 
     \b
     Ví dụ:
@@ -111,6 +141,7 @@ def restore(unit, when, out, config_path, force):
     except DanvanError as exc:
         raise user_error(exc) from None
     path = _db(settings)
+    year, source = _campaign(settings, year, source)
     try:
         if Path(out).exists() and not force:
             # The file a clerk names may be the downloaded registrations themselves.
@@ -121,7 +152,7 @@ def restore(unit, when, out, config_path, force):
 
             guard_output(out, parse_spec(settings.source.spec))
         at = parse_when(when)
-        state = snapshot_at(path, unit, at)
+        state = snapshot_at(path, unit, at, year, source)
         if state is None:
             raise ConfigError(f"Lịch sử không có đăng ký nào của đơn vị “{unit}” tại hoặc trước {_when(at)}. "
                               f"Xem các lần đã ghi bằng: danvan history {cli_arg(unit)}")

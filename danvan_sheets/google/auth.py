@@ -203,15 +203,44 @@ def login(google: GoogleSettings, scopes: list[str], browser: str | None = None,
         raise SourceError(f"Không kết nối được tới Google để hoàn tất đăng nhập (kiểm tra mạng). {again}.") from None
     except Exception:  # noqa: BLE001 - whatever else oauthlib raises must not end in a traceback
         raise SourceError(f"Chưa đăng nhập được Google. {again}.") from None
+    payload = _token_json(creds, getattr(flow.oauth2session, "token", None) or {})
     from danvan_sheets.atomic import write_atomic
 
     token = token_cache_path(google)
     # A new file, private from its first byte, then renamed over the old one: a crash never
     # leaves half a token, and an old world-readable token.json does not stay world-readable.
     try:
-        return write_atomic(token, creds.to_json(), private=True)
+        return write_atomic(token, payload, private=True)
     except OSError as exc:
         from danvan_sheets.errors import os_reason
 
         raise SourceError(f"Đã đăng nhập nhưng không ghi được mã đăng nhập vào {token}: {os_reason(exc)}. "
                           "Hãy sửa [google] token_cache rồi chạy lại `danvan login`.") from None
+
+
+TOKEN_EXPIRY_KEY = "refresh_token_expiry"
+
+
+def _token_json(creds, answer: dict) -> str:
+    """The cached login, plus when Google said the refresh token ends. Google sends
+    refresh_token_expires_in for a time-limited grant, which is what an app whose consent
+    screen is in "Testing" gets (7 days): kept so doctor can warn before cron stops."""
+    import datetime as dt
+
+    data = json.loads(creds.to_json())
+    seconds = answer.get("refresh_token_expires_in")
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 < seconds < 10**9:
+        until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+        data[TOKEN_EXPIRY_KEY] = until.replace(microsecond=0).isoformat()
+    return json.dumps(data)
+
+
+def refresh_token_expiry(token: Path):
+    """The end of a time-limited refresh token recorded at login, or None."""
+    import datetime as dt
+
+    try:
+        value = json.loads(token.read_text(encoding="utf-8")).get(TOKEN_EXPIRY_KEY)
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+        return None

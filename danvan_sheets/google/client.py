@@ -22,6 +22,20 @@ def spreadsheet_id(id_or_url: str) -> str:
     raise ConfigError(f"“{id_or_url}” không phải mã hay đường dẫn bảng tính Google (dạng https://docs.google.com/spreadsheets/d/MÃ/edit).")
 
 
+_FOLDER = re.compile(r"/folders/([a-zA-Z0-9_-]+)|[?&]id=([a-zA-Z0-9_-]+)")
+
+
+def folder_id(id_or_url: str) -> str:
+    """A Google Drive folder's id from its link (…/drive/folders/ID) or the bare id."""
+    text = id_or_url.strip()
+    if m := _FOLDER.search(text):
+        return m.group(1) or m.group(2)
+    if _BARE_ID.match(text):
+        return text
+    raise ConfigError(f"“{id_or_url}” không phải mã hay đường dẫn thư mục Google Drive "
+                      "(dạng https://drive.google.com/drive/folders/MÃ).")
+
+
 def scopes_for(drive: bool) -> list[str]:
     # Sheets only for check/aggregate/doctor; Drive (drive.file) only for init --create/--share.
     return [SHEETS_SCOPE, DRIVE_FILE_SCOPE] if drive else [SHEETS_SCOPE]

@@ -40,6 +40,7 @@ def check_credentials(settings, env=None) -> tuple[DoctorReport, object | None]:
             rep.add(True, f"Đã đăng nhập Google bằng tài khoản cá nhân (mã lưu ở {token}).")
             if warn := permission_warning(token):
                 rep.add(False, warn)
+            _testing_warning(rep, token)
         else:
             rep.fail("Chưa đăng nhập Google. Hãy chạy: danvan login", 2)
         return rep, None
@@ -57,3 +58,18 @@ def check_credentials(settings, env=None) -> tuple[DoctorReport, object | None]:
         rep.add(False, warn)
     rep.add(None, f"Tài khoản dịch vụ: {info['client_email']} — hãy chia sẻ bảng tính với địa chỉ này, quyền Người chỉnh sửa.")
     return rep, info["client_email"]
+
+
+def _testing_warning(rep: DoctorReport, token: Path) -> None:
+    from danvan_sheets.google.auth import refresh_token_expiry
+    from danvan_sheets.google.errors import TESTING_ADVICE, TESTING_FIX
+
+    until = refresh_token_expiry(token)
+    if until is not None:
+        # Not fatal today (exit 0), but the scheduled run will stop on that day.
+        rep.add(False, f"Google cấp mã đăng nhập có hạn, hết hạn lúc {until.astimezone():%H:%M ngày %d/%m/%Y}: "
+                       "ứng dụng OAuth đang ở trạng thái “Testing”, nên lần chạy theo lịch (cron) sẽ dừng mỗi tuần. "
+                       + TESTING_FIX)
+    else:
+        # Google does not always say so in the token answer: a reminder, not a finding.
+        rep.add(None, TESTING_ADVICE)

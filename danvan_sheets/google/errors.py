@@ -25,8 +25,69 @@ def status_of(exc: Exception) -> int | None:
     return getattr(response, "status_code", None)
 
 
+TESTING_FIX = (
+    "Cách khắc phục: trong Google Cloud Console → APIs & Services → OAuth consent screen bấm “Publish app” để "
+    "chuyển sang “In production”, rồi chạy lại `danvan login`; hoặc dùng tài khoản dịch vụ "
+    "([google] auth = \"service_account\")."
+)
+TESTING_ADVICE = (
+    "Nếu ứng dụng OAuth của cơ quan đang ở trạng thái “Testing” (màn hình xin quyền, OAuth consent screen), "
+    "Google hủy mã đăng nhập sau 7 ngày, nên lần chạy theo lịch sẽ dừng mỗi tuần. " + TESTING_FIX
+)
+
+STORAGE_ADVICE = (
+    "Google từ chối tạo bảng tính (mã 403 storageQuotaExceeded): tài khoản dịch vụ không có dung lượng Drive "
+    "riêng nên không tạo được tệp trong “Drive của tôi”. Hãy chọn một trong ba cách: "
+    "(1) tạo bằng tài khoản Google của cán bộ: ghi [google] auth = \"oauth\", chạy `danvan login` rồi chạy lại "
+    "lệnh này; (2) tạo trong một Drive dùng chung (Shared Drive) có thêm tài khoản dịch vụ làm thành viên: "
+    "thêm --folder ĐƯỜNG_DẪN_THƯ_MỤC; (3) tự tạo bảng tính trên Google Sheets, chia sẻ cho {who} quyền Người "
+    "chỉnh sửa, rồi chạy `danvan init --source gsheet:ĐƯỜNG_DẪN`."
+)
+
+
+def reason_of(exc: BaseException) -> str | None:
+    """The machine-readable reason of a Google error body: Drive's errors[].reason or an
+    ErrorInfo's reason (e.g. storageQuotaExceeded, RATE_LIMIT_EXCEEDED); None when absent."""
+    response = getattr(exc, "response", None)
+    try:
+        body = response.json() if response is not None else None
+    except Exception:  # noqa: BLE001 - an HTML page or a broken body has no reason
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None
+    for item in [*(error.get("errors") or []), *(error.get("details") or [])]:
+        if isinstance(item, dict) and isinstance(item.get("reason"), str):
+            return item["reason"]
+    return None
+
+
+def _refresh_failure(exc, what: str, email: str | None) -> SourceError:
+    # The server's answer is left out: it may echo the signed assertion.
+    if getattr(exc, "retryable", False):
+        # google-auth marks 5xx and server_error/temporarily_unavailable answers retryable
+        # (it already tried three times): Google's side, not the key.
+        return SourceError(
+            f"Máy chủ đăng nhập của Google đang lỗi khi {what} (đã thử lại nhiều lần). Khóa và mã đăng nhập "
+            "không có vấn đề gì, không cần đổi; hãy chạy lại sau ít phút."
+        )
+    grant = "invalid_grant" in str(exc.args[0] if exc.args else "")
+    if email is None:
+        # A person's OAuth login (a service-account identity always has its e-mail here).
+        head = (f"Mã đăng nhập Google của cán bộ đã hết hạn hoặc bị thu hồi khi {what}"
+                f"{' (invalid_grant)' if grant else ''}. Hãy chạy lại `danvan login`. ")
+        return SourceError(head + TESTING_ADVICE)
+    return SourceError(
+        f"Google không chấp nhận khóa đăng nhập khi {what} (khóa đã bị xóa, thu hồi hoặc sai?). "
+        "Hãy tạo khóa mới trong Google Cloud Console, rồi chạy `danvan doctor`."
+    )
+
+
 def translate(exc: Exception, what: str, email: str | None = None, tries: int | None = None) -> SourceError:
-    """`what` says what we were doing: "đọc bảng tính", "ghi trang tổng hợp"…"""
+    """`what` says what we were doing: "đọc bảng tính", "ghi trang tổng hợp"…
+
+    `email` is the service account's address; None means a person's OAuth login (or the emulator).
+    """
     import requests
 
     from google.auth import exceptions as auth_exc
@@ -34,12 +95,8 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     status = status_of(exc)
     # The token refresh happens before the request itself: a revoked or deleted key (RefreshError)
     # or an unreachable token endpoint (TransportError) surfaced as a traceback with exit 1 before.
-    # The server's answer is left out: it may echo the signed assertion.
     if isinstance(exc, auth_exc.RefreshError):
-        return SourceError(
-            f"Google không chấp nhận khóa đăng nhập khi {what} (khóa đã bị xóa, thu hồi hoặc sai?). "
-            "Hãy tạo khóa mới trong Google Cloud Console (hoặc chạy lại `danvan login`), rồi chạy `danvan doctor`."
-        )
+        return _refresh_failure(exc, what, email)
     if isinstance(exc, auth_exc.TransportError):
         return SourceError(f"Không kết nối được tới máy chủ đăng nhập của Google khi {what}. Kiểm tra mạng rồi chạy lại.")
     if isinstance(exc, requests.Timeout):
@@ -47,7 +104,10 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     if isinstance(exc, requests.ConnectionError):
         return SourceError(f"Không kết nối được tới Google khi {what}. Kiểm tra mạng rồi chạy lại.")
     if status == 404:
-        return SourceError(f"Không tìm thấy bảng tính khi {what} (mã 404). Kiểm tra lại mã/đường dẫn. {share_advice(email)}")
+        return SourceError(f"Không tìm thấy bảng tính khi {what} (mã 404). Kiểm tra lại mã/đường dẫn bảng tính "
+                           f"(chép nguyên đường dẫn trên thanh địa chỉ). {share_advice(email)}")
+    if status == 403 and reason_of(exc) == "storageQuotaExceeded":
+        return SourceError(STORAGE_ADVICE.format(who=email or "tài khoản dùng để chạy công cụ"))
     if status == 403:
         return SourceError(f"Không có quyền {what} (mã 403). {share_advice(email)}")
     if status == 401:

@@ -110,8 +110,10 @@ def protection_descriptions(unit: Unit) -> tuple[str, str]:
             f"Tiêu đề biểu mẫu của {unit.name}: chỉ Ban Tuyên giáo được sửa")
 
 
-def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existing: set[str]) -> list[dict]:
-    """The unit's tab editable by the unit and the staff; its header rows by the staff only."""
+def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existing: set[str],
+                             head_end: int = HEADER_ROWS) -> list[dict]:
+    """The unit's tab editable by the unit and the staff; its first `head_end` rows (the title
+    above the form's header) by the staff only, no such lock when head_end is 0."""
     tab_desc, head_desc = protection_descriptions(unit)
     reqs = []
     unit_editors = sorted({*staff, *([unit.email] if unit.email else [])})
@@ -119,9 +121,9 @@ def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existi
         reqs.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id}, "description": tab_desc, "warningOnly": False,
             "editors": {"users": unit_editors}}}})
-    if head_desc not in existing:
+    if head_desc not in existing and head_end > 0:
         reqs.append({"addProtectedRange": {"protectedRange": {
-            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": HEADER_ROWS}, "description": head_desc,
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": head_end}, "description": head_desc,
             "warningOnly": False, "editors": {"users": sorted(set(staff))}}}})
     return reqs
 

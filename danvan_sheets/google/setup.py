@@ -21,13 +21,68 @@ class InitResult:
     protections: int = 0
     shared: list[str] = field(default_factory=list)
     already_shared: list[str] = field(default_factory=list)
+    staff_shared: list[str] = field(default_factory=list)
+    unlocked_tabs: list[str] = field(default_factory=list)
     share_failures: list[str] = field(default_factory=list)
     changed: bool = False
 
 
+@dataclass(frozen=True)
+class FilledForm:
+    """Where the reader found an existing tab's form: the title lock stops above `header_row`
+    (1-based; None: no header found), and no lock may reach `first_unit_row` (1-based; None: no rows)."""
+
+    header_row: int | None
+    first_unit_row: int | None
+
+
+def matched_tabs(metadata: dict, units: list[Unit]) -> dict[str, str]:
+    """unit code -> title of its existing tab, by the matching check and aggregate use."""
+    titles = [s["properties"]["title"] for s in metadata.get("sheets", [])]
+    found, _unknown = match_tabs(units, [(None, SheetReading(title=t)) for t in titles])
+    return {code: titles[idxs[0]] for code, idxs in found.items()}
+
+
+def filled_forms(values: dict[str, list[list[object]]], year: int) -> dict[str, FilledForm]:
+    """What the reader sees on each existing unit tab (title -> FilledForm)."""
+    from danvan_sheets.core.reader import read_tab
+
+    out = {}
+    for title, rows in values.items():
+        reading = read_tab(title, rows, year)
+        header = reading.header_row
+        rows_seen = [e.row for e in reading.entries]
+        rows_seen += [p.row for p in reading.problems if p.row and header and p.row > header]
+        out[title] = FilledForm(header, min(rows_seen) if rows_seen else None)
+    return out
+
+
+def _title_lock_fix(sheet: dict, unit: Unit, form: FilledForm) -> dict | None:
+    """An updateProtectedRange shrinking an earlier title lock that covers the unit's own rows."""
+    if form.first_unit_row is None:
+        return None
+    _tab_desc, head_desc = layout.protection_descriptions(unit)
+    for pr in sheet.get("protectedRanges", []):
+        rng = pr.get("range", {})
+        if pr.get("description") != head_desc or rng.get("endRowIndex", 10**9) < form.first_unit_row:
+            continue
+        end = (form.header_row or 1) - 1
+        if end <= 0:
+            return {"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}}
+        return {"updateProtectedRange": {"protectedRange": {
+            "protectedRangeId": pr["protectedRangeId"], "range": {**rng, "startRowIndex": 0, "endRowIndex": end}},
+            "fields": "range"}}
+    return None
+
+
 def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: list[str], result: InitResult,
-                  drop_default_sheet: bool = False) -> list[dict]:
-    """Requests that add missing tabs and protections; existing tabs' cells are never touched."""
+                  drop_default_sheet: bool = False, forms: dict[str, FilledForm] | None = None) -> list[dict]:
+    """Requests that add missing tabs and protections; existing tabs' cells are never touched.
+
+    `forms`: the reader's view of existing unit tabs (filled_forms); their title lock covers only
+    the rows above the header the reader found, never a unit's own rows.
+    """
+    forms = forms or {}
     sheets = [s for s in metadata.get("sheets", [])]
     props = {s["properties"]["title"]: s["properties"] for s in sheets}
     existing_desc = {pr.get("description", "") for s in sheets for pr in s.get("protectedRanges", [])}
@@ -51,21 +106,25 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
         reqs.append(layout.staff_protection_request(props["Hướng dẫn"].get("sheetId", 0), "Hướng dẫn", staff))
 
     # The same matching check and aggregate use, so init never adds a tab they would not find.
-    titles = list(props)
-    found, _unknown = match_tabs(units, [(None, SheetReading(title=t)) for t in titles])
-    matched: dict[str, int] = {}
-    for code, idxs in found.items():
-        title = titles[idxs[0]]
-        matched[code] = props[title].get("sheetId", 0)
-        result.kept_tabs.append(title)
+    matched = matched_tabs(metadata, units)
+    result.kept_tabs += list(matched.values())
+    by_title = {s["properties"]["title"]: s for s in sheets}
     for u in units:
         if u.code in matched:
-            sid = matched[u.code]
+            title = matched[u.code]
+            sid = props[title].get("sheetId", 0)
+            form = forms.get(title, FilledForm(None, None))
+            # Rows above the header the reader found; none when it found no header (an empty tab).
+            head_end = (form.header_row - 1) if form.header_row else 0
+            if fix := _title_lock_fix(by_title[title], u, form):
+                reqs.append(fix)
+                result.unlocked_tabs.append(title)
         else:
             sid = new_id()
             reqs += layout.unit_tab_requests(sid, u, campaign)
             result.added_tabs.append(u.tab or u.name)
-        reqs += layout.unit_protection_requests(sid, u, staff, existing_desc)
+            head_end = layout.HEADER_ROWS
+        reqs += layout.unit_protection_requests(sid, u, staff, existing_desc, head_end)
 
     summary_props = {summary_title(t): p for t, p in props.items() if summary_title(t)}
     for title in SUMMARY_SHEETS:
@@ -96,22 +155,36 @@ SHARE_MESSAGE = (
 )
 
 
-def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool, result: InitResult) -> None:
+STAFF_SHARE_MESSAGE = ("danvan-sheets đã tạo bảng đăng ký mô hình “Dân vận khéo” năm {year}; đồng chí có quyền "
+                       "Người chỉnh sửa để theo dõi và sửa các vùng khóa.")
+
+
+def _invite(client, key_: str, email: str, message: str, notify: bool, have: set[str], done: list[str],
+            result: InitResult, who: str | None) -> None:
+    if email.lower() in have:
+        result.already_shared.append(email)
+        return
+    try:
+        client.insert_permission(key_, email, perm_type="user", role="writer", notify=notify,
+                                 email_message=message if notify else None)
+        have.add(email.lower())
+        done.append(email)
+    except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
+        from danvan_sheets.google.errors import translate
+
+        result.share_failures.append(f"{email}: {translate(exc, 'chia sẻ bảng tính', who)}")
+
+
+def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool, result: InitResult,
+          staff: list[str] = (), who: str | None = None) -> None:
+    """Writers: each unit's e-mail, and `staff` (the staff of a sheet the tool created, who could
+    not even open it otherwise). `who`: the service account, for the messages."""
     have = {str(p.get("emailAddress", "")).lower() for p in client.list_permissions(key_)}
+    staff_message = STAFF_SHARE_MESSAGE.format(year=campaign.year)
+    for email in dict.fromkeys(e.strip() for e in staff if e.strip()):
+        _invite(client, key_, email, staff_message, notify, have, result.staff_shared, result, who)
     message = SHARE_MESSAGE.format(year=campaign.year, deadline=campaign.deadline)
     for u in units:
         email = (u.email or "").strip()
-        if not email:
-            continue
-        if email.lower() in have:
-            result.already_shared.append(email)
-            continue
-        try:
-            client.insert_permission(key_, email, perm_type="user", role="writer", notify=notify,
-                                     email_message=message if notify else None)
-            have.add(email.lower())
-            result.shared.append(email)
-        except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
-            from danvan_sheets.google.errors import translate
-
-            result.share_failures.append(f"{email}: {translate(exc, 'chia sẻ bảng tính')}")
+        if email:
+            _invite(client, key_, email, message, notify, have, result.shared, result, who)

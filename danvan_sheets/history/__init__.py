@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+from danvan_sheets.campaign.key import CampaignKey, campaign_key, campaign_of
 from danvan_sheets.history import store
 from danvan_sheets.history.findings import COLUMNS, HistoryFindings, UnitHistory, extra_reasons
 from danvan_sheets.history.store import RunRecord, record_run
@@ -39,7 +41,8 @@ def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFind
     units: dict[str, UnitHistory] = {}
     with store.opened(path) as conn:
         for v in report.units:
-            snaps = [s for s in store.unit_snapshots(conn, v.unit.code) if s.run_id <= run.id]
+            # Only this run's campaign: last year's runs, or a test copy's, say nothing about this sheet.
+            snaps = [s for s in store.unit_snapshots(conn, v.unit.code, run.campaign_id) if s.run_id <= run.id]
             # Judged on the report's as-of date, so `--as-of` looks at the campaign on that day.
             h = UnitHistory(v.unit.code, lateness_of(snaps, due, report.as_of))
             # Only runs that found the unit's tab say what is on it: a run of a source without the
@@ -57,14 +60,17 @@ def compare(path: str | Path, report, run: RunRecord, grace: int) -> HistoryFind
     return HistoryFindings(run, units, tabs_are_files=report.tabs_are_files)
 
 
-def record_and_compare(settings, report, data, run_at: dt.datetime, source: str = "") -> HistoryFindings:
-    """Store this run (only what changed) and say, per unit, Đúng hạn/Trễ hạn and which rows vanished."""
+def record_and_compare(settings, report, data, run_at: dt.datetime, source: Any = "") -> HistoryFindings:
+    """Store this run (only what changed) and say, per unit, Đúng hạn/Trễ hạn and which rows vanished.
+
+    The run belongs to the campaign of the report's year and `source` (a Source or a spec as written).
+    """
     path = db_path(settings)
     run = record_run(path, report, data, run_at, source)
     return compare(path, report, run, grace_days(settings))
 
 
 __all__ = [
-    "COLUMNS", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path",
+    "COLUMNS", "CampaignKey", "campaign_key", "campaign_of", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path",
     "extra_reasons", "grace_days", "parse_when", "record_and_compare", "record_run", "snapshot_at", "timeline",
 ]

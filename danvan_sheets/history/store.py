@@ -1,5 +1,11 @@
 """The SQLite history of every pull: schema, writes and the queries the timeline reads.
 
+Every run belongs to a campaign (`campaigns`: the configuration's year and the normalised
+source), and every question asked of the history (lateness, lost rows, restore) is asked
+within one campaign: next year's sheet, or a test copy, is not this sheet with its rows deleted.
+The schema is versioned (meta.schema_version, read on every opening) and older databases are
+migrated in place by the steps in MIGRATIONS.
+
 Content-addressed so the database only grows with what units actually change:
 a row's content is stored once (`rows`), a unit's list of rows once
 (`contents`/`content_rows`), and `unit_snapshots` gains a line only when a
@@ -20,14 +26,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from danvan_sheets.campaign.key import CampaignKey, campaign_key
 from danvan_sheets.core.model import Report
 from danvan_sheets.errors import SourceError, os_reason
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000
 
-_SCHEMA = """
+# The first schema, as version 1 shipped it. Later changes are migrations below, never edits here:
+# a database of any age replays the same steps a new one does.
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -78,13 +87,140 @@ CREATE INDEX IF NOT EXISTS reminders_unit ON reminders (unit, sent_at);
 """
 
 
+def _statements(script: str) -> list[str]:
+    return [s for s in script.split(";") if s.strip()]
+
+
+def _m1_initial(conn: sqlite3.Connection) -> None:
+    for stmt in _statements(_SCHEMA_V1):
+        conn.execute(stmt)
+
+
+def _m2_campaigns(conn: sqlite3.Connection) -> None:
+    """Every run belongs to a campaign (year, normalised source); a unit's last check is per campaign.
+
+    Runs recorded before this had no year: they get the year of their own date (a campaign's
+    checks run in its year), and their source is normalised as written then (a relative path
+    is read from the current folder, the best that can be known now).
+    """
+    from danvan_sheets.campaign.key import source_key
+
+    conn.execute("""CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        UNIQUE (year, source))""")
+    # No REFERENCES here: SQLite refuses to add a foreign-key column to a table that has rows.
+    conn.execute("ALTER TABLE runs ADD COLUMN campaign_id INTEGER")
+    legacy = conn.execute(
+        "SELECT DISTINCT source, CASE WHEN run_at GLOB '[0-9][0-9][0-9][0-9]-*' "
+        "THEN CAST(substr(run_at, 1, 4) AS INTEGER) ELSE 0 END FROM runs").fetchall()
+    for source, year in legacy:
+        cid = _campaign_id(conn, year, source_key(source))
+        conn.execute("UPDATE runs SET campaign_id = ? WHERE source = ? AND CASE WHEN run_at GLOB '[0-9][0-9][0-9][0-9]-*' "
+                     "THEN CAST(substr(run_at, 1, 4) AS INTEGER) ELSE 0 END = ?", (cid, source, year))
+    conn.execute("CREATE INDEX runs_campaign ON runs (campaign_id, id)")
+    conn.execute("""CREATE TABLE unit_seen_v2 (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        unit TEXT NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        PRIMARY KEY (campaign_id, unit))""")
+    # A unit's last check in each campaign, rebuilt from the snapshots' runs and the old table.
+    conn.execute("""INSERT INTO unit_seen_v2 (campaign_id, unit, run_id)
+        SELECT r.campaign_id, s.unit, MAX(s.run_id) FROM unit_snapshots s JOIN runs r ON r.id = s.run_id
+        GROUP BY r.campaign_id, s.unit""")
+    conn.execute("""INSERT INTO unit_seen_v2 (campaign_id, unit, run_id)
+        SELECT r.campaign_id, u.unit, u.run_id FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE true
+        ON CONFLICT (campaign_id, unit) DO UPDATE SET run_id = MAX(run_id, excluded.run_id)""")
+    conn.execute("DROP TABLE unit_seen")
+    conn.execute("ALTER TABLE unit_seen_v2 RENAME TO unit_seen")
+
+
+def _m3_fingerprints(conn: sqlite3.Connection) -> None:
+    """A unit's snapshot remembers the fingerprint of the grid it was read from (see tab_fingerprint)."""
+    conn.execute("ALTER TABLE unit_snapshots ADD COLUMN fingerprint TEXT")
+
+
+# sqlite-utils' migrations are the model: named steps applied in order, each once, each recorded,
+# all of one opening in one transaction. The version is the number of steps applied.
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
+    ("0001_initial", _m1_initial),
+    ("0002_campaigns", _m2_campaigns),
+    ("0003_fingerprints", _m3_fingerprints),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version recorded in the database (0: a new, empty file)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    try:
+        return int(row[0]) if row else 0
+    except (TypeError, ValueError):
+        return -1
+
+
+def migrate(conn: sqlite3.Connection, path: str | Path = "") -> int:
+    """Bring the database to SCHEMA_VERSION in place; -> the version it had."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return SCHEMA_VERSION  # the usual case, read without taking the write lock
+    with transaction(conn):  # read again under the lock: another run may have just migrated it
+        version = schema_version(conn)
+        if version < 0:
+            raise SourceError(f"Cơ sở dữ liệu lịch sử {path} ghi số phiên bản lược đồ không đọc được. "
+                              "Hãy đổi tên tệp để công cụ tạo tệp mới (tệp cũ vẫn giữ được).")
+        if version > SCHEMA_VERSION:
+            raise SourceError(f"Cơ sở dữ liệu lịch sử {path} do một phiên bản mới hơn của danvan-sheets ghi "
+                              f"(lược đồ {version}, bản này chỉ biết tới {SCHEMA_VERSION}). Hãy cập nhật danvan-sheets.")
+        if version == SCHEMA_VERSION:
+            return version
+        for name, step in MIGRATIONS[version:]:
+            step(conn)
+            conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            conn.execute("INSERT OR REPLACE INTO migrations (name, applied_at) VALUES (?, ?)",
+                         (name, dt.datetime.now().isoformat(timespec="seconds")))
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    return version
+
+
+def _campaign_id(conn: sqlite3.Connection, year: int, source: str) -> int:
+    conn.execute("INSERT OR IGNORE INTO campaigns (year, source) VALUES (?, ?)", (year, source))
+    return conn.execute("SELECT id FROM campaigns WHERE year = ? AND source = ?", (year, source)).fetchone()[0]
+
+
+def find_campaign(conn: sqlite3.Connection, campaign: CampaignKey) -> int | None:
+    """The id of a recorded campaign, or None when no run of it was ever recorded."""
+    row = conn.execute("SELECT id FROM campaigns WHERE year = ? AND source = ?", (campaign.year, campaign.source)).fetchone()
+    return row[0] if row else None
+
+
+def campaign_of_run(conn: sqlite3.Connection, run_id: int) -> CampaignKey | None:
+    """The campaign a recorded run belongs to (None: no such run)."""
+    row = conn.execute("SELECT c.year, c.source FROM runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = ?",
+                       (run_id,)).fetchone()
+    return CampaignKey(row[0], row[1]) if row else None
+
+
+def campaigns(conn: sqlite3.Connection) -> list[tuple[CampaignKey, int]]:
+    """-> [(campaign, runs recorded)] of every campaign with at least one run, newest year first."""
+    rows = conn.execute(
+        "SELECT c.year, c.source, COUNT(r.id) FROM campaigns c JOIN runs r ON r.campaign_id = c.id "
+        "GROUP BY c.id ORDER BY c.year DESC, c.source").fetchall()
+    return [(CampaignKey(year, source), n) for year, source, n in rows]
+
+
 @dataclass(frozen=True)
 class RunRecord:
     id: int
     run_at: dt.datetime
     source: str
     units: int
-    changed: int  # units whose content or status differed from their previous snapshot
+    changed: int  # units whose content or status differed from their previous snapshot in its campaign
+    campaign: CampaignKey = CampaignKey(0, "")
+    campaign_id: int = 0
+    reused: int = 0  # units whose tab was unchanged (same fingerprint): their rows were not encoded again
 
 
 @dataclass(frozen=True)
@@ -156,6 +292,7 @@ def _sha(text: str) -> str:
 
 def connect(db_path: str | Path) -> sqlite3.Connection:
     path = Path(db_path)
+    conn = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the write lock is taken
@@ -166,15 +303,15 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -32768")
         conn.execute("PRAGMA foreign_keys = ON")
-        with transaction(conn):
-            for stmt in _SCHEMA.split(";"):
-                if stmt.strip():
-                    conn.execute(stmt)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-    except sqlite3.Error as exc:
-        raise SourceError(f"Không mở được cơ sở dữ liệu lịch sử {path}: {_sqlite_reason(exc)}.") from None
-    except OSError as exc:
-        raise SourceError(f"Không tạo được thư mục cho cơ sở dữ liệu lịch sử {path}: {os_reason(exc)}.") from None
+        migrate(conn, path)
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise SourceError(f"Không mở được cơ sở dữ liệu lịch sử {path}: {_sqlite_reason(exc)}.") from None
+        if isinstance(exc, OSError):
+            raise SourceError(f"Không tạo được thư mục cho cơ sở dữ liệu lịch sử {path}: {os_reason(exc)}.") from None
+        raise
     return conn
 
 
@@ -243,57 +380,107 @@ def _unit_rows(verdict, tabs_by_title: dict) -> list[tuple[int, str, str, str]]:
     return out
 
 
+# Bump when what is stored for a row changes for the same grid (the reader, the JSON shape):
+# snapshots fingerprinted before then are read again instead of reused.
+FINGERPRINT_VERSION = 1
+
+
+def run_salt(report: Report) -> str:
+    """What besides the grid decides a unit's stored rows: the campaign's rules (year, mandatory
+    keywords, counting) and this program's version."""
+    from danvan_sheets import __version__
+
+    return f"{FINGERPRINT_VERSION}|{__version__}|{report.campaign!r}"
+
+
+def tab_fingerprint(tab, salt: str) -> str:
+    """A hash of everything the reader sees of a tab.
+
+    repr() of the grid is one C-speed pass over cells that are plain str/int/float/date
+    values: far cheaper than the JSON of every row, and exact (a cell of another type
+    without a stable repr only makes the fingerprint never match, so nothing is skipped).
+    """
+    text = repr((salt, tab.title, tab.origin, tab.prefer_declared_unit, tab.rows, list(tab.merges)))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _store_rows(conn: sqlite3.Connection, verdict, tabs_by_title: dict) -> str:
+    """Store the unit's rows (each once, content-addressed) and its list of rows; -> the content hash."""
+    rows = _unit_rows(verdict, tabs_by_title)
+    hashed = [(_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed) for sheet_row, name_key, raw, parsed in rows]
+    conn.executemany("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
+                     [(h, name_key, raw, parsed) for h, _r, name_key, raw, parsed in hashed])
+    row_hashes = [(sheet_row, h) for h, sheet_row, *_ in hashed]
+    content = _sha("\n".join(f"{r}:{h}" for r, h in row_hashes))
+    if conn.execute("INSERT OR IGNORE INTO contents (hash, n_rows) VALUES (?, ?)", (content, len(rows))).rowcount:
+        conn.executemany(
+            "INSERT INTO content_rows (content_hash, position, sheet_row, row_hash) VALUES (?, ?, ?, ?)",
+            [(content, pos, r, h) for pos, (r, h) in enumerate(row_hashes)],
+        )
+    return content
+
+
 def record_run(
     db_path: str | Path,
     report: Report,
     data,
     run_at: dt.datetime,
-    source: str = "",
+    source: Any = "",
     *,
+    campaign: CampaignKey | None = None,
     during_write: Callable[[], None] | None = None,
 ) -> RunRecord:
     """Store what this run read; only content and statuses that changed add rows.
 
+    The run belongs to `campaign`, by default the report's year and `source` (a Source or a
+    spec as written); a unit's changes are judged against its last snapshot in that campaign.
     `during_write` is called inside the write transaction, after the run and the
     first unit are written: tests use it to kill a run mid-write.
     """
+    campaign = campaign or campaign_key(report.campaign.year, source)
     tabs_by_title = {t.title: t for t in getattr(data, "tabs", []) or []}
     with opened(db_path) as conn:
         with transaction(conn):
-            cur = conn.execute("INSERT INTO runs (run_at, source, units) VALUES (?, ?, ?)",
-                               (run_at.isoformat(timespec="seconds"), source, len(report.units)))
+            cid = _campaign_id(conn, campaign.year, campaign.source)
+            cur = conn.execute("INSERT INTO runs (run_at, source, units, campaign_id) VALUES (?, ?, ?, ?)",
+                               (run_at.isoformat(timespec="seconds"), str(source), len(report.units), cid))
             run_id = cur.lastrowid
-            changed = 0
+            changed = reused = 0
+            salt = run_salt(report)
             for i, v in enumerate(report.units):
-                rows = _unit_rows(v, tabs_by_title)
-                hashed = [(_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed)
-                          for sheet_row, name_key, raw, parsed in rows]
-                conn.executemany("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
-                                 [(h, name_key, raw, parsed) for h, _r, name_key, raw, parsed in hashed])
-                row_hashes = [(sheet_row, h) for h, sheet_row, *_ in hashed]
-                content = _sha("\n".join(f"{r}:{h}" for r, h in row_hashes))
-                if conn.execute("INSERT OR IGNORE INTO contents (hash, n_rows) VALUES (?, ?)", (content, len(rows))).rowcount:
-                    conn.executemany(
-                        "INSERT INTO content_rows (content_hash, position, sheet_row, row_hash) VALUES (?, ?, ?, ?)",
-                        [(content, pos, r, h) for pos, (r, h) in enumerate(row_hashes)],
-                    )
+                tab = tabs_by_title.get(v.tab) if v.tab else None
+                fingerprint = tab_fingerprint(tab, salt) if tab is not None else None
                 last = conn.execute(
-                    "SELECT hash, status, models, required, name, tab FROM unit_snapshots WHERE unit = ? ORDER BY run_id DESC LIMIT 1",
-                    (v.unit.code,),
+                    "SELECT s.hash, s.status, s.models, s.required, s.name, s.tab, s.fingerprint, s.id FROM unit_snapshots s "
+                    "JOIN runs r ON r.id = s.run_id WHERE s.unit = ? AND r.campaign_id = ? ORDER BY s.run_id DESC LIMIT 1",
+                    (v.unit.code, cid),
                 ).fetchone()
+                if fingerprint is not None and last is not None and last[6] == fingerprint:
+                    # The tab is exactly as last read: its rows are already stored, so the JSON
+                    # of every row is not built again (most units, most runs).
+                    content = last[0]
+                    reused += 1
+                else:
+                    content = _store_rows(conn, v, tabs_by_title)
                 state = (content, v.status, v.models, v.required, v.unit.name, v.tab)
-                if last is None or tuple(last) != state:
+                if last is None or tuple(last[:6]) != state:
                     conn.execute(
-                        "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (v.unit.code, run_id, *state),
+                        "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab, fingerprint) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (v.unit.code, run_id, *state, fingerprint),
                     )
                     changed += 1
-                conn.execute("INSERT INTO unit_seen (unit, run_id) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET run_id = excluded.run_id",
-                             (v.unit.code, run_id))
+                elif last[6] != fingerprint:
+                    # Same rows from a grid that differs elsewhere (a note beside the form, a snapshot
+                    # stored before fingerprints): the next run may skip; the timeline gains nothing.
+                    conn.execute("UPDATE unit_snapshots SET fingerprint = ? WHERE id = ?", (fingerprint, last[7]))
+                conn.execute("INSERT INTO unit_seen (campaign_id, unit, run_id) VALUES (?, ?, ?) "
+                             "ON CONFLICT (campaign_id, unit) DO UPDATE SET run_id = excluded.run_id",
+                             (cid, v.unit.code, run_id))
                 if i == 0 and during_write is not None:
                     during_write()
             conn.execute("UPDATE runs SET changed = ? WHERE id = ?", (changed, run_id))
-    return RunRecord(run_id, run_at, source, len(report.units), changed)
+    return RunRecord(run_id, run_at, str(source), len(report.units), changed, campaign, cid, reused)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -306,18 +493,22 @@ def _snapshot(row) -> Snapshot:
 _SNAP_COLS = "s.unit, s.name, s.tab, s.run_id, r.run_at, s.hash, s.status, s.models, s.required"
 
 
-def unit_snapshots(conn: sqlite3.Connection, unit: str) -> list[Snapshot]:
+def unit_snapshots(conn: sqlite3.Connection, unit: str, campaign_id: int) -> list[Snapshot]:
+    """The unit's snapshots in one campaign, oldest first: other years and sources are other campaigns."""
     rows = conn.execute(
-        f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id WHERE s.unit = ? ORDER BY s.run_id",
-        (unit,),
+        f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
+        "WHERE s.unit = ? AND r.campaign_id = ? ORDER BY s.run_id",
+        (unit, campaign_id),
     ).fetchall()
     return [_snapshot(r) for r in rows]
 
 
-def latest_snapshots(conn: sqlite3.Connection) -> list[Snapshot]:
+def latest_snapshots(conn: sqlite3.Connection, campaign_id: int) -> list[Snapshot]:
     rows = conn.execute(
         f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
-        "WHERE s.run_id = (SELECT MAX(run_id) FROM unit_snapshots t WHERE t.unit = s.unit) ORDER BY s.name"
+        "WHERE r.campaign_id = ? AND s.run_id = (SELECT MAX(t.run_id) FROM unit_snapshots t JOIN runs q ON q.id = t.run_id "
+        "WHERE t.unit = s.unit AND q.campaign_id = r.campaign_id) ORDER BY s.name",
+        (campaign_id,),
     ).fetchall()
     return [_snapshot(r) for r in rows]
 
@@ -331,8 +522,9 @@ def content_rows(conn: sqlite3.Connection, content_hash: str) -> list[StoredRow]
     return [StoredRow(sheet_row, loads(raw), loads(parsed)) for sheet_row, raw, parsed in rows]
 
 
-def last_seen(conn: sqlite3.Connection, unit: str) -> dt.datetime | None:
-    row = conn.execute("SELECT r.run_at FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ?", (unit,)).fetchone()
+def last_seen(conn: sqlite3.Connection, unit: str, campaign_id: int) -> dt.datetime | None:
+    row = conn.execute("SELECT r.run_at FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ? AND u.campaign_id = ?",
+                       (unit, campaign_id)).fetchone()
     return dt.datetime.fromisoformat(row[0]) if row else None
 
 
@@ -340,9 +532,9 @@ def run_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
 
 
-def find_units(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """-> [(code, latest name)] of every unit ever recorded."""
-    return [(s.unit, s.name) for s in latest_snapshots(conn)]
+def find_units(conn: sqlite3.Connection, campaign_id: int) -> list[tuple[str, str]]:
+    """-> [(code, latest name)] of every unit recorded in the campaign."""
+    return [(s.unit, s.name) for s in latest_snapshots(conn, campaign_id)]
 
 
 # --- reminders -------------------------------------------------------------------------------

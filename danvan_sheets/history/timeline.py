@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from danvan_sheets.campaign.key import CampaignKey
 from danvan_sheets.core.model import Campaign
 from danvan_sheets.core.text import key
 from danvan_sheets.errors import ConfigError
@@ -60,6 +61,7 @@ class UnitTimeline:
     name: str
     events: list[TimelineEvent]
     last_seen: dt.datetime | None
+    campaign: CampaignKey | None = None
 
 
 def due_date(campaign: Campaign, grace_days: int) -> dt.date:
@@ -140,50 +142,77 @@ def timeline_of(snaps: list[Snapshot], rows_of) -> list[TimelineEvent]:
 
 # --- opening the database --------------------------------------------------------------------
 
-def resolve_unit(conn, wanted: str) -> tuple[str, str] | None:
-    """A unit by code or name, case-, space- and diacritics-insensitively."""
+def choose_campaign(conn, year: int | None = None, source: str | None = None) -> tuple[CampaignKey, int]:
+    """The one recorded campaign of `year` (any when None) and `source` (normalised; any when None).
+
+    Several candidates are a question for the person, not a guess: the message lists them.
+    """
+    found = [(c, n) for c, n in store.campaigns(conn)
+             if (year is None or c.year == year) and (source is None or c.source == source)]
+    if len(found) == 1:
+        campaign = found[0][0]
+        cid = store.find_campaign(conn, campaign)
+        assert cid is not None
+        return campaign, cid
+    wanted = ", ".join(x for x in (f"năm {year}" if year is not None else "", f"nguồn {source}" if source else "") if x)
+    listed = "; ".join(f"năm {c.year}, nguồn {c.source or '(không rõ)'} ({n} lần chạy)" for c, n in store.campaigns(conn))
+    if not found:
+        raise ConfigError(f"Lịch sử chưa có lần chạy nào của đợt {wanted or 'nào'}. "
+                          + (f"Các đợt đã ghi: {listed}. Chọn đợt bằng --year và --source." if listed else ""))
+    raise ConfigError(f"Lịch sử có {len(found)} đợt {wanted}: {listed}. Hãy chọn một bằng --year và --source "
+                      "(hoặc ghi [source] spec trong cấu hình).")
+
+
+def resolve_unit(conn, wanted: str, campaign_id: int) -> tuple[str, str] | None:
+    """A unit of the campaign by code or name, case-, space- and diacritics-insensitively."""
     k = key(wanted)
-    for code, name in store.find_units(conn):
+    for code, name in store.find_units(conn, campaign_id):
         if k in (key(code), key(name)):
             return code, name
     return None
 
 
-def timeline(db_path: str | Path, unit: str) -> UnitTimeline | None:
+def timeline(db_path: str | Path, unit: str, year: int | None = None, source: str | None = None) -> UnitTimeline | None:
     with store.opened(db_path) as conn:
-        found = resolve_unit(conn, unit)
+        campaign, cid = choose_campaign(conn, year, source)
+        found = resolve_unit(conn, unit, cid)
         if found is None:
             return None
         code, name = found
-        snaps = store.unit_snapshots(conn, code)
+        snaps = store.unit_snapshots(conn, code, cid)
         events = timeline_of(snaps, lambda h: store.content_rows(conn, h))
-        return UnitTimeline(code, name, events, store.last_seen(conn, code))
+        return UnitTimeline(code, name, events, store.last_seen(conn, code, cid), campaign)
 
 
 @dataclass
 class UnitState:
     snapshot: Snapshot
     rows: list[StoredRow]
+    campaign: CampaignKey | None = None
 
 
-def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime) -> UnitState | None:
-    """What the unit's tab had in the last run at or before `when` that found it (None: no such run)."""
+def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime, year: int | None = None,
+                source: str | None = None) -> UnitState | None:
+    """What the unit's tab had in the last run of its campaign at or before `when` that found it (None: no such run)."""
     with store.opened(db_path) as conn:
-        found = resolve_unit(conn, unit)
+        campaign, cid = choose_campaign(conn, year, source)
+        found = resolve_unit(conn, unit, cid)
         if found is None:
             return None
         # The last run that found the unit's tab: a run without it has nothing to give back.
-        snaps = [s for s in store.unit_snapshots(conn, found[0]) if s.run_at <= when and s.tab]
+        snaps = [s for s in store.unit_snapshots(conn, found[0], cid) if s.run_at <= when and s.tab]
         if not snaps:
             return None
-        return UnitState(snaps[-1], store.content_rows(conn, snaps[-1].hash))
+        return UnitState(snaps[-1], store.content_rows(conn, snaps[-1].hash), campaign)
 
 
-def last_states(db_path: str | Path) -> list[tuple[Snapshot, dt.datetime | None]]:
+def last_states(db_path: str | Path, year: int | None = None,
+                source: str | None = None) -> tuple[CampaignKey, list[tuple[Snapshot, dt.datetime | None]]]:
     with store.opened(db_path) as conn:
-        states = [(s, store.last_seen(conn, s.unit)) for s in store.latest_snapshots(conn)]
+        campaign, cid = choose_campaign(conn, year, source)
+        states = [(s, store.last_seen(conn, s.unit, cid)) for s in store.latest_snapshots(conn, cid)]
     # SQLite orders by code point ("Hội" before "Đảng"); people read names without regard to diacritics.
-    return sorted(states, key=lambda state: key(state[0].name or ""))
+    return campaign, sorted(states, key=lambda state: key(state[0].name or ""))
 
 
 _WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")

@@ -38,6 +38,9 @@ class FakeSignIn:
 
     answer: str = "allow"
     granted_scopes: list[str] | None = None  # None: whatever was asked
+    # Set for an app whose consent screen is in "Testing": Google then grants a refresh token
+    # that ends after 7 days and says so in the token answer (604799 s).
+    refresh_token_expires_in: int | None = None
     auth_requests: list[dict] = field(default_factory=list)
     token_requests: list[dict] = field(default_factory=list)
     redirect_pages: list[tuple[int, str, str]] = field(default_factory=list)  # (status, content type, body)
@@ -126,13 +129,16 @@ class FakeSignIn:
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
         if challenge != issued["code_challenge"]:
             return 400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
-        return 200, {
+        answer = {
             "access_token": "ya29.fake-access-token",
             "expires_in": 3599,
             "refresh_token": REFRESH_TOKEN,
             "scope": " ".join(issued["scopes"]),
             "token_type": "Bearer",
         }
+        if self.refresh_token_expires_in is not None:
+            answer["refresh_token_expires_in"] = self.refresh_token_expires_in
+        return 200, answer
 
     # --- the person at the browser --------------------------------------------------------
     def browser_command(self) -> str:

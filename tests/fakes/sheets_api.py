@@ -106,6 +106,10 @@ class FakeGoogle:
         self.clock: Callable[[], float] = time.monotonic
         self.quota_rejections = 0
         self.owner_email: str | None = None  # when set, new files get an owner permission
+        # A service account owns no Drive storage: Google refuses it a new file in "My Drive"
+        # (403 storageQuotaExceeded, gspread #1592) but not in a Shared Drive it belongs to.
+        self.no_drive_storage = False
+        self.shared_drive_folders: set[str] = set()
         self.requests: list[RecordedRequest] = []
         self._books: dict[str, Spreadsheet] = {}
         self._rules: list[_Rule] = []
@@ -376,6 +380,9 @@ class FakeGoogle:
         mime = body.get("mimeType")
         if mime != SPREADSHEET_MIME:
             raise _drive_error(400, f"The fake only creates spreadsheets, not {mime!r}.", "badRequest")
+        if self.no_drive_storage and not set(body.get("parents") or []) & self.shared_drive_folders:
+            raise _drive_error(403, "The user's Drive storage quota has been exceeded.", "storageQuotaExceeded",
+                               domain="usageLimits")
         book = self._new_book(body.get("name") or "Untitled spreadsheet", ["Sheet1"], body.get("parents"))
         return _Reply(200, _drive_fields(self._file_json(book), q.get("fields")))
 
@@ -690,10 +697,11 @@ def _batch_totals(book: Spreadsheet, data: list[dict], responses: list[dict]) ->
 
 # ---------------------------------------------------------------- Drive helpers
 
-def _drive_error(code: int, message: str, reason: str, location: str | None = None) -> ApiError:
+def _drive_error(code: int, message: str, reason: str, location: str | None = None,
+                 domain: str = "global") -> ApiError:
     """Drive v3 errors carry an `errors` list as well (gspread's backoff client looks for it)."""
     err = ApiError(code, message)
-    item = {"message": message, "domain": "global", "reason": reason}
+    item = {"message": message, "domain": domain, "reason": reason}
     if location:
         item.update(location=location, locationType="parameter")
 
