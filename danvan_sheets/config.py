@@ -25,6 +25,7 @@ from typing import Any
 
 from danvan_sheets.core.duplicates import DEFAULT_THRESHOLD
 from danvan_sheets.core.model import UNIT_TYPES, Campaign, MandatoryModel
+from danvan_sheets.core.results import Criterion, ReviewSettings
 from danvan_sheets.errors import ConfigError, ConfigProblem, os_reason
 
 APP_NAME = "danvan-sheets"
@@ -443,6 +444,40 @@ def parse_rollup(t: Table) -> RollupSettings:
     return RollupSettings(tuple(sources), threshold)
 
 
+def parse_review(t: Table) -> ReviewSettings:
+    """[review] and its [[review.criteria]]: the year-end scoring and the review deadlines (core/results.py)."""
+    items = t.get("criteria")
+    criteria: list[Criterion] = []
+    if items is not _MISSING and not isinstance(items, list):
+        t.bad("criteria", "phải viết dạng [[review.criteria]] cho từng tiêu chí.")
+        items = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        where = f"review.criteria[{i}]"
+        if not isinstance(item, dict):
+            t.problems.append(ConfigProblem(where, "phải là một bảng TOML với key, name, points."))
+            continue
+        c = Table(where, item, t.problems, t.base)
+        k = c.text("key", required=True, what="mã tiêu chí, ví dụ \"hieu_qua\"").strip()
+        name = c.text("name", required=True, what="tên tiêu chí").strip()
+        points = c.number("points", 0, 0, 1000, "điểm", above=True)
+        c.check_unknown()
+        if k in {x.key for x in criteria}:
+            c.bad("key", f"mã “{k}” bị lặp.")
+        elif k and name and points:
+            criteria.append(Criterion(k, name, points))
+    top = sum(c.points for c in criteria) if criteria else ReviewSettings.max_points
+    pass_mark = t.number("pass_mark", ReviewSettings.pass_mark, 0, 1000, "điểm")
+    if pass_mark > top:
+        t.bad("pass_mark", f"điểm đạt {pass_mark:g} lớn hơn tổng điểm các tiêu chí ({top:g}).")
+    mid = t.date("mid_year_deadline", required=False)
+    end = t.date("year_end_deadline", required=False)
+    if mid and end and mid >= end:
+        t.bad("mid_year_deadline", "hạn sơ kết 6 tháng phải trước hạn tổng kết năm (year_end_deadline).")
+    return ReviewSettings(tuple(criteria), pass_mark,
+                          t.number("max_points", ReviewSettings.max_points, 1, 1000, "điểm"), mid, end,
+                          t.integer("remind_days_before", ReviewSettings.remind_days_before, 0, 366))
+
+
 @dataclass(frozen=True)
 class Section:
     """How one [name] (or [[name]] when `many`) is read, and the Settings field it fills."""
@@ -466,6 +501,7 @@ SECTIONS: dict[str, Section] = {
     "cron": Section(parse_cron),
     "data": Section(parse_data),
     "rollup": Section(parse_rollup),
+    "review": Section(parse_review),
 }
 
 
@@ -531,6 +567,7 @@ class Settings:
     cron: CronSettings = field(default_factory=CronSettings)
     data: DataSettings = field(default_factory=DataSettings)
     rollup: RollupSettings = field(default_factory=RollupSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     # Things that load but probably are not meant (no [[mandatory]]): shown, never fatal.
     warnings: tuple[str, ...] = ()
     # The TOML as read, for a test or a tool that derives a variant; never read settings from it.

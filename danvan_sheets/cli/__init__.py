@@ -37,6 +37,9 @@ cli.add_command(history)
 cli.add_command(restore)
 cli.add_command(remind)
 cli.add_command(export)
+from danvan_sheets.cli.review import review  # noqa: E402
+
+cli.add_command(review)
 cli.add_command(rollup)
 cli.add_command(doctor)
 cli.add_command(init)

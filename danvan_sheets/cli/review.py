@@ -1,0 +1,88 @@
+"""`danvan review`: the units' result forms checked against their registration, scored, compiled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from danvan_sheets.cli.base import VietCommand, common_options, load, parse_as_of, stdout_console, user_error
+from danvan_sheets.errors import ConfigError, DanvanError
+
+_EXAMPLES = """\b
+Ví dụ:
+  danvan review --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --template out/bao-cao-ket-qua.xlsx
+  danvan review --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --results xlsx:ket-qua-2023.xlsx
+  danvan review --source gsheet:1AbC... --results dir:bao-cao-ket-qua/ --format json > cuoi-nam.json"""
+
+
+@click.command(cls=VietCommand, epilog=_EXAMPLES, short_help="Cuối năm: kiểm tra báo cáo kết quả, chấm điểm, công nhận mô hình.")
+@common_options
+@click.option("--results", metavar="NGUỒN", help="Báo cáo kết quả của các đơn vị: xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc "
+                                                 "gsheet:MÃ (mỗi đơn vị một trang hoặc một tệp).")
+@click.option("--template", metavar="TỆP.xlsx|THƯ_MỤC/",
+              help="Lập biểu báo cáo kết quả trống, ghi sẵn mô hình đã đăng ký của từng đơn vị: một tệp mỗi đơn vị một "
+                   "trang (TỆP.xlsx), hoặc mỗi đơn vị một tệp trong THƯ_MỤC/ (để gửi qua email, Zalo).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help="Cách in kết quả: bảng, hoặc JSON cho chương trình khác (mặc định: table).")
+def review(source, units_path, config_path, as_of, results, template, fmt):
+    """Kiểm tra báo cáo kết quả cuối năm (sơ kết 6 tháng) của từng đơn vị và tổng hợp cả năm.
+
+    Đối chiếu biểu báo cáo với mô hình đơn vị đã đăng ký (đọc như danvan check): mô hình
+    đã đăng ký mà chưa báo cáo, mô hình báo cáo mà chưa từng đăng ký (so tên không phân biệt
+    dấu), quá thời gian hoàn thành mà chưa “Hoàn thành”, điểm ngoài thang. Tổng hợp số mô hình
+    đăng ký, đã triển khai, hoàn thành, được công nhận (tổng điểm từ mức đạt trong mục
+    [review] của cấu hình) theo lĩnh vực và loại đơn vị, và danh sách mô hình được công nhận
+    để đề nghị khen thưởng. Bản in: danvan export --results … --out TỆP.xlsx.
+
+    Mã thoát 0 khi mọi đơn vị đã báo cáo đủ, 1 khi có đơn vị chưa báo cáo hoặc cần bổ sung,
+    2 khi sai cách dùng hoặc sai cấu hình, 3 khi không đọc được nguồn dữ liệu.
+    """
+    settings = load(config_path)
+    day = parse_as_of(as_of)
+    try:
+        if template:
+            _write_template(source, units_path, settings, day, template, results)
+            return
+        from danvan_sheets.yearend import run_review
+
+        result = run_review(source, units_path, results, settings, day)
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    year = result.review
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(year.to_dict(), ensure_ascii=False))
+    else:
+        from danvan_sheets.writers.yearend_console import render_review
+
+        render_review(year, result.registration.report.campaign.title, stdout_console())
+    raise SystemExit(1 if year.flagged else 0)
+
+
+def _write_template(source, units_path, settings, day, template: str, results) -> None:
+    from danvan_sheets.pipeline import run
+    from danvan_sheets.writers.yearend_xlsx import write_result_template_files, write_result_templates
+
+    if results:
+        raise ConfigError("--template lập biểu trống từ bản đăng ký, không đọc --results. Hãy bỏ một trong hai.")
+    as_folder = template.endswith(("/", "\\")) or Path(template).is_dir()
+    if not as_folder and Path(template).suffix.lower() != ".xlsx":
+        raise ConfigError(f"--template {template}: hãy ghi tên tệp có đuôi .xlsx, hoặc một thư mục kết thúc bằng /.")
+    reg = run(source, units_path, settings, day, history=False, out=None if as_folder else template,
+              out_suffixes=(".xlsx",))
+    if not reg.units:
+        raise ConfigError("Cần danh sách đơn vị (--units hoặc [source] units) để lập biểu cho đúng từng đơn vị.")
+    if as_folder:
+        if reg.spec.local and Path(template).expanduser().resolve() in (reg.spec.path(), *reg.spec.path().parents):
+            raise ConfigError(f"--template {template} là thư mục nguồn đăng ký: biểu trống sẽ bị đọc như bản đăng ký. "
+                              "Hãy ghi ra thư mục khác.")
+        paths = write_result_template_files(reg.report, settings.review, template)
+        click.echo(f"Đã lập {len(paths)} biểu báo cáo kết quả (mỗi đơn vị một tệp) trong {template}")
+    else:
+        path = write_result_templates(reg.report, settings.review, template)
+        click.echo(f"Đã lập biểu báo cáo kết quả cho {len(reg.report.units)} đơn vị (mỗi đơn vị một trang) vào {path}")
+    n = sum(1 for v in reg.report.units if not any(not e.has_error and not e.duplicate for e in v.entries))
+    if n:
+        click.echo(f"{n} đơn vị chưa có mô hình đăng ký hợp lệ: biểu của các đơn vị này để trống dòng mô hình.", err=True)

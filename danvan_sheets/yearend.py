@@ -1,0 +1,55 @@
+"""Glue of the year-end review: the registration run (as `check` makes it) plus the result forms.
+
+No click here. The result forms are a second source (`--results`), read by the same source
+classes as registration (xlsx:, dir:, gsheet:) and by core/results.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from danvan_sheets.config import Settings
+from danvan_sheets.core.results import YearReview, build_review, read_result_tab
+from danvan_sheets.errors import ConfigError
+from danvan_sheets.pipeline import Run, run
+from danvan_sheets.sources import SourceData, SourceSpec, parse_spec
+
+
+@dataclass
+class ReviewRun:
+    registration: Run
+    results: SourceData
+    results_spec: SourceSpec
+    review: YearReview
+
+
+def results_spec(results: str | None, registration: SourceSpec | None = None) -> SourceSpec:
+    if not results:
+        raise ConfigError("Chưa chỉ ra nguồn báo cáo kết quả. Hãy thêm --results (ví dụ --results xlsx:ket-qua-2023.xlsx, "
+                          "--results dir:bao-cao-ket-qua/ hoặc --results gsheet:MÃ).")
+    spec = parse_spec(results)
+    if registration is not None and spec.key() == registration.key():
+        # The registration tabs would be read as result forms lacking their columns, and the other way round.
+        raise ConfigError(f"--results {results} là chính nguồn đăng ký. Báo cáo kết quả phải ở một bảng tính, tệp hoặc "
+                          "thư mục riêng (tạo biểu mẫu trống bằng danvan review --template TỆP.xlsx).")
+    return spec
+
+
+def review_from_data(registration: Run, data: SourceData, settings: Settings, as_of: dt.date) -> YearReview:
+    readings = [(tab, read_result_tab(tab.title, tab.rows, settings.review, getattr(tab, "merges", None)))
+                for tab in data.tabs]
+    notices = list(registration.report.notices) + [f"Báo cáo kết quả: {n}" for n in data.notices]
+    return build_review(registration.report, readings, settings.review, as_of, notices)
+
+
+def run_review(source: str | None, units_path: str | None, results: str | None, settings: Settings,
+               as_of: dt.date) -> ReviewRun:
+    """Registration read as `check` reads it (no history run recorded), then every unit's result form."""
+    from danvan_sheets.pipeline import resolve_spec
+
+    reg_spec = resolve_spec(source, settings)
+    spec = results_spec(results, reg_spec)  # a usage mistake costs no read
+    registration = run(source, units_path, settings, as_of, history=False)
+    data = spec.read(settings)
+    return ReviewRun(registration, data, spec, review_from_data(registration, data, settings, as_of))
