@@ -92,3 +92,12 @@ def test_whole_core_never_raises(tabs):
 def test_non_list_inputs_do_not_raise():
     for rows in (None, "abc", 5, [None, 3, "x"], [(1, 2), ["a"]]):
         _no_crash(read_tab("Tab", rows, YEAR))
+
+
+merges = st.lists(st.tuples(st.integers(-2, 30), st.integers(-2, 30), st.integers(-2, 12), st.integers(-2, 12)), max_size=6)
+
+
+@FUZZ
+@given(form_grids(), merges)
+def test_read_tab_never_raises_with_any_merges(rows, ranges):
+    _no_crash(read_tab("Tab", rows, YEAR, ranges))

@@ -105,7 +105,8 @@ def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of
         reasons = ["Trang đăng ký chưa có mô hình nào."]
         if any(p.code == "missing_header" for p in problems):
             reasons = ["Không đọc được biểu mẫu: thiếu dòng tiêu đề (Stt, Tên mô hình, Số lượng…)."]
-        return UnitVerdict(unit, reading.title, "chua_dang_ky", 0, required, by_field, found, reasons, entries, problems, url)
+        return UnitVerdict(unit, reading.title, "chua_dang_ky", 0, required, by_field, found, reasons, entries, problems, url,
+                           skipped_rows=list(reading.skipped_rows))
 
     reasons: list[str] = []
     if models < required:
@@ -124,7 +125,8 @@ def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of
     if errors and reasons:
         reasons.append(f"{len(errors)} dòng có lỗi chưa được tính (dòng {', '.join(map(str, errors[:10]))}{'…' if len(errors) > 10 else ''}).")
     status = "chua_dat" if reasons else "dat"
-    return UnitVerdict(unit, reading.title, status, models, required, by_field, found, reasons, entries, problems, url)
+    return UnitVerdict(unit, reading.title, status, models, required, by_field, found, reasons, entries, problems, url,
+                       skipped_rows=list(reading.skipped_rows))
 
 
 def _col_index(col: str | None) -> int:

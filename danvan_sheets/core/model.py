@@ -122,14 +122,19 @@ class Entry:
     duplicate: bool = False
     has_error: bool = False
     counted: bool = False
+    # Column key -> A1 of the top-left cell of a merge covering this row's cell.
+    moved: dict[str, str] | None = None
 
     @property
     def cells(self) -> dict[str, str]:
-        """Column key -> A1 cell of this row."""
+        """Column key -> A1 cell holding this row's value (a merge's top-left cell when merged)."""
         from danvan_sheets.core.cells import col_letters
 
         row = str(self.row)
-        return {k: col_letters(c) + row for k, c in self.columns.items()}
+        out = {k: col_letters(c) + row for k, c in self.columns.items()}
+        if self.moved:
+            out.update(self.moved)
+        return out
 
     @property
     def raw(self) -> dict[str, object]:
@@ -153,6 +158,21 @@ class Entry:
         }
 
 
+SKIP_REASONS = ("header", "numbering", "total", "section", "placeholder", "notes", "blank", "missing_name")
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row of the form the reader set aside rather than read as a model, and why (SKIP_REASONS)."""
+
+    row: int  # 1-based, as in A1 names
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"row": self.row, "text": self.text, "reason": self.reason}
+
+
 @dataclass
 class SheetReading:
     """What the reader got out of one tab."""
@@ -163,6 +183,7 @@ class SheetReading:
     declared_unit: str | None = None  # the form's "Đơn vị:" line
     header_row: int | None = None
     legacy_encodings: list[str] = field(default_factory=list)
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -209,6 +230,7 @@ class UnitVerdict:
     tab_url: str | None = None
     # From the history store, when one was kept: on_time (dung_han/tre_han/chua_ro/None), its label, vanished names.
     history: dict | None = None
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -228,6 +250,7 @@ class UnitVerdict:
             "reasons": list(self.reasons),
             "entries": [e.to_dict() for e in self.entries],
             "problems": [p.to_dict() for p in self.problems],
+            "skipped_rows": [s.to_dict() for s in self.skipped_rows],
             **({"on_time": self.history.get("on_time") or None, "disappeared": list(self.history.get("disappeared", []))}
                if self.history is not None else {}),
         }

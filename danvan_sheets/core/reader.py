@@ -8,32 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-from itertools import count, repeat, zip_longest
-from operator import itemgetter
+from itertools import zip_longest
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
+from danvan_sheets.core.merges import Anchors, fill_merges
 from danvan_sheets.core.messages import ERROR_CODES, message
-from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading
+from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading, SkippedRow
 from danvan_sheets.core.periods import parse_period
 from danvan_sheets.core.text import cell_text, clean, clean_lines
 
-# Pure functions called for every row; real forms repeat the same values ("Tháng 5/2023",
-# "Tập thể", the same rows and columns), so their results are memoised. typed=True keeps
-# 1, 1.0 and True apart. The cached PeriodResult objects are only read, never changed.
-_a1 = lru_cache(maxsize=1 << 16)(a1)
-
-
-@lru_cache(maxsize=16)
-def _period_reader(year: int):
-    """parse_period for one campaign year, cached on the cell alone (a one-argument key is cheaper)."""
-    return lru_cache(maxsize=1 << 14, typed=True)(lambda value: parse_period(value, year))
-
-
 _REQUIRED = ("name", "build", "location", "scale", "done")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\v]")
-_DATA = ("quantity", "build", "location", "scale", "done")
+_DATA = ("quantity", "build", "location", "scale", "done", "field")
 
 
 def _cell_text(v: object) -> str:
@@ -45,20 +32,6 @@ def _cell_text(v: object) -> str:
         return v.isoformat()
     return clean(cell_text(v))
 
-
-# typed: True, 1 and 1.0 are equal keys but read differently ("TRUE", "1", "1").
-_text_of = lru_cache(maxsize=1 << 16, typed=True)(_cell_text)
-
-
-def _texts(decoded: list[list[object]]) -> list[list[str]]:
-    """The clean() text of every cell."""
-    out = []
-    for row in decoded:
-        try:
-            out.append(list(map(_text_of, row)))
-        except TypeError:  # an unhashable cell value: nothing to cache
-            out.append([_cell_text(v) for v in row])
-    return out
 
 
 def _rectangular(rows: object) -> list[list[object]]:
@@ -135,33 +108,31 @@ def _find_header(texts: list[list[str]]) -> tuple[int, dict[str, int], int] | No
 
 
 def read_tabs(tabs: Iterable, campaign_year: int) -> list[tuple[object, SheetReading]]:
-    """read_tab() for every tab (anything with .title and .rows) -> [(tab, reading)].
-
-    Callers reading a province pause the cyclic collector around it (core.gcpause),
-    as pipeline.run does.
-    """
-    return [(tab, read_tab(tab.title, tab.rows, campaign_year)) for tab in tabs]
+    """read_tab() for every tab (anything with .title, .rows and maybe .merges) -> [(tab, reading)]."""
+    return [(tab, read_tab(tab.title, tab.rows, campaign_year, getattr(tab, "merges", ()))) for tab in tabs]
 
 
-def read_tab(title: str, rows: object, campaign_year: int) -> SheetReading:
+def read_tab(title: str, rows: object, campaign_year: int, merges: Iterable = ()) -> SheetReading:
+    """Read one tab. `merges`: Tab.merges, (start_row, end_row, start_col, end_col), 0-based, half-open."""
     reading = SheetReading(title=title)
     try:
-        _read(reading, _rectangular(rows), campaign_year)
+        grid = _rectangular(rows)
+        _read(reading, grid, fill_merges(grid, merges), campaign_year)
     except Exception:  # noqa: BLE001 - the reader must never stop a run; say what happened
         reading.entries = []
+        reading.skipped_rows = []
         reading.problems.append(
             Problem("unreadable_tab", "error", message("unreadable_tab"), cell="A1", tab=title)
         )
     return reading
 
 
-def _read(reading: SheetReading, rows: list[list[object]], year: int, shortcuts: bool = True) -> None:
-    """read_tab()'s work; shortcuts=False reads every row the long way (tests compare the two)."""
+def _read(reading: SheetReading, rows: list[list[object]], anchors: Anchors, year: int) -> None:
     problems = reading.problems
     title = reading.title
     decoded, encodings = _decode_columns(rows, title, problems)
     reading.legacy_encodings = encodings
-    texts = _texts(decoded)
+    texts = [[_cell_text(v) for v in row] for row in decoded]
 
     found = _find_header(texts)
     scan_to = found[0] if found else min(len(texts), 15)
@@ -186,160 +157,193 @@ def _read(reading: SheetReading, rows: list[list[object]], year: int, shortcuts:
         problems.append(
             Problem("missing_column", "error", message("missing_column", COLUMNS[k]), cell=a1(header, cols["name"]), row=header + 1, tab=title)
         )
-    _Rows(reading, rows, decoded, texts, cols, year, bool(missing_cols), header + span).read(shortcuts)
+    _Form(reading, rows, decoded, texts, cols, anchors, year, bool(missing_cols)).read(header + span)
 
 
-class _Rows:
-    """The rows under the header: sections, placeholders and totals skipped, models read.
+_STT_WORDS = re.compile(r"[^\W\d_]{3,}")
 
-    This loop runs for every row of a province, so a tab's column indices are
-    worked out once here. The rows are padded to the last column the header names;
-    a form without an Stt column gets one more, always empty, to read its Stt from.
+
+class _Form:
+    """The rows of one tab, each ending as an entry or as a skipped row with its reason.
+
+    The rows are padded to the last column the header names; a form without an
+    Stt column gets one more, always empty, to read its Stt from.
     """
 
     def __init__(self, reading: SheetReading, raw: list[list[object]], decoded: list[list[object]],
-                 texts: list[list[str]], cols: dict[str, int], year: int, incomplete: bool, start: int) -> None:
+                 texts: list[list[str]], cols: dict[str, int], anchors: Anchors, year: int, incomplete: bool) -> None:
         self.reading, self.raw, self.decoded, self.texts = reading, raw, decoded, texts
-        self.cols, self.year, self.incomplete, self.start = cols, year, incomplete, start
+        self.cols, self.anchors, self.year, self.incomplete = cols, anchors, year, incomplete
         self.tab = reading.title
         blank = max(cols.values()) + 1
         # Only to the form's own columns: one stray cell far to the right (column XFD)
-        # must not make every row 16 000 cells long. The always-empty column is there
-        # only for a form without an Stt column.
+        # must not make every row 16 000 cells long.
         size = blank if "stt" in cols else blank + 1
-        for r in range(start, len(texts)):
+        for r in range(len(texts)):
             if len(texts[r]) < size:
                 texts[r].extend([""] * (size - len(texts[r])))
             if len(decoded[r]) < size:
                 decoded[r].extend([None] * (size - len(decoded[r])))
         self.c_name = cols["name"]
         self.c_stt = cols.get("stt", blank)
-        used = sorted(set(cols.values()))
-        self.pick = itemgetter(*used) if len(used) > 1 else (lambda row, c=used[0]: (row[c],))
+        self.used = sorted(set(cols.values()))
         self.c_data = [cols[k] for k in _DATA if k in cols]
-        self.layout = tuple(cols.get(k) for k in ("field", "quantity", "build", "done", "location", "scale"))
-        self.read_period = _period_reader(year)
 
-    def read(self, shortcuts: bool = True) -> None:
-        reading, texts, decoded, c_name, c_stt = self.reading, self.texts, self.decoded, self.c_name, self.c_stt
-        pick, entries = self.pick, reading.entries
-        current_field: str | None = None
-        rows = texts[self.start:]
-        # The Stt and name cells of every row are classified a column at a time.
-        names = list(map(itemgetter(c_name), rows))
-        # Without shortcuts no row counts as plain: every structural test runs on every row.
-        plains = map(sections.plainly_a_name, names) if shortcuts else repeat(False)
-        stts = list(map(itemgetter(c_stt), rows))
-        roles = map(sections.stt_role, stts)
-        for r, row, name_text, stt, plain, role in zip(count(self.start), rows, names, stts, plains, roles):
-            picked = pick(row)
-            if not any(picked):
+    def skip(self, r: int, reason: str) -> None:
+        text = " | ".join(t for t in self.texts[r] if t)
+        self.reading.skipped_rows.append(SkippedRow(r + 1, text if len(text) <= 200 else text[:199] + "…", reason))
+
+    def from_other_row(self, r: int, c: int) -> bool:
+        """The cell shows a merged value typed on another row."""
+        anchor = self.anchors.get((r, c))
+        return anchor is not None and anchor[0] != r
+
+    def from_other_column(self, r: int, c: int) -> bool:
+        """The cell is covered by a merge that starts in another column: a person reads it as blank."""
+        anchor = self.anchors.get((r, c))
+        return anchor is not None and anchor[1] != c
+
+    def read(self, start: int) -> None:
+        texts, c_name, c_stt = self.texts, self.c_name, self.c_stt
+        field: str | None = None
+        notes = False
+        for r, row in enumerate(texts):
+            if not any(row):
                 continue
-            name_raw = decoded[r][c_name]
-            stt_notes, stt_total, stt_section = role
-            first = next(filter(None, picked), "")
-            # Most rows are a model whose name plainly is one, with a plain number in Stt:
-            # the structural tests below would all fail on them, so they go straight in.
-            # (clean() changes a cell with a line break, so an unchanged one has none.)
-            if (shortcuts and plain and not (stt_notes or stt_total or stt_section) and len(name_text) > 4
-                    and (first is name_text or first is stt)
-                    and not (isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw))):
-                entries.append(self.entry(r, row, decoded[r], name_text, current_field))
+            if r < start:  # the title, the "Đơn vị:" line and the header itself
+                self.skip(r, "header")
                 continue
-            if isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw):
+            if notes:
+                self.skip(r, "notes")
+                continue
+            picked = [row[c] for c in self.used]
+            # A row with nothing in the form's columns, or only the continuation of a cell
+            # merged down from a row above, holds nothing of its own.
+            if not any(t and not self.from_other_row(r, c) for c, t in zip(self.used, picked)):
+                self.skip(r, "blank")
+                continue
+            stt = row[c_stt] if not self.from_other_row(r, c_stt) else ""
+            stt_notes, stt_total, stt_section = sections.stt_role(stt)
+            first = next(filter(None, picked))
+            if stt_notes or sections.is_notes(first):
+                notes = True
+                self.skip(r, "notes")
+                continue
+            if sections.is_numbering_row(picked):
+                self.skip(r, "numbering")
+                continue
+            name_raw = self.decoded[r][c_name]
+            name_text = row[c_name]
+            if self.from_other_row(r, c_name) and stt_section:
+                name_lines: list[str] = []  # a name merged down over a section row is not that row's
+            elif isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw):
                 name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
-                if plain and name_lines:
-                    # plainly_a_name() read the cell as one line; the tests below read its first.
-                    plain = sections.plainly_a_name(name_lines[0])
             else:
                 name_lines = [name_text] if name_text else []
-            if stt_notes or (not (plain and first is name_text) and sections.is_notes(first)):
-                break
-            # The numbering row's name cell is "(2)": anything longer is not that row.
-            if len(name_text) <= 4 and sections.is_numbering_row(list(picked)):
-                continue
-            if stt_total or (not plain and name_lines and sections.is_total(name_lines[0])):
+            if stt_total or (name_lines and sections.is_total(name_lines[0])):
+                self.skip(r, "total")
                 continue
 
             # Section rows: in the name column, in the Stt column, or both.
             section = None
             name = " ".join(name_lines)
-            if not plain and name_lines and (found := sections.section_title(name_lines[0])):
+            if name_lines and (found := sections.section_title(name_lines[0])):
                 section = found[0]
                 name = " ".join(([found[1]] if found[1] else []) + name_lines[1:])
             else:
                 section = stt_section
             if section:
-                current_field = section
-                if not name or (not plain and sections.is_placeholder(name)):
+                field = section
+                if not name or sections.is_placeholder(name):
+                    self.skip(r, "section")
                     continue
-            elif not name or (not plain and sections.is_placeholder(name)):
-                # Placeholder rows ("Mô hình….", "…") are silent; numbers without a name are not.
-                if self.has_real_data(row):
-                    reading.problems.append(_problem("missing_name", r, c_name, self.tab, name_raw))
+            elif not name or sections.is_placeholder(name):
+                # Placeholder rows ("Mô hình….", "…") are set aside; numbers without a name are an error.
+                if self.has_real_data(r, stt):
+                    self.reading.problems.append(self.problem("missing_name", r, c_name, self.decoded[r][c_name]))
+                    self.skip(r, "missing_name")
+                else:
+                    self.skip(r, "placeholder")
                 continue
-            entries.append(self.entry(r, row, decoded[r], name, current_field))
+            self.reading.entries.append(self.entry(r, name, field))
 
-    def has_real_data(self, row: list[str]) -> bool:
-        return any(row[c] and not sections.is_placeholder(row[c]) for c in self.c_data)
+    def has_real_data(self, r: int, stt: str) -> bool:
+        row = self.texts[r]
+        if any(row[c] and not self.from_other_row(r, c) and not sections.is_placeholder(row[c]) for c in self.c_data):
+            return True
+        # A name typed into the Stt column.
+        return bool(_STT_WORDS.search(stt)) and not sections.is_placeholder(stt)
 
-    def entry(self, r: int, row: list[str], values: list[object], name: str, field: str | None) -> Entry:
-        tab = self.tab
-        c_field, c_qty, c_build, c_done, c_loc, c_scale = self.layout
+    def cell(self, r: int, c: int | None) -> tuple[object, str]:
+        """(value, text) of a data cell; a cell a merge carries over from another column is blank."""
+        if c is None or self.from_other_column(r, c):
+            return None, ""
+        return self.decoded[r][c], self.texts[r][c]
+
+    def entry(self, r: int, name: str, field: str | None) -> Entry:
+        cols = self.cols
         problems: list[Problem] = []
 
-        c = c_field
-        if c is not None and row[c]:
-            fv = sections.field_value(row[c])
+        c = cols.get("field")
+        value, text = self.cell(r, c)
+        if text:
+            fv = sections.field_value(text)
             if fv is None:
-                problems.append(_problem("invalid_field", r, c, tab, row[c]))
+                problems.append(self.problem("invalid_field", r, c, text))
             field = fv
         elif field is None:
-            problems.append(_problem("missing_field", r, self.c_name if c_field is None else c_field, tab, None))
+            problems.append(self.problem("missing_field", r, self.c_name if c is None else c, None))
 
-        c = c_qty
+        c = cols.get("quantity")
         if c is not None:
-            qv = values[c]
-            quantity, code = parse_quantity(qv)
+            value, text = self.cell(r, c)
+            quantity, code = parse_quantity(value)
             if code:
-                problems.append(_problem(code, r, c, tab, qv))
+                problems.append(self.problem(code, r, c, value))
         else:
             quantity = 1
 
-        build = None if c_build is None else self.period(r, row, values, c_build, problems)
-        done = None if c_done is None else self.period(r, row, values, c_done, problems)
+        build = self.period(r, cols.get("build"), problems)
+        done = self.period(r, cols.get("done"), problems)
         if build and done and done.end < build.start:
-            problems.append(_problem("completion_before_build", r, c_done, tab, values[c_done]))
+            problems.append(self.problem("completion_before_build", r, cols["done"], self.cell(r, cols["done"])[0]))
 
         location = None
-        c = c_loc
+        c = cols.get("location")
         if c is not None:
-            location = row[c] or None
+            location = self.cell(r, c)[1] or None
             if location is None:
-                problems.append(_problem("missing_location", r, c, tab, None))
+                problems.append(self.problem("missing_location", r, c, None))
 
         scale = None
-        c = c_scale
+        c = cols.get("scale")
         if c is not None:
-            scale, code = parse_scale(row[c])
+            text = self.cell(r, c)[1]
+            scale, code = parse_scale(text)
             if code:
-                problems.append(_problem(code, r, c, tab, row[c] or None))
+                problems.append(self.problem(code, r, c, text or None))
 
         has_error = self.incomplete
         if problems:
             self.reading.problems.extend(problems)
             has_error = has_error or any(p.severity == "error" for p in problems)
-        return Entry(r + 1, name, field, quantity, build, done, location, scale, self.cols, self.raw[r], has_error=has_error)
+        moved = {k: a1(*self.anchors[(r, c)]) for k, c in cols.items() if (r, c) in self.anchors}
+        return Entry(r + 1, name, field, quantity, build, done, location, scale, cols, self.raw[r],
+                     has_error=has_error, moved=moved or None)
 
-    def period(self, r: int, row: list[str], values: list[object], c: int, problems: list[Problem]):
-        v = values[c]
-        res = self.read_period(row[c] if isinstance(v, str) else v)
+    def period(self, r: int, c: int | None, problems: list[Problem]):
+        if c is None:
+            return None
+        value, text = self.cell(r, c)
+        res = parse_period(text if isinstance(value, str) else value, self.year)
         if res.code:
-            problems.append(_problem(res.code, r, c, self.tab, v, text=res.message))
+            problems.append(self.problem(res.code, r, c, value, text=res.message))
         return res.period
 
-
-def _problem(code: str, r: int, c: int, tab: str, value: object, severity: str | None = None, text: str | None = None) -> Problem:
-    sev = severity or ("error" if code in ERROR_CODES else "warning")
-    shown = None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
-    return Problem(code, sev, text or message(code, value), cell=_a1(r, c), row=r + 1, column=col_letters(c), value=shown, tab=tab)
+    def problem(self, code: str, r: int, c: int, value: object, text: str | None = None) -> Problem:
+        """A problem of row r; a merged value's problem points at the merge's top-left cell."""
+        ar, ac = self.anchors.get((r, c), (r, c))
+        sev = "error" if code in ERROR_CODES else "warning"
+        shown = None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
+        return Problem(code, sev, text or message(code, value), cell=a1(ar, ac), row=r + 1, column=col_letters(ac),
+                       value=shown, tab=self.tab)

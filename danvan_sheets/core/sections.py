@@ -1,48 +1,52 @@
-"""Recognising the form's structural rows: header titles, sections I-IV, placeholders, totals."""
+"""Recognising the form's structural rows: header titles, sections I-IV, placeholders, totals, notes.
+
+Every keyword is written here with its diacritics and matched through keywords.Words:
+a cell with diacritics must spell the keyword with the same ones ("Công đoàn…" is a
+model, "Cộng" a total), a cell typed without any is compared folded.
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from danvan_sheets.core.text import first_word_fold, fold
+from danvan_sheets.core.keywords import Words
+from danvan_sheets.core.text import clean
 
 _FIELD_ALTS = [
-    ("xay_dung_he_thong_chinh_tri", r"xay dung (?:dang va |dang, )?(?:he thong chinh tri|htct)|xay dung dang|he thong chinh tri|xdhtct|xd\s*-?\s*htct|xdd"),
-    ("quoc_phong_an_ninh", r"quoc phong\s*-?\s*an ninh|quoc phong|an ninh|qpan|qp\s*-\s*an"),
-    ("van_hoa_xa_hoi", r"van hoa\s*-?\s*xa hoi|van hoa|xa hoi|vhxh|vh\s*-\s*xh"),
-    ("kinh_te", r"(?:phat trien\s+)?kinh te|kt"),
+    ("xay_dung_he_thong_chinh_tri",
+     r"xây dựng (?:đảng và |đảng, )?(?:hệ thống chính trị|htct)|xây dựng đảng|hệ thống chính trị|xdhtct|xd\s*-?\s*htct|xdđ"),
+    ("quoc_phong_an_ninh", r"quốc phòng\s*-?\s*an ninh|quốc phòng|an ninh|qpan|qp\s*-\s*an"),
+    ("van_hoa_xa_hoi", r"văn hóa\s*-?\s*xã hội|văn hóa|xã hội|vhxh|vh\s*-\s*xh"),
+    ("kinh_te", r"(?:phát triển\s+)?kinh tế|kt"),
 ]
 _FIELD_RE = "|".join(f"(?P<{k}>{alt})" for k, alt in _FIELD_ALTS)
 _ROMAN_RE = r"iv|i{1,3}"
 _ROMAN_FIELD = {"i": "kinh_te", "ii": "van_hoa_xa_hoi", "iii": "quoc_phong_an_ninh", "iv": "xay_dung_he_thong_chinh_tri"}
+_NOT_LETTER = r"(?![^\W\d_])"
 
-_TITLE = re.compile(
-    rf"^(?:(?:phan|muc)\s+)?(?:(?P<roman>{_ROMAN_RE})\s*[.):\-]?\s+)?(?:(?:ve|trong|tren)\s+)?"
-    rf"(?P<lv>linh vuc\s*:?\s*)?(?:{_FIELD_RE})(?![a-z])(?P<rest>.*)$"
+_TITLE = Words(
+    rf"(?:(?:phần|mục)\s+)?(?:(?P<roman>{_ROMAN_RE})\s*[.):\-]?\s+)?(?:(?:về|trong|trên)\s+)?"
+    rf"(?P<lv>lĩnh vực\s*:?\s*)?(?:{_FIELD_RE}){_NOT_LETTER}(?P<rest>.*)"
 )
-_STT_ROMAN = re.compile(rf"^(?:(?:phan|muc)\s+)?(?P<roman>{_ROMAN_RE})\s*[.):]?$")
-_FIELD_ONLY = re.compile(rf"^(?:linh vuc\s*:?\s*)?(?:{_FIELD_RE})\s*$")
+_STT_ROMAN = Words(rf"(?:(?:phần|mục)\s+)?(?P<roman>{_ROMAN_RE})\s*[.):]?")
+_FIELD_ONLY = Words(rf"(?:lĩnh vực\s*:?\s*)?(?:{_FIELD_RE})\s*")
 
 
 def _field_from(match: re.Match) -> str:
     return next(k for k, _ in _FIELD_ALTS if match.group(k))
 
 
-@lru_cache(maxsize=1 << 16)
 def section_title(text: str) -> tuple[str, str] | None:
     """(field, rest) when `text` opens with a section title; rest is what follows it.
 
     A title needs "Lĩnh vực" or a roman numeral before the field, or nothing
     after it: "Vận động ... phát triển kinh tế" and "An ninh trật tự ..." stay models.
-    `text` must be clean()ed: fold() keeps its length, so `rest` is cut from it.
     """
-    folded = fold(text)
-    m = _TITLE.match(folded)
+    text = clean(text)
+    m = _TITLE.fullmatch(text)
     if not m:
         return None
-    rest_start = m.start("rest")
-    rest = text[rest_start:].strip(" :.-–—")
+    rest = text[m.start("rest"):].strip(" :.-–—")
     if rest.startswith("(") and rest.endswith(")"):
         rest = ""
     if not (m.group("lv") or m.group("roman")) and rest:
@@ -50,86 +54,57 @@ def section_title(text: str) -> tuple[str, str] | None:
     return _field_from(m), rest
 
 
-@lru_cache(maxsize=1 << 16)
 def field_value(text: str) -> str | None:
     """The field named in a `Lĩnh vực` column cell ("Kinh tế", "VHXH", "II", …)."""
-    folded = fold(text).strip(" .:")
-    if m := _FIELD_ONLY.match(folded):
+    stripped = clean(text).strip(" .:")
+    if m := _FIELD_ONLY.fullmatch(stripped):
         return _field_from(m)
-    if m := _STT_ROMAN.match(folded):
+    if m := _STT_ROMAN.fullmatch(stripped):
         return _ROMAN_FIELD[m.group("roman")]
     if (found := section_title(text)) and not found[1]:
         return found[0]
     return None
 
 
-@lru_cache(maxsize=1 << 16)
 def stt_roman(text: str) -> str | None:
-    m = _STT_ROMAN.match(fold(text))
+    m = _STT_ROMAN.fullmatch(clean(text))
     return _ROMAN_FIELD[m.group("roman")] if m else None
 
 
-@lru_cache(maxsize=1 << 14)
 def stt_role(text: str) -> tuple[bool, bool, str | None]:
-    """(notes line, total, section field) for a Stt cell: one lookup per row for all three."""
+    """(notes line, total, section field) for a Stt cell."""
     if not text:
         return False, False, None
     found = section_title(text)
     return is_notes(text), is_total(text), found[0] if found else stt_roman(text)
 
 
-_PLACEHOLDER = re.compile(r"^(?:(?:ten\s+)?(?:mo hinh|dien hinh)\s*)?[.…_·\-\s]*(?:\(.*\))?$")
+_PLACEHOLDER = Words(r"(?:(?:tên\s+)?(?:mô hình|điển hình)\s*)?[.…_·\-\s]*(?:\(.*\))?")
 
 
-@lru_cache(maxsize=1 << 16)
 def is_placeholder(text: str) -> bool:
-    folded = fold(text)
-    return bool(folded) and bool(_PLACEHOLDER.match(folded))
+    text = clean(text)
+    return bool(text) and bool(_PLACEHOLDER.fullmatch(text))
 
 
-_TOTAL = re.compile(r"^(?:tong so|tong cong|tong|cong)\b")
-_NOTES = re.compile(r"^(?:\*\s*)?ghi chu\b")
+# The whole cell must read as a total: "Tổng số", "Tổng cộng: 5", "Cộng (I+II+III+IV)",
+# "Tổng số mô hình". A model that only opens with the word ("Tổng vệ sinh…", "Cộng đồng…")
+# is a model.
+_TOTAL = Words(
+    r"(?:tổng số|tổng cộng|tổng|cộng)(?:\s+(?:số\s+)?(?:các\s+)?(?:mô hình|lĩnh vực))?"
+    r"\s*[:.=]?\s*[\d\s()+\-.,/ivx]*(?:\s*mô hình)?"
+)
+# "Ghi chú" alone, or followed by ":" / "-" / "(2) …"; "Lưu ý:" likewise. "Ghi chép …" is a model.
+_NOTES = Words(r"(?:\*\s*)?(?:ghi chú|lưu ý)\s*(?:[:.\-(]|$)")
 _NUMBERING = re.compile(r"^\(\s*\d{1,2}\s*\)$")
 
 
-@lru_cache(maxsize=1 << 16)
 def is_total(text: str) -> bool:
-    return bool(_TOTAL.match(fold(text)))
+    return bool(_TOTAL.fullmatch(text))
 
 
-@lru_cache(maxsize=1 << 16)
 def is_notes(text: str) -> bool:
-    return bool(_NOTES.match(fold(text)))
-
-
-# Every first word (folded) that a notes line, a total, a placeholder or a section title
-# can open with, read off the patterns above; anything else is a model name. Most rows
-# are models with unique names, and this spares them folding the whole name.
-_STRUCTURAL_START = re.compile(
-    r"^(?:[*.…_·\-(]|tong|cong|xd|qp|vh|kt"
-    r"|(?:ghi|ten|mo|dien|phan|muc|ve|trong|tren|linh|xay|he|quoc|an|van|xa|phat|kinh|iv|i{1,3})(?![a-z]))"
-)
-
-
-@lru_cache(maxsize=1 << 14)
-def _structural_word(word: str) -> bool:
-    return bool(_STRUCTURAL_START.match(word))
-
-
-# First words a field's name opens with ("Xây dựng…", "Văn hóa…", "An ninh…"). Only a
-# section title can open with them, never notes, a total or a placeholder; model names
-# open with them all the time ("Xây dựng cơ quan…", "Vận động…"), so one test settles it.
-_FIELD_FIRST_WORDS = frozenset({"xay", "he", "quoc", "an", "van", "xa", "phat", "kinh"})
-
-
-def plainly_a_name(text: str) -> bool:
-    """True when clean()ed `text` cannot be notes, a total, a placeholder or a section title."""
-    if not text:
-        return False
-    word = first_word_fold(text)
-    if not _structural_word(word):
-        return True
-    return word in _FIELD_FIRST_WORDS and section_title(text) is None
+    return bool(_NOTES.match(text))
 
 
 def is_numbering_row(values: list[str]) -> bool:
@@ -145,51 +120,60 @@ def is_numbering_row(values: list[str]) -> bool:
     return False
 
 
-# Header titles, folded. Order matters: the first pattern a cell matches wins.
+# Header titles. Order matters: the first pattern a cell matches wins.
 _HEADER = [
-    ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu|thu tu)$")),
-    ("build", re.compile(r"^thoi gian\s*(?:xay dung|bat dau|trien khai|thuc hien)|^(?:tg|t/g)\s*xay dung")),
-    ("done", re.compile(r"^thoi gian\s*(?:hoan thanh|ket thuc)|^(?:tg|t/g)\s*hoan thanh")),
-    ("name", re.compile(r"^(?:ten\s+)?(?:cac\s+)?(?:mo hinh|dien hinh)(?:\s*,\s*dien hinh)?(?:\s*dan van kheo)?$|^ten mo hinh")),
-    ("quantity", re.compile(r"^so luong")),
-    ("location", re.compile(r"^dia diem")),
-    ("scale", re.compile(r"^quy mo")),
-    ("field", re.compile(r"^linh vuc$")),
+    ("stt", Words(r"(?:stt|tt|số tt|số thứ tự|thứ tự)$")),
+    ("build", Words(r"thời gian\s*(?:xây dựng|bắt đầu|triển khai|thực hiện)|(?:tg|t/g)\s*xây dựng")),
+    ("done", Words(r"thời gian\s*(?:hoàn thành|kết thúc)|(?:tg|t/g)\s*hoàn thành")),
+    ("name", Words(r"(?:tên\s+)?(?:các\s+)?(?:mô hình|điển hình)(?:\s*,\s*điển hình)?(?:\s*dân vận khéo)?$|tên mô hình")),
+    ("quantity", Words(r"số lượng")),
+    ("location", Words(r"địa điểm")),
+    ("scale", Words(r"quy mô")),
+    ("field", Words(r"lĩnh vực$")),
 ]
-_SUB_BUILD = re.compile(r"^(?:xay dung|bat dau)$")
-_SUB_DONE = re.compile(r"^(?:hoan thanh|ket thuc)$")
-_TIME_PARENT = re.compile(r"^thoi gian$")
+_SUB_BUILD = Words(r"(?:xây dựng|bắt đầu)")
+_SUB_DONE = Words(r"(?:hoàn thành|kết thúc)")
+_TIME_PARENT = Words(r"thời gian")
+_COLUMN_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 
 
-@lru_cache(maxsize=1 << 16)
 def header_kind(text: str) -> str | None:
-    folded = re.sub(r"\(\s*\d+\s*\)", "", fold(text)).strip(" :.*")
+    bare = clean(_COLUMN_NUMBER.sub("", text)).strip(" :.*")
     for kind, pattern in _HEADER:
-        if pattern.search(folded):
+        if pattern.match(bare):
             return kind
     return None
 
 
 def sub_header_kind(text: str) -> str | None:
-    folded = fold(text).strip(" :.")
-    if _SUB_BUILD.match(folded):
+    bare = clean(text).strip(" :.")
+    if _SUB_BUILD.fullmatch(bare):
         return "build"
-    if _SUB_DONE.match(folded):
+    if _SUB_DONE.fullmatch(bare):
         return "done"
     return None
 
 
 def is_time_parent(text: str) -> bool:
-    return bool(_TIME_PARENT.match(fold(text).strip(" :.")))
+    return bool(_TIME_PARENT.fullmatch(clean(text).strip(" :.")))
 
 
-_UNIT_LINE = re.compile(r"^(?:ten\s+)?(?:don vi|to chuc co so dang|chi, dang bo|chi bo, dang bo)\s*:\s*")
+_UNIT_LINE = Words(r"(?:tên\s+)?(?:đơn vị|tổ chức cơ sở đảng|chi, đảng bộ|chi bộ, đảng bộ)\s*:\s*")
 
 
 def unit_line(text: str) -> str | None:
     """The unit named on the form's "Đơn vị: …" line ("" if the line is there but empty)."""
-    folded = fold(text)
-    m = _UNIT_LINE.match(folded)
+    text = clean(text)
+    m = _UNIT_LINE.match(text)
     if not m:
         return None
     return text[m.end():].strip(" .…")
+
+
+# Every keyword above, for the tests that check a model named after one is still a model.
+KEYWORDS = (
+    "Tổng số", "Tổng cộng", "Tổng", "Cộng", "Ghi chú", "Lưu ý", "Mô hình", "Tên mô hình", "Điển hình", "Phần", "Mục",
+    "Về", "Trong", "Trên", "Lĩnh vực", "Xây dựng Đảng", "Xây dựng", "Hệ thống chính trị", "Quốc phòng", "An ninh",
+    "Văn hóa", "Xã hội", "Phát triển", "Kinh tế", "Đơn vị", "Tổ chức cơ sở đảng", "Thời gian", "Số lượng", "Địa điểm",
+    "Quy mô", "Stt", "Thứ tự", "Hoàn thành", "Bắt đầu", "Kết thúc",
+)

@@ -1,0 +1,170 @@
+"""No model is lost silently: every non-empty row is an entry or a skipped row with its reason.
+
+Structural rows are recognised with the diacritics the cell is written with: "Công đoàn…"
+is a model, "Cộng" is a total (issue 12).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from danvan_sheets.core import sections
+from danvan_sheets.core.checks import evaluate
+from danvan_sheets.core.model import SKIP_REASONS
+from danvan_sheets.core.reader import read_tab
+from danvan_sheets.core.text import fold
+from tests.helpers_forms import AS_OF, HEADER, NOTES, NUMBERING, REAL_NAMES, SECTIONS, TITLE, TOTAL, YEAR, campaign, model, unit
+
+H = [h.strip() for h in HEADER]
+
+
+def read(grid):
+    return read_tab("Tab", grid, YEAR)
+
+
+def test_trade_union_models_are_models_and_total_rows_are_totals():
+    grid = [H, ["I", "Lĩnh vực phát triển kinh tế"], model(1, "Công đoàn cơ sở vững mạnh gắn với sản xuất"),
+            model(2, "Công an thân thiện vì nhân dân phục vụ"), model(3, "Cộng đồng dân cư văn minh"),
+            model(4, "Tổng vệ sinh môi trường hằng tháng"), model(5, "Tông đơ cắt tóc miễn phí cho thương binh"),
+            [None, "Cộng", 5], [None, "Tổng số:", 5], ["Tổng cộng (I+II+III+IV)", None, 5], [None, "TỔNG SỐ", 5],
+            [None, "Tong so", 5], [None, "cong", 5]]
+    r = read(grid)
+    assert [e.name for e in r.entries] == ["Công đoàn cơ sở vững mạnh gắn với sản xuất", "Công an thân thiện vì nhân dân phục vụ",
+                                           "Cộng đồng dân cư văn minh", "Tổng vệ sinh môi trường hằng tháng",
+                                           "Tông đơ cắt tóc miễn phí cho thương binh"]
+    assert [(s.row, s.reason) for s in r.skipped_rows] == [(1, "header"), (2, "section")] + [(n, "total") for n in range(8, 14)]
+    assert r.problems == []
+
+
+# Each keyword list of the reader, the keyword as written, a word that folds to the same
+# letters but is another word, and the keyword typed with no diacritics at all.
+COLLISIONS = [
+    (sections.is_total, "Cộng", "Công", "Cong"),
+    (sections.is_total, "Tổng", "Tông", "Tong"),
+    (sections.is_total, "Tổng số", "Tông sô", "Tong so"),
+    (sections.is_total, "Tổng cộng", "Tống công", "Tong cong"),
+    (sections.is_notes, "Ghi chú:", "Ghi chữ:", "Ghi chu:"),
+    (sections.is_notes, "Lưu ý:", "Lựu ý:", "Luu y:"),
+    (lambda t: sections.section_title(t) is not None, "Mục I. Kinh tế", "Múc I. Kinh tế", "Muc I. Kinh te"),
+    (lambda t: sections.section_title(t) is not None, "Phần II. Văn hóa", "Phân II. Văn hóa", "Phan II. Van hoa"),
+    (lambda t: sections.section_title(t) is not None, "Về kinh tế", "Vệ kinh tế", "Ve kinh te"),
+    (lambda t: sections.section_title(t) is not None, "Lĩnh vực an ninh", "Linh vực ăn ninh", "Linh vuc an ninh"),
+    (lambda t: sections.section_title(t) is not None, "Văn hóa - xã hội", "Vân hoa - xa hội", "Van hoa - xa hoi"),
+    (lambda t: sections.section_title(t) is not None, "Kinh tế", "Kính tê", "Kinh te"),
+    (lambda t: sections.section_title(t) is not None, "Quốc phòng", "Quốc phong", "Quoc phong"),
+    (lambda t: sections.section_title(t) is not None, "Xây dựng Đảng", "Xây dựng đằng", "Xay dung Dang"),
+    (lambda t: sections.section_title(t) is not None, "Hệ thống chính trị", "Hệ thông chính trì", "He thong chinh tri"),
+    (sections.is_placeholder, "Mô hình….", "Mổ hình….", "Mo hinh...."),
+    (sections.is_placeholder, "Điển hình…", "Điện hình…", "Dien hinh..."),
+    (lambda t: sections.field_value(t) is not None, "Xã hội", "Xà hội", "Xa hoi"),
+    (lambda t: sections.header_kind(t) == "quantity", "Số lượng", "Sờ lượng", "So luong"),
+    (lambda t: sections.header_kind(t) == "location", "Địa điểm", "Dĩa điểm", "Dia diem"),
+    (lambda t: sections.header_kind(t) == "scale", "Quy mô", "Quỳ mô", "Quy mo"),
+    (lambda t: sections.header_kind(t) == "stt", "Thứ tự", "Thư tư", "Thu tu"),
+    (lambda t: sections.header_kind(t) == "build", "Thời gian xây dựng", "Thơi gian xây dựng", "Thoi gian xay dung"),
+    (lambda t: sections.header_kind(t) == "done", "Thời gian hoàn thành", "Thời gian hoàn thanh", "Thoi gian hoan thanh"),
+    (lambda t: sections.header_kind(t) == "name", "Tên mô hình", "Tến mô hình", "Ten mo hinh"),
+    (lambda t: sections.sub_header_kind(t) == "done", "Kết thúc", "Kết thuc", "Ket thuc"),
+    (lambda t: sections.unit_line(t) is not None, "Đơn vị: Chi bộ A", "Đơn vì: Chi bộ A", "Don vi: Chi bo A"),
+]
+
+
+def test_every_keyword_is_matched_with_its_diacritics_and_folded_only_when_typed_without():
+    for recognise, keyword, other_word, plain in COLLISIONS:
+        assert fold(other_word) == fold(keyword) or fold(other_word).replace(" ", "") == fold(keyword).replace(" ", "")
+        assert recognise(keyword), keyword
+        assert recognise(keyword.upper()), keyword.upper()
+        assert not recognise(other_word), other_word
+        assert recognise(plain), plain
+
+
+def test_old_and_new_tone_placement_are_the_same_word():
+    assert sections.section_title("Lĩnh vực văn hoá - xã hội") == ("van_hoa_xa_hoi", "")
+    assert sections.section_title("Lĩnh vực văn hóa - xã hội") == ("van_hoa_xa_hoi", "")
+    assert sections.section_title("LĨNH VỰC VĂN HOÁ – XÃ HỘI") == ("van_hoa_xa_hoi", "")
+
+
+def test_a_cell_typed_without_any_diacritic_is_read_folded():
+    grid = [["Stt", "Ten mo hinh", "So luong", "Thoi gian xay dung", "Dia diem", "Quy mo", "Thoi gian hoan thanh"],
+            ["I", "Linh vuc kinh te"], model(1, "Cong doan co so vung manh"), [None, "Tong so", 1], ["Ghi chu:"], [None, "Mo hinh"]]
+    r = read(grid)
+    assert [(e.name, e.field) for e in r.entries] == [("Cong doan co so vung manh", "kinh_te")]
+    assert [s.reason for s in r.skipped_rows] == ["header", "section", "total", "notes", "notes"]
+
+
+def test_every_non_empty_row_is_an_entry_or_skipped_with_its_reason():
+    grid = [[TITLE], ["Đơn vị: Chi bộ A"], H, NUMBERING, TOTAL, ["I", "Lĩnh vực phát triển kinh tế"],
+            model(1, "Vay vốn"), [2, "Mô hình…."], ["…", "…"], [None, None, None, None, None, None, None, None, "ghi bên lề"],
+            [3, None, 2, "5/2023"], *NOTES, [None, "Mô hình dưới ghi chú", 1, "5/2023", "A", "Tập thể", "12/2023"]]
+    r = read(grid)
+    assert [e.row for e in r.entries] == [7]
+    assert [(s.row, s.reason) for s in r.skipped_rows] == [
+        (1, "header"), (2, "header"), (3, "header"), (4, "numbering"), (5, "total"), (6, "section"), (8, "placeholder"),
+        (9, "placeholder"), (10, "blank"), (11, "missing_name"), *[(n, "notes") for n in range(12, 19)]]
+    assert r.skipped_rows[1].text == "Đơn vị: Chi bộ A"
+    assert r.skipped_rows[4].text == "Tổng số"
+    assert r.skipped_rows[8].text == "ghi bên lề"
+    assert r.skipped_rows[9].text == "3 | 2 | 5/2023"
+    assert [(p.code, p.cell) for p in r.problems] == [("missing_name", "B11")]
+
+
+def test_skipped_rows_are_in_the_json_output():
+    grid = [H, ["I", "Kinh tế"], model(1, "Vay vốn"), [None, "Tổng cộng", 1]]
+    v = evaluate(unit(), read(grid), campaign(), AS_OF)
+    out = v.to_dict()
+    assert out["skipped_rows"] == [{"row": 1, "text": " | ".join(" ".join(h.split()) for h in H), "reason": "header"},
+                                   {"row": 2, "text": "I | Kinh tế", "reason": "section"},
+                                   {"row": 4, "text": "Tổng cộng | 1", "reason": "total"}]
+    assert evaluate(unit(), None, campaign(), AS_OF).to_dict()["skipped_rows"] == []
+
+
+# --- the property: forms built from real-looking model names -------------------------------------
+PREFIXES = list(sections.KEYWORDS) + [fold(k) for k in sections.KEYWORDS] + [
+    "Công", "Công đoàn", "Cong doan", "Tông", "Múc", "Vệ", "Phân", "Ghi chép", "Trống", "Kinh", "Quốc", "Xã", "Văn",
+    "Công an", "Tổng kết", "Cộng đồng", "Đoàn thanh niên", "Hội", "Chi bộ", "Đảng bộ", "I", "V", "X"]
+CONTINUATIONS = [n for n in REAL_NAMES if n[0].isalpha()] + [fold(n) for n in REAL_NAMES if n[0].isalpha()]
+names = st.one_of(
+    st.sampled_from(REAL_NAMES),
+    st.builds(lambda p, c: f"{p} {c[0].lower()}{c[1:]}", st.sampled_from(PREFIXES), st.sampled_from(CONTINUATIONS)),
+)
+model_rows = st.builds(
+    lambda name, qty, build, scale: ["stt", name, qty, build, "Văn phòng", scale, "Quý IV/2023"],
+    names, st.sampled_from([1, 2, "01", None]), st.sampled_from(["Tháng 5/2023", "Quý II/2023", "6 tháng đầu năm 2023"]),
+    st.sampled_from(["Tập thể", "Cá nhân"]),
+)
+
+
+@st.composite
+def forms(draw):
+    grid = [[TITLE], ["Đơn vị: Chi bộ A"], list(HEADER)]
+    if draw(st.booleans()):
+        grid.append(list(NUMBERING))
+    if draw(st.booleans()):
+        grid.append(list(TOTAL))
+    model_at = []
+    for roman, title in SECTIONS.values():
+        grid.append([roman, title] if draw(st.booleans()) else [f"{roman.strip()}. {title}"])
+        for i, row in enumerate(draw(st.lists(model_rows, max_size=5))):
+            model_at.append((len(grid) + 1, row[1]))
+            grid.append([i + 1, *row[1:]])
+        if draw(st.booleans()):
+            grid.append([None, "Mô hình….", " ", " "])
+    if draw(st.booleans()):
+        grid += [list(r) for r in NOTES]
+    return grid, model_at
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(forms())
+def test_every_model_row_of_a_real_looking_form_comes_back_as_an_entry(form):
+    grid, model_at = form
+    r = read(grid)
+    assert [e.row for e in r.entries] == [row for row, _ in model_at]
+    for e in r.entries:
+        assert e.name
+    accounted = sorted([e.row for e in r.entries] + [s.row for s in r.skipped_rows])
+    non_empty = [i + 1 for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)]
+    assert accounted == non_empty
+    assert {s.reason for s in r.skipped_rows} <= set(SKIP_REASONS)
