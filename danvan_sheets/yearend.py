@@ -44,12 +44,19 @@ def review_from_data(registration: Run, data: SourceData, settings: Settings, as
 
 
 def run_review(source: str | None, units_path: str | None, results: str | None, settings: Settings,
-               as_of: dt.date) -> ReviewRun:
-    """Registration read as `check` reads it (no history run recorded), then every unit's result form."""
-    from danvan_sheets.pipeline import resolve_spec
+               as_of: dt.date, out: str | None = None, out_suffixes: tuple[str, ...] = ()) -> ReviewRun:
+    """Registration read as `check` reads it (no history run recorded), then every unit's result form.
+
+    `out` (the year-end report) may land on neither source: checked, like every usage mistake, before any read.
+    """
+    from danvan_sheets.pipeline import guard_output, resolve_spec
 
     reg_spec = resolve_spec(source, settings)
-    spec = results_spec(results, reg_spec)  # a usage mistake costs no read
+    spec = results_spec(results, reg_spec)
+    if out:
+        guard_output(out, reg_spec, out_suffixes)
+        if clash := spec.output_clash(out):
+            raise ConfigError(clash.replace("bản đăng ký", "báo cáo kết quả"))
     registration = run(source, units_path, settings, as_of, history=False)
     data = spec.read(settings)
     return ReviewRun(registration, data, spec, review_from_data(registration, data, settings, as_of))

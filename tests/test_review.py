@@ -332,3 +332,69 @@ def test_reminders_before_and_after_the_review_deadlines(template, filled, regis
     done = review_from_data(reg, parse_spec(f"xlsx:{filled}").read(settings), settings, dt.date(2023, 12, 1))
     end = review_reminders(done, review.year_end_deadline + dt.timedelta(days=1))
     assert {d.unit.name for d in end} == {THUE, TUPHAP} and all(d.late and d.stage == "year_end" for d in end)
+
+
+# --- the year-end report (export --results) ----------------------------------------------------------
+
+def _chart_title(chart) -> str:
+    return "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
+
+
+def test_yearend_export_reads_back(filled, filled_doc, tmp_path):
+    from danvan_sheets.core.model import FIELD_LABELS, FIELDS
+    from danvan_sheets.core.results import COUNT_KEYS
+    from danvan_sheets.writers.yearend_xlsx import (
+        COUNTS_TYPE_HEADER,
+        FIELD_TABLE_HEADER,
+        SHEET_COUNTS,
+        SHEET_RECOGNISED,
+        SHEET_UNITS,
+    )
+
+    out = tmp_path / "cuoi-nam.xlsx"
+    result = invoke("export", *REG, "--as-of", "2024-01-15", "--results", f"xlsx:{filled}", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    t = filled_doc["totals"]
+    assert f"{t['all']['registered']['all']} mô hình đăng ký, {t['all']['recognised']['all']} được công nhận" in result.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == [SHEET_COUNTS, SHEET_RECOGNISED, SHEET_UNITS]
+
+    ws = wb[SHEET_COUNTS]
+    assert ws["A1"].value == "TỔNG HỢP KẾT QUẢ THỰC HIỆN MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2023"
+    rows = [[c.value for c in row][:1 + len(COUNT_KEYS)] for row in ws.iter_rows(min_row=COUNTS_TYPE_HEADER + 1,
+                                                                              max_row=COUNTS_TYPE_HEADER + 4)]
+    blocks = [*(t["by_type"][k] for k in ("dang_bo_co_so", "chi_bo_co_so", "doan_the")), t["all"]]
+    assert [r[1:] for r in rows] == [[b[k]["all"] for k in COUNT_KEYS] for b in blocks]
+    assert rows[-1][0] == "Toàn Khối"
+    field_rows = [[c.value for c in row][:1 + len(COUNT_KEYS)]
+                  for row in ws.iter_rows(min_row=FIELD_TABLE_HEADER + 1, max_row=FIELD_TABLE_HEADER + len(FIELDS))]
+    assert [r[1:] for r in field_rows] == [[t["all"][k]["by_field"][f] for k in COUNT_KEYS] for f in FIELDS]
+    # A chart per field, each over its own row of the field table.
+    charts = ws._charts
+    assert len(charts) == len(FIELDS)
+    for chart, f, row in zip(charts, FIELDS, range(FIELD_TABLE_HEADER + 1, FIELD_TABLE_HEADER + 5), strict=True):
+        assert _chart_title(chart) == FIELD_LABELS[f].removeprefix("Lĩnh vực ").capitalize()
+        (s,) = chart.series
+        assert s.val.numRef.f == f"'{SHEET_COUNTS}'!$B${row}:$G${row}"
+    assert ws.page_setup.orientation == "landscape" and ws.oddFooter.center.text == "Trang &P/&N"
+
+    rec = wb[SHEET_RECOGNISED]
+    listed = [(r[2], r[1], r[7]) for r in rec.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert listed == [(r["unit"], r["name"], r["total"]) for r in filled_doc["recognised"]]
+    assert [x[2] for x in listed] == sorted((x[2] for x in listed), reverse=True)
+    assert rec.print_title_rows == "$4:$4"
+
+    units = wb[SHEET_UNITS]
+    statuses = [r[9] for r in units.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert len(statuses) == len(filled_doc["units"])
+
+
+def test_yearend_export_refuses_csv_and_writing_over_the_results(filled, tmp_path):
+    res = CliRunner().invoke(cli, ["export", *REG, "--results", f"xlsx:{filled}", "--out", str(tmp_path / "x.csv")])
+    assert res.exit_code == 2 and ".xlsx" in res.output
+    res = CliRunner().invoke(cli, ["export", *REG, "--results", f"xlsx:{filled}", "--out", str(filled)])
+    assert res.exit_code == 2 and "báo cáo kết quả" in res.output
+    res = invoke("export", *REG, "--as-of", "2024-01-15", "--results", f"xlsx:{filled}", "--out", str(tmp_path / "y.json"))
+    assert res.exit_code == 0
+    doc = json.loads((tmp_path / "y.json").read_text(encoding="utf-8"))
+    assert doc["scoring"]["pass_mark"] == 75 and doc["recognised"]

@@ -18,8 +18,14 @@ FORMATS = ("xlsx", "csv", "json")
 @click.option("--out", required=True, metavar="TỆP", help="Tệp ghi ra (.xlsx, .csv hoặc .json).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Định dạng; mặc định theo đuôi tệp --out. Đuôi tệp phải khớp định dạng.")
-def export(source, units_path, config_path, as_of, out, fmt):
+@click.option("--results", metavar="NGUỒN", help="Báo cáo kết quả của các đơn vị (như danvan review --results): xuất báo "
+                                                 "cáo cuối năm thay cho bản đăng ký (.xlsx hoặc .json).")
+def export(source, units_path, config_path, as_of, out, fmt, results):
     """Xuất bản tổng hợp đăng ký toàn Khối theo đúng biểu mẫu, để in và gửi Ban Thường vụ, Ban Dân vận Tỉnh ủy.
+
+    Kèm --results: báo cáo cuối năm (số mô hình đăng ký, triển khai, hoàn thành, được
+    công nhận theo loại đơn vị và lĩnh vực, biểu đồ từng lĩnh vực, danh sách mô hình được
+    công nhận, kết quả từng đơn vị). Không kèm: bản đăng ký.
 
     Tệp Excel có trang biểu mẫu (tiêu đề, cột (1)–(7), dòng Tổng số, các mục I–IV,
     mô hình được tính của từng đơn vị) và trang Thống kê theo loại đơn vị kèm biểu đồ;
@@ -29,7 +35,13 @@ def export(source, units_path, config_path, as_of, out, fmt):
     Ví dụ:
       danvan export --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --out out/dang-ky-toan-khoi.xlsx
       danvan export --source xlsx:demo/dang-ky-2023.xlsx --out out/mo-hinh.csv
+      danvan export --source xlsx:demo/dang-ky-2023.xlsx --results xlsx:ket-qua-2023.xlsx --out out/cuoi-nam.xlsx
     """
+    if results:
+        from danvan_sheets.cli.review import export_yearend
+
+        export_yearend(source, units_path, config_path, as_of, out, fmt, results)
+        return
     from danvan_sheets.pipeline import run
     from danvan_sheets.writers.console import notes
     from danvan_sheets.writers.export_xlsx import write_export

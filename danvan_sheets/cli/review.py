@@ -86,3 +86,47 @@ def _write_template(source, units_path, settings, day, template: str, results) -
     n = sum(1 for v in reg.report.units if not any(not e.has_error and not e.duplicate for e in v.entries))
     if n:
         click.echo(f"{n} đơn vị chưa có mô hình đăng ký hợp lệ: biểu của các đơn vị này để trống dòng mô hình.", err=True)
+
+
+def export_yearend(source, units_path, config_path, as_of, out: str, fmt: str | None, results: str) -> None:
+    """`danvan export --results`: the year-end report, print-ready (.xlsx) or the review's JSON (.json)."""
+    import datetime as dt
+
+    from danvan_sheets.writers.console import notes
+
+    formats = ("xlsx", "json")
+    if fmt is not None and fmt not in formats:
+        raise user_error(ConfigError("Báo cáo cuối năm chỉ xuất ra .xlsx (để in) hoặc .json; danh sách từng mô hình "
+                                     "có trong JSON (danvan review --format json)."))
+    suffixes = (f".{fmt}",) if fmt else tuple(f".{f}" for f in formats)
+    settings = load(config_path)
+    try:
+        from danvan_sheets.yearend import run_review
+
+        result = run_review(source, units_path, results, settings, parse_as_of(as_of), out=out, out_suffixes=suffixes)
+        year = result.review
+        if Path(out).suffix.lower() == ".json":
+            import json
+
+            from danvan_sheets.atomic import write_atomic
+
+            try:
+                path = write_atomic(out, json.dumps(year.to_dict(), ensure_ascii=False, indent=2))
+            except OSError as exc:
+                from danvan_sheets.errors import SourceError, os_reason
+
+                raise SourceError(f"Không ghi được tệp {out}: {os_reason(exc)}.") from None
+        else:
+            from danvan_sheets.writers.yearend_xlsx import write_yearend_xlsx
+
+            path = write_yearend_xlsx(year, result.registration.report.campaign.title, out, dt.datetime.now())
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    registration = result.registration.report
+    # The registration's own notes, then the result source's: tabs matching no unit, files set aside.
+    for note in (notes(registration) + year.notices[len(registration.notices):]
+                 + [f"Trang/tệp báo cáo “{t}” không khớp đơn vị nào trong danh sách." for t in year.unknown_tabs]):
+        click.echo(note, err=True)
+    a = year.totals["all"]
+    click.echo(f"Đã xuất báo cáo cuối năm: {a['registered']['all']} mô hình đăng ký, {a['recognised']['all']} được công "
+               f"nhận, của {a['units']} đơn vị vào {path}")
