@@ -78,10 +78,13 @@ def history(unit, config_path, year, source):
     settings = load(config_path)
     path = _db(settings)
     year, source = _campaign(settings, year, source)
+    from danvan_sheets.history.store import DamagedHistory
+
+    damage: list = []
     try:
         if not unit:
-            campaign, states = last_states(path, year, source)
-            if not states:
+            campaign, states = last_states(path, year, source, damage)
+            if not states and not damage:
                 click.echo(f"Lịch sử {_heading(campaign)} chưa có đơn vị nào.")
                 return
             click.echo(f"Tình trạng mới nhất của {len(states)} đơn vị, {_heading(campaign)} (theo lịch sử {path}):")
@@ -89,6 +92,9 @@ def history(unit, config_path, year, source):
                 click.echo(f"- {snap.name} ({snap.unit}): {STATUS_LABELS.get(snap.status, snap.status)}, "
                            f"{snap.models}/{snap.required} mô hình; thay đổi lần cuối {_when(snap.run_at)}"
                            + (f", kiểm tra gần nhất {_when(seen)}" if seen else "") + ".")
+            if damage:
+                # What could be read is shown above; the damaged rows are an error (exit 3), named.
+                raise DamagedHistory(damage, path)
             return
         tl = timeline(path, unit, year, source)
     except DanvanError as exc:
@@ -106,9 +112,13 @@ def history(unit, config_path, year, source):
             click.echo(f"    Sửa: {_names(ev.edited)}.")
         if ev.removed:
             click.echo(f"    Xóa: {_names(ev.removed)}.")
+        if ev.damaged:
+            click.echo("    (Có dòng lưu trữ bị hỏng: không so được với lần trước.)")
     if tl.last_seen:
         click.echo(f"Kiểm tra gần nhất: {_when(tl.last_seen)}.")
     click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
+    if tl.damaged:
+        raise user_error(DamagedHistory(tl.damaged, path))
 
 
 @click.command(cls=VietCommand, short_help="Khôi phục biểu mẫu của một đơn vị như tại một thời điểm.")
@@ -163,6 +173,11 @@ def restore(unit, when, out, config_path, force, year, source):
     except DanvanError as exc:
         raise user_error(exc) from None
     click.echo(f"Đã ghi {len(state.rows)} dòng đăng ký của {snap.name} (lúc {_when(snap.run_at)}) vào {written}")
+    if state.damaged:
+        from danvan_sheets.history.store import damage_text
+
+        # Elsewhere in the unit's history, not in what was written: worth fixing, not a failure.
+        click.echo(f"Lưu ý: {damage_text(state.damaged)}", err=True)
 
 
 def _qty(value) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from danvan_sheets.core.messages import cli_arg
 from danvan_sheets.core.model import FIELD_SHORT
 from danvan_sheets.core.tables import HISTORY_COLUMNS as COLUMNS  # noqa: F401 - re-exported
-from danvan_sheets.history.store import RunRecord, Snapshot
+from danvan_sheets.history.store import Damage, RunRecord, Snapshot, damage_text
 from danvan_sheets.history.timeline import DisappearedRow, Lateness
 
 
@@ -32,6 +32,8 @@ class HistoryFindings:
     run: RunRecord
     units: dict[str, UnitHistory]  # by unit code
     tabs_are_files: bool = False  # a dir: source: a unit's "tab" is its file
+    damaged: list[Damage] = field(default_factory=list)  # rows of the database that could not be read
+    skipped: list[str] = field(default_factory=list)  # units left without findings because of them
 
     def get(self, code: str) -> UnitHistory | None:
         return self.units.get(code)
@@ -39,6 +41,13 @@ class HistoryFindings:
 
 def _when(t: dt.datetime) -> str:
     return f"{t:%H:%M} ngày {t:%d/%m/%Y}"
+
+
+def damaged_notice(findings: HistoryFindings, path: object = "") -> str:
+    codes = findings.skipped
+    shown = ", ".join(codes[:8]) + (f" và {len(codes) - 8} đơn vị khác" if len(codes) > 8 else "")
+    return (f"{damage_text(findings.damaged)} Lần này không xét thời hạn và mô hình bị xóa của {len(codes)} đơn vị ({shown}); "
+            f"kết quả kiểm tra vẫn theo đúng những gì đọc được (lịch sử: {path}).")
 
 
 def lost_reason(code: str, h: UnitHistory) -> str | None:

@@ -352,6 +352,10 @@ def opened(db_path: str | Path) -> Iterator[sqlite3.Connection]:
         yield conn
     except sqlite3.Error as exc:
         raise SourceError(f"Lỗi cơ sở dữ liệu lịch sử {db_path}: {_sqlite_reason(exc)}.") from None
+    except DamagedHistory as exc:
+        if exc.path:
+            raise
+        raise DamagedHistory(exc.damages, db_path) from None
     finally:
         conn.close()
 
@@ -484,48 +488,125 @@ def record_run(
 
 
 # --- reading ---------------------------------------------------------------------------------
+#
+# A row edited by hand or half-written by a broken disk (a run time that is not ISO 8601, JSON
+# that does not parse) must never stop a check: readers given a `damage` list skip such rows and
+# note them there; without one they raise DamagedHistory, naming the row.
 
-def _snapshot(row) -> Snapshot:
+@dataclass(frozen=True)
+class Damage:
+    table: str
+    row: object  # the row's id (or hash)
+    column: str
+    value: object
+
+    def text(self) -> str:
+        shown = str(self.value)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        return f"bảng {self.table}, dòng {self.row}, cột {self.column} (giá trị “{shown}”)"
+
+
+class DamagedHistory(SourceError):
+    def __init__(self, damages: list[Damage], path: str | Path = "") -> None:
+        self.damages = list(dict.fromkeys(damages))
+        self.path = path
+        where = f" {path}" if path else ""
+        super().__init__(f"Cơ sở dữ liệu lịch sử{where} có dữ liệu hỏng: "
+                         + "; ".join(d.text() for d in self.damages[:5])
+                         + (f" và {len(self.damages) - 5} chỗ khác" if len(self.damages) > 5 else "")
+                         + ". Các lần chạy khác vẫn dùng được; hãy sửa hoặc xóa dòng đó (ví dụ bằng DB Browser for SQLite).")
+
+
+def damage_text(damages: list[Damage]) -> str:
+    return DamagedHistory(damages).args[0]
+
+
+def _damaged(damage: list[Damage] | None, found: Damage) -> None:
+    if damage is None:
+        raise DamagedHistory([found])
+    damage.append(found)
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """A stored time, or None when it is not ISO 8601. Aware times become local wall-clock time, as runs are stored."""
+    if not isinstance(value, str):
+        return None
+    try:
+        t = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return t.astimezone().replace(tzinfo=None) if t.tzinfo else t
+
+
+def _snapshot(row, damage: list[Damage] | None) -> Snapshot | None:
     unit, name, tab, run_id, run_at, h, status, models, required = row
-    return Snapshot(unit, name, tab, run_id, dt.datetime.fromisoformat(run_at), h, status, models, required)
+    when = parse_time(run_at)
+    if when is None:
+        _damaged(damage, Damage("runs", run_id, "run_at", run_at))
+        return None
+    return Snapshot(unit, name, tab, run_id, when, h, status, models, required)
 
 
 _SNAP_COLS = "s.unit, s.name, s.tab, s.run_id, r.run_at, s.hash, s.status, s.models, s.required"
 
 
-def unit_snapshots(conn: sqlite3.Connection, unit: str, campaign_id: int) -> list[Snapshot]:
+def unit_snapshots(conn: sqlite3.Connection, unit: str, campaign_id: int, damage: list[Damage] | None = None) -> list[Snapshot]:
     """The unit's snapshots in one campaign, oldest first: other years and sources are other campaigns."""
     rows = conn.execute(
         f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
         "WHERE s.unit = ? AND r.campaign_id = ? ORDER BY s.run_id",
         (unit, campaign_id),
     ).fetchall()
-    return [_snapshot(r) for r in rows]
+    return [snap for r in rows if (snap := _snapshot(r, damage)) is not None]
 
 
-def latest_snapshots(conn: sqlite3.Connection, campaign_id: int) -> list[Snapshot]:
+def latest_snapshots(conn: sqlite3.Connection, campaign_id: int, damage: list[Damage] | None = None) -> list[Snapshot]:
     rows = conn.execute(
         f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
         "WHERE r.campaign_id = ? AND s.run_id = (SELECT MAX(t.run_id) FROM unit_snapshots t JOIN runs q ON q.id = t.run_id "
         "WHERE t.unit = s.unit AND q.campaign_id = r.campaign_id) ORDER BY s.name",
         (campaign_id,),
     ).fetchall()
-    return [_snapshot(r) for r in rows]
+    return [snap for r in rows if (snap := _snapshot(r, damage)) is not None]
 
 
-def content_rows(conn: sqlite3.Connection, content_hash: str) -> list[StoredRow]:
+def _json_dict(text: object) -> dict | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        value = loads(text)
+    except (ValueError, TypeError):  # bad JSON, or a {"$date": …} that is no date
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def content_rows(conn: sqlite3.Connection, content_hash: str, damage: list[Damage] | None = None) -> list[StoredRow]:
     rows = conn.execute(
-        "SELECT c.sheet_row, r.raw_json, r.parsed_json FROM content_rows c JOIN rows r ON r.hash = c.row_hash "
+        "SELECT c.sheet_row, r.raw_json, r.parsed_json, r.hash FROM content_rows c JOIN rows r ON r.hash = c.row_hash "
         "WHERE c.content_hash = ? ORDER BY c.position",
         (content_hash,),
     ).fetchall()
-    return [StoredRow(sheet_row, loads(raw), loads(parsed)) for sheet_row, raw, parsed in rows]
+    out = []
+    for sheet_row, raw, parsed, h in rows:
+        raw_d, parsed_d = _json_dict(raw), _json_dict(parsed)
+        if raw_d is None or parsed_d is None or not isinstance(sheet_row, int):
+            column, value = (("raw_json", raw) if raw_d is None else ("parsed_json", parsed) if parsed_d is None
+                             else ("sheet_row", sheet_row))
+            _damaged(damage, Damage("rows", h[:12] if isinstance(h, str) else h, column, value))
+            continue
+        out.append(StoredRow(sheet_row, raw_d, parsed_d))
+    return out
 
 
-def last_seen(conn: sqlite3.Connection, unit: str, campaign_id: int) -> dt.datetime | None:
-    row = conn.execute("SELECT r.run_at FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ? AND u.campaign_id = ?",
+def last_seen(conn: sqlite3.Connection, unit: str, campaign_id: int, damage: list[Damage] | None = None) -> dt.datetime | None:
+    row = conn.execute("SELECT r.run_at, r.id FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ? AND u.campaign_id = ?",
                        (unit, campaign_id)).fetchone()
-    return dt.datetime.fromisoformat(row[0]) if row else None
+    if not row:
+        return None
+    when = parse_time(row[0])
+    if when is None:
+        _damaged(damage, Damage("runs", row[1], "run_at", row[0]))
+    return when
 
 
 def run_count(conn: sqlite3.Connection) -> int:
@@ -533,15 +614,20 @@ def run_count(conn: sqlite3.Connection) -> int:
 
 
 def find_units(conn: sqlite3.Connection, campaign_id: int) -> list[tuple[str, str]]:
-    """-> [(code, latest name)] of every unit recorded in the campaign."""
-    return [(s.unit, s.name) for s in latest_snapshots(conn, campaign_id)]
+    """-> [(code, latest name)] of every unit recorded in the campaign (a damaged run time does not hide a unit)."""
+    rows = conn.execute(
+        "SELECT s.unit, s.name FROM unit_snapshots s JOIN runs r ON r.id = s.run_id WHERE r.campaign_id = ? "
+        "AND s.run_id = (SELECT MAX(t.run_id) FROM unit_snapshots t JOIN runs q ON q.id = t.run_id "
+        "WHERE t.unit = s.unit AND q.campaign_id = r.campaign_id) ORDER BY s.name", (campaign_id,)).fetchall()
+    return [(unit, name) for unit, name in rows]
 
 
 # --- reminders -------------------------------------------------------------------------------
 
 def last_reminder(conn: sqlite3.Connection, unit: str) -> dt.datetime | None:
-    row = conn.execute("SELECT MAX(sent_at) FROM reminders WHERE unit = ?", (unit,)).fetchone()
-    return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+    """The last reminder sent to the unit; a damaged send time is passed over (at worst one reminder too many)."""
+    times = [parse_time(v) for (v,) in conn.execute("SELECT sent_at FROM reminders WHERE unit = ?", (unit,))]
+    return max((t for t in times if t is not None), default=None)
 
 
 def record_reminder(conn: sqlite3.Connection, unit: str, sent_at: dt.datetime, address: str, subject: str) -> None:

@@ -53,6 +53,7 @@ class TimelineEvent:
     removed: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)
     tab: str | None = None
+    damaged: bool = False  # some of its stored rows could not be read
 
 
 @dataclass
@@ -62,6 +63,7 @@ class UnitTimeline:
     events: list[TimelineEvent]
     last_seen: dt.datetime | None
     campaign: CampaignKey | None = None
+    damaged: list[store.Damage] = field(default_factory=list)
 
 
 def due_date(campaign: Campaign, grace_days: int) -> dt.date:
@@ -121,13 +123,19 @@ def _row_key_map(rows: list[StoredRow]) -> dict[str, dict]:
     return {k: r.parsed for k, r in _names(rows).items()}
 
 
-def timeline_of(snaps: list[Snapshot], rows_of) -> list[TimelineEvent]:
+def timeline_of(snaps: list[Snapshot], rows_of, damage: list | None = None) -> list[TimelineEvent]:
+    """`rows_of(hash, damage)` gives a content's rows; with a `damage` list, damaged rows are
+    noted there and their event is shown without a comparison (it would invent changes)."""
     events = []
     prev_rows: list[StoredRow] = []
     for s in snaps:
-        rows = rows_of(s.hash)
+        before = len(damage) if damage is not None else 0
+        rows = rows_of(s.hash, damage)
         ev = TimelineEvent(s.run_at, s.status, s.models, s.required, len(rows), tab=s.tab)
         events.append(ev)
+        if damage is not None and len(damage) > before:
+            ev.damaged = True
+            continue
         if not s.tab:
             # No tab in that run's source: nothing was added or removed, and the next run that
             # finds the tab is compared with the last one that did.
@@ -179,9 +187,11 @@ def timeline(db_path: str | Path, unit: str, year: int | None = None, source: st
         if found is None:
             return None
         code, name = found
-        snaps = store.unit_snapshots(conn, code, cid)
-        events = timeline_of(snaps, lambda h: store.content_rows(conn, h))
-        return UnitTimeline(code, name, events, store.last_seen(conn, code, cid), campaign)
+        damage: list[store.Damage] = []
+        snaps = store.unit_snapshots(conn, code, cid, damage)
+        events = timeline_of(snaps, lambda h, d: store.content_rows(conn, h, d), damage)
+        seen = store.last_seen(conn, code, cid, damage)
+        return UnitTimeline(code, name, events, seen, campaign, list(dict.fromkeys(damage)))
 
 
 @dataclass
@@ -189,6 +199,7 @@ class UnitState:
     snapshot: Snapshot
     rows: list[StoredRow]
     campaign: CampaignKey | None = None
+    damaged: list[store.Damage] = field(default_factory=list)  # elsewhere in the unit's history, not in what is given back
 
 
 def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime, year: int | None = None,
@@ -199,18 +210,29 @@ def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime, year: int | N
         found = resolve_unit(conn, unit, cid)
         if found is None:
             return None
+        damage: list[store.Damage] = []
+        every = store.unit_snapshots(conn, found[0], cid, damage)
         # The last run that found the unit's tab: a run without it has nothing to give back.
-        snaps = [s for s in store.unit_snapshots(conn, found[0], cid) if s.run_at <= when and s.tab]
+        snaps = [s for s in every if s.run_at <= when and s.tab]
+        # A snapshot whose run time is damaged has no known time: if it lies between the one
+        # chosen and the first one after `when`, it may be the state asked for, so say so.
+        after = min((s.run_id for s in every if s.run_at > when), default=None)
+        chosen = snaps[-1].run_id if snaps else 0
+        blocking = [d for d in damage if isinstance(d.row, int) and chosen < d.row and (after is None or d.row < after)]
+        if blocking:
+            raise store.DamagedHistory(blocking, db_path)
         if not snaps:
             return None
-        return UnitState(snaps[-1], store.content_rows(conn, snaps[-1].hash), campaign)
+        # The rows given back must all be there: a damaged one raises, naming it.
+        return UnitState(snaps[-1], store.content_rows(conn, snaps[-1].hash), campaign, damage)
 
 
-def last_states(db_path: str | Path, year: int | None = None,
-                source: str | None = None) -> tuple[CampaignKey, list[tuple[Snapshot, dt.datetime | None]]]:
+def last_states(db_path: str | Path, year: int | None = None, source: str | None = None,
+                damage: list | None = None) -> tuple[CampaignKey, list[tuple[Snapshot, dt.datetime | None]]]:
+    """The latest snapshot of every unit of the campaign; with a `damage` list, damaged ones are noted there and left out."""
     with store.opened(db_path) as conn:
         campaign, cid = choose_campaign(conn, year, source)
-        states = [(s, store.last_seen(conn, s.unit, cid)) for s in store.latest_snapshots(conn, cid)]
+        states = [(s, store.last_seen(conn, s.unit, cid, damage)) for s in store.latest_snapshots(conn, cid, damage)]
     # SQLite orders by code point ("Hội" before "Đảng"); people read names without regard to diacritics.
     return campaign, sorted(states, key=lambda state: key(state[0].name or ""))
 
