@@ -37,10 +37,30 @@ def replace_atomically(out: str | Path, write: Callable[[Path], object], *, priv
         write(tmp)
         _flush_to_disk(tmp)
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
+        _close_what_the_writer_left_open(exc)
         tmp.unlink(missing_ok=True)
         raise
     return out
+
+
+def _close_what_the_writer_left_open(exc: BaseException) -> None:
+    """A writer that failed half-way (openpyxl on a full disk) leaves its ZipFile open, held by the
+    frames of `exc`. Close it now: Windows cannot delete a file that is still open, and left to
+    the garbage collector its close fails again on the full disk and Python prints "Exception
+    ignored in ZipFile.__del__" with a traceback after our own message. That second failure is the
+    same full disk, already reported through `exc`, so it is not shown."""
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_atomic(out: str | Path, data: bytes | str, *, private: bool = False) -> Path:

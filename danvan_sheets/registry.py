@@ -1,4 +1,4 @@
-"""The units registry CSV: ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]."""
+"""The units registry CSV: ma_don_vi,ten_don_vi,loai_don_vi,email[,tab], or the same in Vietnamese."""
 
 from __future__ import annotations
 
@@ -23,6 +23,17 @@ _TYPES = {
     "doan_the": "doan_the",
 }
 _TYPES = {key(k): v for k, v in _TYPES.items()}
+# Column titles as an Excel user types them, matched by key() (any case, with or without
+# diacritics, "_" or spaces): "Mã đơn vị" is ma_don_vi, "Trang" the tab column.
+_HEADERS = {
+    "ma_don_vi": ("ma_don_vi", "Mã đơn vị", "Mã ĐV", "Mã"),
+    "ten_don_vi": ("ten_don_vi", "Tên đơn vị", "Tên ĐV", "Đơn vị"),
+    "loai_don_vi": ("loai_don_vi", "Loại đơn vị", "Loại ĐV", "Loại"),
+    "email": ("email", "E-mail", "Thư điện tử", "Địa chỉ email"),
+    "tab": ("tab", "Trang", "Tên trang", "Trang tính"),
+}
+_HEADER_KEYS = {key(title): column for column, titles in _HEADERS.items() for title in titles}
+_FIRST_LINE = f"{','.join(REQUIRED)} (hoặc {','.join(_HEADERS[c][1] for c in REQUIRED)})"
 
 
 def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
@@ -33,15 +44,15 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = [clean(h).lower() for h in next(reader)]
+        header = [_HEADER_KEYS.get(key(h), clean(h).lower()) for h in next(reader)]
     except StopIteration:
-        raise ConfigError(f"{source}: tệp trống. Dòng đầu phải là: {','.join(REQUIRED)},tab") from None
+        raise ConfigError(f"{source}: tệp trống. Dòng đầu phải là: {_FIRST_LINE}, có thể thêm cột tab (Trang).") from None
     except csv.Error:
         raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
     missing = [h for h in REQUIRED if h not in header]
     if missing:
         raise ConfigError(
-            f"{source}: thiếu cột {', '.join(missing)}. Dòng đầu phải là: {','.join(REQUIRED)} (có thể thêm cột tab)."
+            f"{source}: thiếu cột {', '.join(missing)}. Dòng đầu phải là: {_FIRST_LINE}, có thể thêm cột tab (Trang)."
         )
     pos = {h: header.index(h) for h in header}
     units: list[Unit] = []

@@ -444,7 +444,7 @@ def build_workbook() -> Workbook:
 
     # DB-KHOBAC: tab title in capitals; no numbering row, no Tổng số row, no "Đơn vị:"
     # line; "1.0"; "Quý III" without a year (a warning, still counted);
-    # "Thường xuyên" (unreadable: error). Own: 1. Verdict: chưa đạt (1 of 2).
+    # "Sắp tới" (unreadable: error). Own: 1. Verdict: chưa đạt (1 of 2).
     form_tab(
         wb, "ĐẢNG BỘ KHO BẠC NHÀ NƯỚC TỈNH", "Đảng bộ Kho bạc Nhà nước tỉnh",
         [
@@ -452,7 +452,7 @@ def build_workbook() -> Workbook:
                "Phòng Kiểm soát chi", "Tập thể", "Quý IV/2023")],
             [M(M_HP, 1, "Quý II/2023", "Toàn cơ quan", "Tập thể", "Quý IV/2023")],
             [],
-            [M("Cán bộ, đảng viên dìu dắt quần chúng và cấp dưới", 1, "Thường xuyên",
+            [M("Cán bộ, đảng viên dìu dắt quần chúng và cấp dưới", 1, "Sắp tới",
                "Các phòng, ban, bộ phận", "Cá nhân", "Tháng 12/2023"),
              M(M_CDS, 1, "Tháng 4/2023", "Toàn cơ quan", "Tập thể", "Tháng 12/2023")],
         ],

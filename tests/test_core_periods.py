@@ -79,7 +79,7 @@ def test_span_overlapping_the_year_is_not_outside():
     assert parse_period("Tháng 11/2022 - 2/2023", YEAR).code is None
 
 
-@pytest.mark.parametrize("value", ["abc", "Thường xuyên", "Tháng 13/2023", "Quý 5/2023", "0/2023", "ngày tháng năm 2023",
+@pytest.mark.parametrize("value", ["abc", "Sắp tới", "Tháng 13/2023", "Quý 5/2023", "0/2023", "ngày tháng năm 2023",
                                    True, float("nan"), float("inf"), -3, 12.5, "Tháng ?/2023", "tháng 5/23"])
 def test_invalid_period(value):
     r = parse_period(value, YEAR)
@@ -124,3 +124,41 @@ def test_date_cells_in_reader():
     assert e.build.to_dict() == {"from": "2023-04", "to": "2023-04"}
     assert e.done.to_dict() == {"from": "2023-12", "to": "2023-12"}
     assert r.problems == []
+
+
+@pytest.mark.parametrize("value, start, end", [
+    ("Quí II/2023", "2023-04", "2023-06"), ("Quí 3 năm 2023", "2023-07", "2023-09"), ("quí IV/2023", "2023-10", "2023-12"),
+    ("Đầu năm 2023", "2023-01", "2023-03"), ("Cuối năm 2023", "2023-10", "2023-12"), ("Giữa năm 2023", "2023-06", "2023-07"),
+    ("Hết năm 2023", "2023-12", "2023-12"), ("Đến hết năm 2023", "2023-12", "2023-12"),
+    ("Từ tháng 5 đến hết năm 2023", "2023-05", "2023-12"), ("Từ đầu năm đến cuối năm 2023", "2023-01", "2023-12"),
+    ("cuoi nam 2023", "2023-10", "2023-12"),
+])
+def test_the_ways_people_write_parts_of_the_year(value, start, end):
+    r = parse_period(value, YEAR)
+    assert r.code is None, r.message
+    assert r.period.to_dict() == {"from": start, "to": end}
+
+
+@pytest.mark.parametrize("value", ["Thường xuyên", "thường xuyên.", "Thuong xuyen", "Thường xuyên năm 2023", "Quanh năm"])
+def test_ongoing_work_is_the_campaign_year_with_a_warning(value):
+    r = parse_period(value, YEAR)
+    assert r.code == "vague_period" and not r.is_error
+    assert r.period.to_dict() == {"from": "2023-01", "to": "2023-12"}
+    assert "cả năm 2023" in r.message and "Quý II/2023" in r.message
+
+
+def test_a_whole_year_without_its_year_is_the_campaign_year_with_a_warning():
+    r = parse_period("Cả năm", YEAR)
+    assert r.code == "missing_year" and not r.is_error
+    assert r.period.to_dict() == {"from": "2023-01", "to": "2023-12"}
+    assert parse_period("Cuối năm", YEAR).code == "missing_year"
+
+
+def test_ongoing_work_in_another_year_is_outside_the_year():
+    assert parse_period("Thường xuyên năm 2022", YEAR).code == "outside_year"
+
+
+def test_a_vague_period_is_a_warning_in_the_reader_and_the_row_counts():
+    r, e = _read("Thường xuyên", "Cuối năm 2023")
+    assert [(p.code, p.severity, p.cell) for p in r.problems] == [("vague_period", "warning", "D3")]
+    assert not e.has_error and e.done.to_dict() == {"from": "2023-10", "to": "2023-12"}

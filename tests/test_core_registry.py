@@ -101,3 +101,29 @@ def test_second_tab_for_same_unit_is_warned():
     assert v.tab == "DB-THUE"
     assert [p.code for p in v.problems] == ["duplicate_tab"]
     assert report.unknown_tabs == ["Đảng bộ Cục Thuế"]
+
+
+@pytest.mark.parametrize("first_line", [
+    "Mã đơn vị,Tên đơn vị,Loại đơn vị,Email,Trang",
+    "MÃ ĐƠN VỊ,TÊN ĐƠN VỊ,LOẠI ĐƠN VỊ,EMAIL,TRANG",
+    "ma don vi,ten don vi,loai don vi,email,trang",
+    unicodedata.normalize("NFD", "Mã đơn vị,Tên đơn vị,Loại đơn vị,E-mail,Tên trang"),
+    " Mã  đơn\u00a0vị , Tên đơn vị,Loại đơn vị ,Email,Trang",
+])
+def test_units_csv_with_the_vietnamese_headers_an_excel_user_types(first_line):
+    units = parse_units(first_line + "\nDB1,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn,Cục Thuế\nCB1,Chi bộ Bia,Chi bộ cơ sở,,\n")
+    assert [(u.code, u.name, u.type, u.email, u.tab) for u in units] == [
+        ("DB1", "Đảng bộ Cục Thuế", "dang_bo_co_so", "a@b.vn", "Cục Thuế"), ("CB1", "Chi bộ Bia", "chi_bo_co_so", "", "")]
+
+
+def test_units_csv_saved_with_semicolons_by_a_vietnamese_excel(tmp_path):
+    p = tmp_path / "don-vi.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + "Mã đơn vị;Tên đơn vị;Loại đơn vị;Email;Trang\nDB1;Đảng bộ Sở NN, PTNT;Đảng bộ cơ sở;a@b.vn;\n".encode())
+    (u,) = load_units(p)
+    assert (u.code, u.name, u.type) == ("DB1", "Đảng bộ Sở NN, PTNT", "dang_bo_co_so")
+
+
+def test_a_missing_column_is_named_both_ways():
+    with pytest.raises(ConfigError) as exc:
+        parse_units("Mã đơn vị,Loại đơn vị,Email\nA,Chi bộ cơ sở,a@b.vn\n")
+    assert "thiếu cột ten_don_vi" in str(exc.value) and "Tên đơn vị" in str(exc.value)

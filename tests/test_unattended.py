@@ -20,7 +20,9 @@ from click.testing import CliRunner
 
 from danvan_sheets.cli import cli
 from danvan_sheets.core.tables import SUMMARY_SHEETS
-from danvan_sheets.runstate import BUSY_TEXT, RunLock, last_success_text, read_state
+from danvan_sheets.runs.job import BUSY_TEXT
+from danvan_sheets.runs.lock import RunLock
+from danvan_sheets.runs.state import last_success_text, read_state
 from tests.helpers_forms import CAMPAIGN_TOML, model, seed_form, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -138,13 +140,10 @@ def lock_is_held(path: Path) -> bool:
 
 
 def lock_pid(path: Path) -> int | None:
-    """Who holds the lock: the run writes its pid into the file once its flock is granted.
-    Read, never probed with flock here, so the test cannot steal the lock from a run."""
-    try:
-        text = path.read_text().strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None
+    """Who holds the lock: the run writes its pid beside the lock once it holds it.
+    Read, never probed with the lock here, so the test cannot steal the lock from a run."""
+    holder = RunLock(path).holder()
+    return holder.pid if holder is not None else None
 
 
 def gsheet(fake, extra_model: bool = False) -> str:
@@ -270,7 +269,7 @@ def test_runs_by_hand_on_another_source_leave_the_schedule_alone(tmp_path):
     ("gsheet:1AbCdEfGhIjKlMnOpQrStUv", "gsheet:https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUv/edit#gid=0"),
 ])
 def test_the_scheduled_source_however_it_is_written(tmp_path, spec, given, monkeypatch):
-    from danvan_sheets.runstate import UnattendedRun
+    from danvan_sheets.runs.job import UnattendedRun
 
     env = Env(tmp_path, extra=f'[source]\nspec = "{spec}"\n')
     job = UnattendedRun(None)
@@ -283,7 +282,7 @@ def test_the_scheduled_source_however_it_is_written(tmp_path, spec, given, monke
 
 
 def test_ctrl_c_is_logged_but_never_counted_as_a_failure(tmp_path):
-    from danvan_sheets.runstate import UnattendedRun
+    from danvan_sheets.runs.job import UnattendedRun
 
     env = Env(tmp_path)
     assert invoke(env.xlsx_args()).exit_code == 0
@@ -335,18 +334,38 @@ def test_bad_cron_keys_are_named(tmp_path, cron, key):
 
 # --- two runs at once ---------------------------------------------------------------------------
 
-def test_second_run_while_the_lock_is_held_exits_0_and_says_so(tmp_path):
+def test_second_scheduled_run_while_the_lock_is_held_exits_0_and_says_so(tmp_path, fake_google):
     env = Env(tmp_path)
+    key = gsheet(fake_google)
     with RunLock(env.lock_file) as held:
-        assert held.acquire()
-        proc = spawn(env, env.xlsx_args())
+        assert held.acquire("gsheet:lich")
+        proc = spawn(env, env.args(f"gsheet:{key}"), fake_google)
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    assert out == "" and "Traceback" not in err
+    assert out == "" and err == ""  # quiet: the other run is writing the same summary
+    (line,) = env.log_lines()
+    assert BUSY_TEXT in line and f"tiến trình {os.getpid()}" in line and "nguồn gsheet:lich" in line
+    assert not fake_google.requests  # it did nothing
+    assert env.state() == {}  # and counted neither a success nor a failure
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_run_asked_for_a_file_while_the_lock_is_held_says_why_and_exits_3(tmp_path, quiet):
+    """A person's `aggregate --out X.xlsx` while the scheduled run holds the lock: X.xlsx is not written,
+    so the run must not end with 0 and say nothing."""
+    env = Env(tmp_path)
+    args = env.xlsx_args() if quiet else [a for a in env.xlsx_args() if a != "--quiet"]
+    with RunLock(env.lock_file) as held:
+        assert held.acquire("gsheet:lich")
+        proc = spawn(env, args)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, err
+    assert f"Chưa ghi {env.out}: đang có lần tổng hợp khác chạy (bắt đầu lúc" in err
+    assert f"tiến trình {os.getpid()}" in err and "Hãy chạy lại" in err and "Traceback" not in err
+    assert not env.out.exists()
     (line,) = env.log_lines()
     assert BUSY_TEXT in line
-    assert not env.out.exists()  # it did nothing
-    assert env.state() == {}  # and counted neither a success nor a failure
+    assert env.state() == {}  # not a failure of the scheduled aggregation either
 
 
 def test_two_runs_started_at_once_exactly_one_works(tmp_path, fake_google):

@@ -16,8 +16,11 @@ from danvan_sheets.cli.google import doctor, init, login
 @click.group(cls=VietGroup, context_settings=CONTEXT, epilog=(
     "\b\nVí dụ:\n  danvan check --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv\n"
     "  danvan aggregate --source gsheet:1AbCdEf... --units config/don-vi.csv"))
-@click.version_option(__version__, "-V", "--version", message="danvan-sheets %(version)s", help="Hiện phiên bản rồi thoát.")
-def cli() -> None:
+@click.version_option(__version__, "-V", "--version", message="danvan-sheets %(version)s",
+                      help="Hiện phiên bản rồi thoát.")
+@click.option("--verbose", is_flag=True, help="Khi có lỗi không lường trước, in đầy đủ vết lỗi (traceback) để gửi "
+              "người bảo trì; ghi ở đâu trong dòng lệnh cũng được (hoặc đặt DANVAN_DEBUG=1).")
+def cli(verbose: bool) -> None:
     """Tổng hợp đăng ký mô hình “Dân vận khéo” của các chi, đảng bộ cơ sở và đoàn thể khối.
 
     Mã thoát: 0 mọi đơn vị đạt (hoặc đã ghi xong); 1 có đơn vị chưa đạt;

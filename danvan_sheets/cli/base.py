@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import sys
 
@@ -19,14 +20,16 @@ _HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham 
 
 class VietFormatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args.replace("[OPTIONS]", "[TÙY CHỌN]").replace("COMMAND [ARGS]...", "LỆNH [THAM SỐ]..."), "Cách dùng: ")
+        args = args.replace("[OPTIONS]", "[TÙY CHỌN]").replace("COMMAND [ARGS]...", "LỆNH [THAM SỐ]...")
+        super().write_usage(prog, args, "Cách dùng: ")
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(_HEADINGS.get(heading, heading))
 
     def write_dl(self, rows, *args, **kwargs) -> None:
         # click appends English markers ("[required]", "[default: …]") after each option's help.
-        words = {"[required]": "[bắt buộc]", "[default: ": "[mặc định: ", "required]": "bắt buộc]", "default: ": "mặc định: "}
+        words = {"[required]": "[bắt buộc]", "[default: ": "[mặc định: ", "required]": "bắt buộc]",
+                 "default: ": "mặc định: "}
 
         def viet(text: str) -> str:
             for en, vi in words.items():
@@ -40,12 +43,12 @@ class VietContext(click.Context):
     formatter_class = VietFormatter
 
 
-class _VietHelp:
+class _VietHelp(click.Command):
     """-h/--help described in Vietnamese, on commands and groups alike."""
 
-    context_class = VietContext
+    context_class: type[click.Context] = VietContext
 
-    def get_help_option(self, ctx):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
         opt = super().get_help_option(ctx)
         if opt is not None:
             opt.help = "Hiện trợ giúp này rồi thoát."
@@ -65,7 +68,7 @@ class UserError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click's is one per class; ours varies per error
 
     def show(self, file=None) -> None:
         click.echo(f"Lỗi: {self.format_message()}", err=True)
@@ -98,19 +101,47 @@ def _usage_text(exc: click.UsageError) -> str:
     if isinstance(exc, click.BadParameter):
         hint = " / ".join(exc.param.opts) if exc.param is not None else (exc.param_hint or "")
         if m := _NOT_ONE_OF.match(exc.message):
-            return f"“{m['value']}” không dùng được cho {hint}; hãy chọn một trong: {m['choices'].replace(chr(39), '')}."
+            choices = m["choices"].replace("'", "")
+            return f"“{m['value']}” không dùng được cho {hint}; hãy chọn một trong: {choices}."
         if m := _NOT_A.match(exc.message):
             return f"“{m['value']}” không hợp lệ cho {hint}."
         return f"Giá trị không hợp lệ cho {hint}."
     if exc.message.startswith("No such command"):
         name = exc.message.split("'")[1] if "'" in exc.message else ""
-        commands = list(exc.ctx.command.list_commands(exc.ctx)) if exc.ctx is not None and hasattr(exc.ctx.command, "list_commands") else []
+        group = exc.ctx.command if exc.ctx is not None else None
+        commands = list(group.list_commands(exc.ctx)) if isinstance(group, click.Group) and exc.ctx else []
         close = difflib.get_close_matches(name, commands, n=1)
         guess = f" Có phải ý bạn là “{close[0]}”?" if close else ""
         return f"Không có lệnh “{name}”.{guess} Xem các lệnh: danvan -h"
     if exc.message.startswith("Got unexpected extra argument"):
         return f"Thừa tham số: {exc.message.split('(', 1)[-1].rstrip(')')}."
     return exc.message
+
+
+VERBOSE_FLAG = "--verbose"
+DEBUG_ENV = "DANVAN_DEBUG"
+
+
+def exit_of(exc: BaseException | None) -> tuple[int, str]:
+    """The exit code and message `run_main` ends with for `exc`: what the run log records."""
+    from danvan_sheets.runs.job import describe_exit
+
+    if isinstance(exc, click.ClickException):
+        return exc.exit_code, exc.format_message()
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code, ""
+    if isinstance(exc, click.Abort):
+        return 130, "bị dừng giữa chừng"
+    return describe_exit(exc)
+
+
+def _take_verbose(args: list[str]) -> tuple[list[str], bool]:
+    """--verbose is accepted anywhere before `--` (danvan --verbose check …, danvan check … --verbose)."""
+    stop = args.index("--") if "--" in args else len(args)
+    found = VERBOSE_FLAG in args[:stop]
+    kept = [a for i, a in enumerate(args) if i >= stop or a != VERBOSE_FLAG]
+    env = os.environ.get(DEBUG_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return kept, found or env
 
 
 def run_main(cli: click.Group, args: list[str] | None = None) -> int:
@@ -124,6 +155,7 @@ def run_main(cli: click.Group, args: list[str] | None = None) -> int:
 
 
 def _run_main(cli: click.Group, args: list[str] | None) -> int:
+    args, verbose = _take_verbose(list(sys.argv[1:] if args is None else args))
     try:
         cli.main(args=args, prog_name="danvan", standalone_mode=False)
         return 0
@@ -136,7 +168,8 @@ def _run_main(cli: click.Group, args: list[str] | None) -> int:
     except click.UsageError as exc:
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)
-            click.echo("Xem thêm: danvan " + (exc.ctx.command_path.split(" ", 1)[1] + " " if " " in exc.ctx.command_path else "") + "-h", err=True)
+            path = exc.ctx.command_path
+            click.echo("Xem thêm: danvan " + (path.split(" ", 1)[1] + " " if " " in path else "") + "-h", err=True)
         click.echo(f"Lỗi: {_usage_text(exc)}", err=True)
         return 2
     except click.ClickException as exc:
@@ -151,9 +184,17 @@ def _run_main(cli: click.Group, args: list[str] | None) -> int:
         click.echo("Đã dừng.", err=True)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last net: a bug must not look like exit 1 ("units flagged")
-        click.echo(f"Lỗi không lường trước ({type(exc).__name__}). Hãy chạy lại; nếu vẫn lỗi, gửi dòng này cho người "
-                   "bảo trì công cụ.", err=True)
-        return 3
+        if verbose:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"Lỗi không lường trước ({type(exc).__name__}). Hãy gửi toàn bộ nội dung trên cho người bảo trì "
+                       "công cụ.", err=True)
+        else:
+            click.echo(f"Lỗi không lường trước ({type(exc).__name__}). Hãy chạy lại; nếu vẫn lỗi, chạy lại với "
+                       f"{VERBOSE_FLAG} (hoặc đặt {DEBUG_ENV}=1) rồi gửi toàn bộ nội dung in ra cho người bảo trì "
+                       "công cụ.", err=True)
+        return exit_of(exc)[0]
 
 
 def parse_as_of(value: str | None) -> dt.date:
@@ -174,10 +215,15 @@ def parse_as_of(value: str | None) -> dt.date:
 
 def common_options(f):
     """--source, --units, --config, --as-of: the same on every command that reads the registrations."""
-    f = click.option("--as-of", "as_of", metavar="NGÀY", help="Ngày dùng để xét, dạng 2023-05-02 hoặc 02/05/2023 (mặc định: hôm nay).")(f)
-    f = click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")(f)
-    f = click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị (ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]).")(f)
-    f = click.option("--source", metavar="NGUỒN", help="xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc gsheet:ID_HOẶC_URL (mặc định lấy từ cấu hình).")(f)
+    f = click.option("--as-of", "as_of", metavar="NGÀY",
+                     help="Ngày dùng để xét, dạng 2023-05-02 hoặc 02/05/2023 (mặc định: hôm nay).")(f)
+    f = click.option("--config", "config_path", metavar="TOML",
+                     help="Tệp cấu hình đợt đăng ký (mặc định: config/danvan.toml nếu có ở thư mục đang đứng, "
+                          "rồi tệp của `danvan config init`, rồi tệp mẫu kèm theo công cụ).")(f)
+    f = click.option("--units", "units_path", metavar="CSV",
+                     help="Danh sách đơn vị (ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]).")(f)
+    f = click.option("--source", metavar="NGUỒN",
+                     help="xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc gsheet:ID_HOẶC_URL (mặc định lấy từ cấu hình).")(f)
     return f
 
 
@@ -197,8 +243,6 @@ def load(config_path: str | None, warn: bool = True):
 
 def stdout_console():
     from rich.console import Console
-
-    import os
 
     # Piped or redirected output has no terminal width; rich would assume 80 and squeeze the table.
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "0") or 0) or 140

@@ -6,7 +6,16 @@ import datetime as dt
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, common_options, load, parse_as_of, stdout_console, user_error
+from danvan_sheets.cli.base import (
+    UserError,
+    VietCommand,
+    common_options,
+    exit_of,
+    load,
+    parse_as_of,
+    stdout_console,
+    user_error,
+)
 from danvan_sheets.errors import DanvanError
 
 
@@ -71,18 +80,23 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
     """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu.
 
     Hai lần chạy không bao giờ chồng nhau: lần sau thấy lần trước đang chạy thì ghi
-    nhật ký rồi thoát với mã 0. Mỗi lần ghi xong được lưu lại để `danvan doctor` báo
+    nhật ký rồi thoát với mã 0 — trừ khi có --out: khi đó tệp chưa được ghi, nên lệnh
+    báo lý do và thoát với mã 3. Mỗi lần ghi xong được lưu lại để `danvan doctor` báo
     lần tổng hợp thành công gần nhất.
     """
     from danvan_sheets.pipeline import run
-    from danvan_sheets.runstate import UnattendedRun
+    from danvan_sheets.runs.job import UnattendedRun
 
-    # Lock, run log, last-success marker and failure counter live in runstate.
-    with UnattendedRun(log_file, quiet, echo=lambda text: click.echo(text, err=True)) as job:
+    # Lock, run log, last-success marker and failure counter live in danvan_sheets/runs/.
+    with UnattendedRun(log_file, quiet, echo=lambda text: click.echo(text, err=True), describe=exit_of) as job:
         settings = load(config_path, warn=not quiet)  # a quiet run logs them instead (job.begin)
         try:
             if not job.begin(settings, source):
-                raise SystemExit(0)  # another run holds the lock: logged, nothing to do
+                if out:  # the file asked for is not written: never a silent exit 0
+                    raise UserError(f"Chưa ghi {out}: {job.busy_reason}. Hãy chạy lại sau khi lần đó xong.", 3)
+                if not quiet:
+                    click.echo(f"Lưu ý: {job.busy_reason}; lần đó sẽ ghi tổng hợp, lần này bỏ qua.", err=True)
+                raise SystemExit(0)  # the other run is doing this very job
             result = run(source, units_path, settings, parse_as_of(as_of), out=out, out_suffixes=(".xlsx",),
                          out_required=True)
         except DanvanError as exc:

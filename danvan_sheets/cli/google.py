@@ -115,7 +115,7 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
 
 def _last_success(rep, settings) -> None:
     try:
-        from danvan_sheets.runstate import last_success_text
+        from danvan_sheets.runs.state import last_success_text
     except ImportError:
         return
     text = last_success_text(settings)

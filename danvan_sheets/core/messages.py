@@ -47,7 +47,7 @@ def message(code: str, value: object = None) -> str:
 
 
 # Codes documented in the README; periods.py writes its own messages for these.
-PERIOD_CODES = ("missing_period", "invalid_period", "missing_year", "outside_year")
+PERIOD_CODES = ("missing_period", "invalid_period", "missing_year", "outside_year", "vague_period")
 ERROR_CODES = {
     "invalid_quantity", "missing_location", "missing_scale", "invalid_scale", "missing_name",
     "missing_field", "invalid_field", "missing_header", "missing_column", "completion_before_build",

@@ -1,8 +1,9 @@
 """Reading the form's two time columns as spans of months.
 
-People write these ten ways: "Tháng 5/2023", "T5/2023", "05/2023", "Quý II/2023",
-"Q2/2023", "6 tháng đầu năm 2023", "Năm 2023", "Tháng 4 - 6/2023", a date, a
-date serial number. Everything becomes a Period of (year, month) ends.
+People write these many ways: "Tháng 5/2023", "T5/2023", "05/2023", "Quý II/2023",
+"Quí 2/2023", "Q2/2023", "6 tháng đầu năm 2023", "Cuối năm 2023", "Hết năm 2023", "Năm 2023",
+"Tháng 4 - 6/2023", "Thường xuyên", a date, a date serial number. Everything becomes a
+Period of (year, month) ends. The README's period table lists every form.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 @dataclass
 class PeriodResult:
     period: Period | None
-    code: str | None = None  # missing_period | invalid_period | missing_year | outside_year
+    code: str | None = None  # missing_period | invalid_period | missing_year | outside_year | vague_period
     message: str | None = None
 
     @property
@@ -56,10 +57,15 @@ def _quarter_part(q: int, year: int | None) -> _Part | None:
 
 _YEAR = r"(?:\s*(?:/|-|nam|\.)?\s*(\d{4}))?"
 _RE_MONTH = re.compile(r"^(?:thang|th|t)\s*\.?\s*(\d{1,2})" + _YEAR + "$")
-_RE_QUARTER = re.compile(r"^(?:quy|q)\s*\.?\s*(iv|i{1,3}|[1-4])" + _YEAR + "$")
+_RE_QUARTER = re.compile(r"^(?:quy|qui|q)\s*\.?\s*(iv|i{1,3}|[1-4])" + _YEAR + "$")
 _RE_BARE = re.compile(r"^(iv|i{1,3}|\d{1,2})" + r"(?:\s*(?:/|nam)\s*(\d{4}))?$")
 _RE_YEAR = re.compile(r"^(?:nam|ca nam)?\s*(\d{4})$")
 _RE_WHOLE = re.compile(r"^ca nam(?:\s*(\d{4}))?$")
+# "Đầu năm" is Quý I, "Cuối năm" Quý IV, "Giữa năm" June-July, "Hết năm" ("Đến hết năm") December.
+_RE_PART_OF_YEAR = re.compile(r"^(dau|giua|cuoi|het)\s*nam(?:\s*(\d{4}))?$")
+_PART_OF_YEAR = {"dau": (1, 3), "giua": (6, 7), "cuoi": (10, 12), "het": (12, 12)}
+# Work that goes on all year ("Thường xuyên"): the campaign year, with a warning to write the months.
+_RE_ONGOING = re.compile(r"^(?:thuong xuyen|lien tuc|quanh nam)(?:\s*(?:trong\s*)?(?:nam\s*)?(\d{4}))?$")
 _RE_HALF = re.compile(r"^(\d{1,2}|nua)\s*thang\s*(dau|cuoi)\s*(?:nam)?\s*(\d{4})?$|^nua\s*(dau|cuoi)\s*nam\s*(\d{4})?$")
 _RE_DMY = re.compile(r"\b(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})\b")
 _RE_YMD = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -87,6 +93,9 @@ def _parse_part(text: str, prev_kind: str | None) -> _Part | None:
             return None
         a, b = (1, n) if side == "dau" else (13 - n, 12)
         return _Part("half", a, b, int(year) if year else None)
+    if m := _RE_PART_OF_YEAR.match(text):
+        a, b = _PART_OF_YEAR[m[1]]
+        return _Part("half", a, b, int(m[2]) if m[2] else None)
     if m := _RE_WHOLE.match(text):
         return _Part("year", 1, 12, int(m[1]) if m[1] else None)
     if m := _RE_YEAR.match(text):
@@ -168,6 +177,16 @@ def parse_period(value: object, campaign_year: int) -> PeriodResult:
     text = _RE_NGAY.sub(lambda m: _month_token(m[2], m[3]), text)
     text = _RE_DMY.sub(lambda m: _month_token(m[3], m[4], m[1]), text)
     text = _RE_YMD.sub(lambda m: _month_token(m[2], m[1], m[3]), text)
+    if m := _RE_ONGOING.match(text.strip(" .")):
+        year = int(m[1]) if m[1] else campaign_year
+        result = _result([_Part("year", 1, 12, year)], campaign_year)
+        if result.code:
+            return result
+        return PeriodResult(
+            result.period,
+            "vague_period",
+            f"“{str(value).strip()[:40]}” được hiểu là cả năm {year}. Nên ghi rõ tháng hoặc quý, ví dụ: Quý II/{year}.",
+        )
     if "?" in text:
         return PeriodResult(None, "invalid_period", f"Thời gian không đọc được: “{str(value).strip()[:60]}”. {HINT}")
     chunks = [c for c in re.split(r"\s*(?:,|;|\bva\b|&|\+)\s*", text) if c.strip()]

@@ -12,6 +12,7 @@ from itertools import zip_longest
 
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
+from danvan_sheets.core.checks import RowRead, check_row
 from danvan_sheets.core.merges import Anchors, fill_merges
 from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading, SkippedRow
@@ -281,64 +282,38 @@ class _Form:
         return self.decoded[r][c], self.texts[r][c]
 
     def entry(self, r: int, name: str, field: str | None) -> Entry:
+        """Parse the row's cells, run the row checks (core.checks) and turn their findings into problems."""
         cols = self.cols
-        problems: list[Problem] = []
-
-        c = cols.get("field")
-        value, text = self.cell(r, c)
-        if text:
-            fv = sections.field_value(text)
-            if fv is None:
-                problems.append(self.problem("invalid_field", r, c, text))
-            field = fv
-        elif field is None:
-            problems.append(self.problem("missing_field", r, self.c_name if c is None else c, None))
-
-        c = cols.get("quantity")
-        if c is not None:
-            value, text = self.cell(r, c)
+        parsed: dict[str, object] = {"columns": frozenset(cols), "field": field}
+        if "field" in cols:
+            text = self.cell(r, cols["field"])[1]
+            if text:
+                parsed.update(field=sections.field_value(text), field_text=text)
+        if "quantity" in cols:
+            value = self.cell(r, cols["quantity"])[0]
             quantity, code = parse_quantity(value)
-            if code:
-                problems.append(self.problem(code, r, c, value))
-        else:
-            quantity = 1
-
-        build = self.period(r, cols.get("build"), problems)
-        done = self.period(r, cols.get("done"), problems)
-        if build and done and done.end < build.start:
-            problems.append(self.problem("completion_before_build", r, cols["done"], self.cell(r, cols["done"])[0]))
-
-        location = None
-        c = cols.get("location")
-        if c is not None:
-            location = self.cell(r, c)[1] or None
-            if location is None:
-                problems.append(self.problem("missing_location", r, c, None))
-
-        scale = None
-        c = cols.get("scale")
-        if c is not None:
-            text = self.cell(r, c)[1]
+            parsed.update(quantity=quantity, quantity_code=code, quantity_value=value)
+        for k in ("build", "done"):
+            if k in cols:
+                value, text = self.cell(r, cols[k])
+                parsed.update({k: parse_period(text if isinstance(value, str) else value, self.year), f"{k}_value": value})
+        if "location" in cols:
+            parsed["location"] = self.cell(r, cols["location"])[1]
+        if "scale" in cols:
+            text = self.cell(r, cols["scale"])[1]
             scale, code = parse_scale(text)
-            if code:
-                problems.append(self.problem(code, r, c, text or None))
+            parsed.update(scale=scale, scale_code=code, scale_text=text)
+        row = RowRead(**parsed)
 
+        problems = [self.problem(f.code, r, cols.get(f.column, self.c_name), f.value, f.text) for f in check_row(row)]
         has_error = self.incomplete
         if problems:
             self.reading.problems.extend(problems)
             has_error = has_error or any(p.severity == "error" for p in problems)
         moved = {k: a1(*self.anchors[(r, c)]) for k, c in cols.items() if (r, c) in self.anchors}
-        return Entry(r + 1, name, field, quantity, build, done, location, scale, cols, self.raw[r],
+        return Entry(r + 1, name, row.field, row.quantity, row.build.period if row.build else None,
+                     row.done.period if row.done else None, row.location or None, row.scale, cols, self.raw[r],
                      has_error=has_error, moved=moved or None)
-
-    def period(self, r: int, c: int | None, problems: list[Problem]):
-        if c is None:
-            return None
-        value, text = self.cell(r, c)
-        res = parse_period(text if isinstance(value, str) else value, self.year)
-        if res.code:
-            problems.append(self.problem(res.code, r, c, value, text=res.message))
-        return res.period
 
     def problem(self, code: str, r: int, c: int, value: object, text: str | None = None) -> Problem:
         """A problem of row r; a merged value's problem points at the merge's top-left cell."""
