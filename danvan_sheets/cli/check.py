@@ -104,14 +104,17 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
         job.read(result)
         report = result.report
         compiled_at = dt.datetime.now()
+        failures: list = []  # a unit's row that could not be written: the others were, exit 3
         try:
             if out:
                 from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
 
-                done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at)}"
+                done = f"Đã ghi tổng hợp vào {write_summary_xlsx(report, out, compiled_at, failures)}"
             elif result.spec.publishes:
                 from danvan_sheets.google.publish import publish_summary
+                from danvan_sheets.writers.safe_text import table_failures
 
+                failures = table_failures(report, compiled_at)
                 wrote = publish_summary(result.data, report, compiled_at)
                 done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote
                         else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
@@ -123,4 +126,8 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
 
             render_table(report, stdout_console())
             click.echo(done)
+        if failures:
+            from danvan_sheets.cli.base import UserError
+
+            raise UserError("\n".join(f.message() for f in failures), 3)
         raise SystemExit(1 if strict and report.flagged else 0)

@@ -54,7 +54,8 @@ def export(source, units_path, config_path, as_of, out, fmt, results):
     try:
         result = run(source, units_path, settings, parse_as_of(as_of), history=False, out=out,
                      out_suffixes=suffixes, out_required=True)
-        path = write_export(result.report, out, fmt, dt.datetime.now())
+        failures: list = []  # a unit's row that could not be written: the others were, exit 3
+        path = write_export(result.report, out, fmt, dt.datetime.now(), failures)
     except DanvanError as exc:
         raise user_error(exc) from None
     # Tabs that match no unit are left out of the compiled report: whoever sends it up must know,
@@ -63,3 +64,7 @@ def export(source, units_path, config_path, as_of, out, fmt, results):
         click.echo(note, err=True)
     t = result.report.totals["all"]
     click.echo(f"Đã xuất {t['models']} mô hình của {t['units']} đơn vị vào {path}")
+    if failures:
+        from danvan_sheets.cli.base import UserError
+
+        raise UserError("\n".join(f.message() for f in failures), 3)

@@ -13,6 +13,7 @@ from itertools import zip_longest
 from danvan_sheets.core import legacy, sections
 from danvan_sheets.core.cells import a1, col_letters, parse_quantity, parse_scale
 from danvan_sheets.core.checks import RowRead, check_row
+from danvan_sheets.core.control_chars import control_character_problems
 from danvan_sheets.core.merges import Anchors, fill_merges
 from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading, SkippedRow
@@ -119,6 +120,7 @@ def read_tab(title: str, rows: object, campaign_year: int, merges: Iterable = ()
     try:
         grid = _rectangular(rows)
         _read(reading, grid, fill_merges(grid, merges), campaign_year)
+        reading.problems.extend(control_character_problems(reading))
     except Exception:  # noqa: BLE001 - the reader must never stop a run; say what happened
         reading.entries = []
         reading.skipped_rows = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from danvan_sheets.core.model import FIELD_SHORT, FIELDS, STATUS_LABELS, Report
 from danvan_sheets.core.tables import todo_verdicts
+from danvan_sheets.writers.safe_text import printable
 
 _STYLE = {"dat": "green", "chua_dat": "yellow", "chua_dang_ky": "red"}
 _TYPE_SHORT = {"dang_bo_co_so": "ĐBCS", "chi_bo_co_so": "CBCS", "doan_the": "ĐT"}
@@ -13,8 +14,12 @@ _MANDATORY_SHORT = {"chuyen_doi_so": "CĐS", "co_quan_hanh_phuc": "HP"}
 
 def render_table(report: Report, console) -> None:
     from rich import box
-    from rich.markup import escape
+    from rich.markup import escape as rich_escape
     from rich.table import Table
+
+    def escape(text: str) -> str:
+        # A unit's text can hold terminal control codes (ESC…) as well as rich markup.
+        return rich_escape(printable(text))
 
     c = report.campaign
     short = [_MANDATORY_SHORT.get(m.key, m.key[:6]) for m in c.mandatory]
@@ -69,4 +74,4 @@ def notes(report: Report) -> list[str]:
     # Without a registry there is no list to match: the tab was not taken for any unit.
     why = ("không được tính cho đơn vị nào (tên không cho biết đây là đơn vị nào, hoặc đơn vị đó đã có trang khác)"
            if report.units_inferred else "không khớp đơn vị nào trong danh sách")
-    return [f"{what} “{tab}” {why}." for tab in report.unknown_tabs] + list(report.notices)
+    return [printable(f"{what} “{tab}” {why}.") for tab in report.unknown_tabs] + [printable(n) for n in report.notices]

@@ -21,6 +21,7 @@ from danvan_sheets.config import (
 )
 from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
 from danvan_sheets.errors import ConfigError
+from danvan_sheets.writers.safe_text import one_line, printable
 
 # The defaults live with the settings (config.py); named here for the callers of this module.
 SECURITY = SMTP_SECURITY
@@ -131,8 +132,10 @@ class Reminder:
 
 def compose(verdict: UnitVerdict, campaign: Campaign, today: dt.date, subject_template: str = DEFAULT_SUBJECT,
             signature: str = DEFAULT_SIGNATURE) -> Reminder:
+    # A unit's text pasted from Word can hold control characters: the subject is one line, the body plain text.
     return Reminder(verdict.unit.code, verdict.unit.name, verdict.unit.email.strip(),
-                    subject_for(subject_template, verdict, campaign), body_for(verdict, campaign, today, signature))
+                    one_line(subject_for(subject_template, verdict, campaign)),
+                    printable(body_for(verdict, campaign, today, signature)))
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from danvan_sheets.core.model import (
     Report,
 )
 from danvan_sheets.writers.files import save_atomic
-from danvan_sheets.writers.safe_text import csv_safe, put_cell
+from danvan_sheets.writers.safe_text import WriteFailure, csv_safe, isolated_rows, put_cell, safe_tree
 
 FONT = "Times New Roman"
 SHEET_FORM = "Đăng ký toàn Khối"
@@ -49,6 +49,7 @@ class Group:
     heading: str | None
     rows: list[list[object]] = field(default_factory=list)  # the form's 7 columns
     total: int = 0
+    cells: list[str] = field(default_factory=list)  # each row's name cell on the unit's tab, for a failure message
 
 
 # --- what goes in the form -------------------------------------------------------------------
@@ -75,6 +76,7 @@ def compiled_groups(report: Report) -> dict[str, list[Group]]:
                 n += 1
                 g.rows.append([n, e.name, e.quantity or 1, _label(e.build), e.location or "",
                                SCALE_LABELS.get(e.scale or "", ""), _label(e.done)])
+                g.cells.append(e.cells.get("name", ""))
                 g.total += _weight(e, report.campaign)
             out[f].append(g)
     return out
@@ -124,8 +126,13 @@ def _print_setup(ws, title_rows: str | None) -> None:
         ws.print_title_rows = title_rows
 
 
-def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dict[str, list[Group]]) -> int:
-    """The seed's form: title, a line under it, header, (1)…(7), Tổng số, sections I–IV. -> last row."""
+def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dict[str, list[Group]],
+                     failures: list[WriteFailure] | None = None, unit_name: str = "") -> int:
+    """The seed's form: title, a line under it, header, (1)…(7), Tổng số, sections I–IV. -> last row.
+
+    A model row that cannot be written is replaced by a line naming its unit and cell, and
+    added to `failures`; every other row is still written.
+    """
     from openpyxl.utils import get_column_letter
 
     s = _styles()
@@ -159,10 +166,22 @@ def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dic
                 for c, v in enumerate(["", g.heading, g.total, "", "", "", ""], start=1):
                     _put(ws, r, c, v, s["unit"], s["center"] if c != 2 else s["wrap"], s["border"])
                 r += 1
-            for values in g.rows:
+            first = r
+
+            def write(i: int, values: list, first=first) -> None:
                 for c, v in enumerate(values, start=1):
-                    _put(ws, r, c, v, s["body"], s["center"] if c in (1, 3, 4, 6, 7) else s["wrap"], s["border"])
-                r += 1
+                    _put(ws, first + i, c, v, s["body"], s["center"] if c in (1, 3, 4, 6, 7) else s["wrap"], s["border"])
+
+            def owner(i: int, values: list, g=g) -> tuple[str, str]:
+                return g.heading or unit_name, g.cells[i] if i < len(g.cells) else ""
+
+            def failed(i: int, values: list, failure: WriteFailure, first=first) -> None:
+                # Its number kept, the message in the name column, where the reader of the form looks.
+                for c, v in enumerate([values[0] if values and isinstance(values[0], int) else "", failure.message(), "", "", "", "", ""], start=1):
+                    _put(ws, first + i, c, v, s["body"], s["wrap"], s["border"])
+
+            isolated_rows(g.rows, write, owner, ws.title, failures, failed)
+            r += len(g.rows)
     ws.freeze_panes = ws.cell(row=total_row, column=1)
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
     return r - 1
@@ -247,7 +266,8 @@ def _save(wb, out: str | Path, prefix: str) -> Path:
     return save_atomic(out, lambda tmp: Path(tmp).write_bytes(wb), prefix)
 
 
-def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime) -> Path:
+def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime,
+                      failures: list[WriteFailure] | None = None) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -259,6 +279,7 @@ def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime)
         f"(Tổng hợp từ đăng ký của {len(report.units)} chi, đảng bộ cơ sở và đoàn thể khối; "
         f"số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y})",
         compiled_groups(report),
+        failures,
     )
     write_counts_sheet(wb.create_sheet(SHEET_COUNTS), report, compiled_at)
     return _save(wb, out, ".xuat-")
@@ -271,7 +292,7 @@ def write_unit_form(campaign: Campaign, unit_name: str, note: str, groups: dict[
     wb = Workbook()
     ws = wb.active
     ws.title = "Khôi phục"
-    write_form_sheet(ws, campaign, f"Đơn vị: {unit_name}", note, groups)
+    write_form_sheet(ws, campaign, f"Đơn vị: {unit_name}", note, groups, unit_name=unit_name)
     return _save(wb, out, ".khoi-phuc-")
 
 
@@ -324,12 +345,13 @@ def to_export_json(report: Report) -> str:
         "models": df.to_dict(orient="records"),
         "totals": report.totals,
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+    return json.dumps(safe_tree(doc), ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
 
 
-def write_export(report: Report, out: str | Path, fmt: str, compiled_at: dt.datetime) -> Path:
+def write_export(report: Report, out: str | Path, fmt: str, compiled_at: dt.datetime,
+                 failures: list[WriteFailure] | None = None) -> Path:
     if fmt == "xlsx":
-        return write_export_xlsx(report, out, compiled_at)
+        return write_export_xlsx(report, out, compiled_at, failures)
     text = to_export_csv(report) if fmt == "csv" else to_export_json(report)
     # utf-8-sig: Excel on Windows opens a CSV with a BOM as UTF-8 instead of mangling the diacritics.
     data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")

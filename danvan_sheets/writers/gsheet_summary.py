@@ -9,6 +9,7 @@ summary on the sheet already says the same thing.
 from __future__ import annotations
 
 from danvan_sheets.core.tables import SUMMARY_SHEETS, TIME_MARK, Table, summary_title, table_grid
+from danvan_sheets.writers.safe_text import GSHEET_CELL_MAX, WriteFailure, safe_table
 
 _FIRST_ID = 710_000_001
 _HEADER_BG = {"red": 0.85, "green": 0.88, "blue": 0.95}
@@ -81,11 +82,16 @@ def _row_data(table: Table, grid: list[list]) -> list[dict]:
     return rows
 
 
-def summary_requests(tables: list[Table], sheets: dict[str, dict], current: dict[str, list[list]]) -> list[dict]:
+def summary_requests(tables: list[Table], sheets: dict[str, dict], current: dict[str, list[list]],
+                     failures: list[WriteFailure] | None = None) -> list[dict]:
     """The batchUpdate body's requests, or [] when every summary tab is already up to date.
 
     `sheets`: title -> sheet properties from the metadata; `current`: title -> values read.
+    Text goes through the writers' one safe-text helper (a control character or a cell over
+    Google's size limit would make Google refuse the whole batch); a unit's row that still
+    cannot be made into cells is replaced by a line naming its unit and cell, and added to `failures`.
     """
+    tables = [safe_table(t, GSHEET_CELL_MAX, failures) for t in tables]
     grids = {t.title: table_grid(t) for t in tables}
     if all(t.title in sheets and unchanged(current.get(t.title), grids[t.title]) for t in tables):
         return []
@@ -135,12 +141,13 @@ def summary_requests(tables: list[Table], sheets: dict[str, dict], current: dict
     return requests
 
 
-def write_summary(client, key: str, metadata: dict, current: dict[str, list[list]], tables: list[Table]) -> bool:
+def write_summary(client, key: str, metadata: dict, current: dict[str, list[list]], tables: list[Table],
+                  failures: list[WriteFailure] | None = None) -> bool:
     """Send the summary in one batchUpdate; False when there was nothing to change."""
     # Keyed by our canonical title: a summary tab retyped "TỔNG HỢP" is rewritten, not duplicated.
     sheets = {summary_title(s["properties"]["title"]) or s["properties"]["title"]: s["properties"]
               for s in metadata.get("sheets", [])}
-    requests = summary_requests(tables, sheets, current)
+    requests = summary_requests(tables, sheets, current, failures)
     if not requests:
         return False
     client.http_client.batch_update(key, {"requests": requests})

@@ -8,7 +8,15 @@ from pathlib import Path
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import Table, all_tables
 from danvan_sheets.writers.files import save_atomic
-from danvan_sheets.writers.safe_text import put_cell
+from danvan_sheets.writers.safe_text import (
+    XLSX_CELL_MAX,
+    WriteFailure,
+    failure_row,
+    isolated_rows,
+    put_cell,
+    safe_table,
+    table_owner,
+)
 
 STATUS_FILL = {"dat": "C6EFCE", "chua_dat": "FFEB9C", "chua_dang_ky": "FFC7CE"}
 _WIDTHS = {"Stt": 5, "KT": 6, "VHXH": 7, "QPAN": 7, "XDHTCT": 9, "Tổng": 7, "Chỉ tiêu": 8, "Số lỗi": 7, "Ô": 7, "Cột": 6, "Mức độ": 10, "Mã lỗi": 22, "Đơn vị": 38, "Ghi chú": 60, "Cần bổ sung": 60, "Nội dung cần sửa": 70, "Giá trị": 30, "Trang tính": 30, "Email": 30, "Ô cần sửa": 20, "Loại": 16, "Trạng thái": 14}
@@ -17,7 +25,7 @@ _WIDTHS = {"Stt": 5, "KT": 6, "VHXH": 7, "QPAN": 7, "XDHTCT": 9, "Tổng": 7, "C
 _put = put_cell
 
 
-def _write_table(wb, table: Table) -> None:
+def _write_table(wb, table: Table, failures: list[WriteFailure] | None = None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = wb.create_sheet(table.title)
@@ -30,7 +38,9 @@ def _write_table(wb, table: Table) -> None:
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[cell.column_letter].width = _WIDTHS.get(h, 12)
-    for r, (values, status) in enumerate(zip(table.rows, table.row_status), start=4):
+
+    def write_row(i: int, values: list) -> None:
+        r, status = 4 + i, table.row_status[i] if i < len(table.row_status) else None
         lines = 1
         for c, v in enumerate(values, start=1):
             cell = _put(ws, r, c, v)
@@ -44,6 +54,17 @@ def _write_table(wb, table: Table) -> None:
             fill = PatternFill("solid", fgColor=STATUS_FILL[status])
             for c in range(1, len(values) + 1):
                 ws.cell(row=r, column=c).fill = fill
+
+    unit_col = table.header.index("Đơn vị") if "Đơn vị" in table.header else 1
+
+    def failed(i: int, values: list, failure: WriteFailure) -> None:
+        # The row may be half written: blank it and say whose it was; the other rows go on.
+        for c in range(1, len(values) + 1):
+            ws.cell(row=4 + i, column=c).value = None
+        for c, v in enumerate(failure_row(values, failure.unit, failure, unit_col), start=1):
+            _put(ws, 4 + i, c, v)
+
+    isolated_rows(table.rows, write_row, table_owner(table.header), table.title, failures, failed)
     r = 4 + len(table.rows) + 1
     # Blocks start in column B: column A is the narrow Stt column.
     for caption, header, rows in table.blocks:
@@ -69,13 +90,17 @@ def _write_table(wb, table: Table) -> None:
     ws.print_title_rows = "3:3"
 
 
-def write_summary_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime) -> Path:
-    """Written to a temporary file first and renamed, so a crash never leaves half a workbook."""
+def write_summary_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime,
+                       failures: list[WriteFailure] | None = None) -> Path:
+    """Written to a temporary file first and renamed, so a crash never leaves half a workbook.
+
+    A unit's row that cannot be written is replaced by a line saying so and added to `failures`
+    (its unit and cell); every other row is still written."""
     from openpyxl import Workbook
 
     out = Path(out)
     wb = Workbook()
     wb.remove(wb.active)
     for table in all_tables(report, compiled_at):
-        _write_table(wb, table)
+        _write_table(wb, safe_table(table, XLSX_CELL_MAX, failures), failures)
     return save_atomic(out, wb.save, ".tong-hop-")
