@@ -202,7 +202,8 @@ class _Form:
         self.c_data = [cols[k] for k in _DATA if k in cols]
 
     def skip(self, r: int, reason: str) -> None:
-        text = " | ".join(t for t in self.texts[r] if t)
+        # A value merged across the row is said once.
+        text = " | ".join(t for c, t in enumerate(self.texts[r]) if t and not self.from_other_column(r, c))
         self.reading.skipped_rows.append(SkippedRow(r + 1, text if len(text) <= 200 else text[:199] + "…", reason))
 
     def from_other_row(self, r: int, c: int) -> bool:
@@ -246,8 +247,10 @@ class _Form:
                 continue
             name_raw = self.decoded[r][c_name]
             name_text = row[c_name]
-            if self.from_other_row(r, c_name) and stt_section:
-                name_lines: list[str] = []  # a name merged down over a section row is not that row's
+            if stt_section and (self.from_other_row(r, c_name) or self.from_other_column(r, c_name)):
+                # A name merged down over a section row, or the Stt's "I" merged across the name
+                # cell, is not a model of that row.
+                name_lines: list[str] = []
             elif isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw):
                 name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
             else:
