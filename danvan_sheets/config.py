@@ -479,9 +479,11 @@ def parse_review(t: Table) -> ReviewSettings:
     end = t.date("year_end_deadline", required=False)
     if mid and end and mid >= end:
         t.bad("mid_year_deadline", "hạn sơ kết 6 tháng phải trước hạn tổng kết năm (year_end_deadline).")
+    results = t.text("results", what="chữ, ví dụ \"gsheet:1AbC…\" hoặc \"dir:bao-cao-ket-qua\"").strip()
     return ReviewSettings(tuple(criteria), pass_mark,
                           t.number("max_points", ReviewSettings.max_points, 1, 1000, "điểm"), mid, end,
-                          t.integer("remind_days_before", ReviewSettings.remind_days_before, 0, 366))
+                          t.integer("remind_days_before", ReviewSettings.remind_days_before, 0, 366),
+                          _resolve_spec(results, t) if results else "")
 
 
 @dataclass(frozen=True)

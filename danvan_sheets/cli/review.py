@@ -19,7 +19,8 @@ Ví dụ:
 @click.command(cls=VietCommand, epilog=_EXAMPLES, short_help="Cuối năm: kiểm tra báo cáo kết quả, chấm điểm, công nhận mô hình.")
 @common_options
 @click.option("--results", metavar="NGUỒN", help="Báo cáo kết quả của các đơn vị: xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc "
-                                                 "gsheet:MÃ (mỗi đơn vị một trang hoặc một tệp).")
+                                                 "gsheet:MÃ (mỗi đơn vị một trang hoặc một tệp; mặc định [review] "
+                                                 "results trong cấu hình).")
 @click.option("--template", metavar="TỆP.xlsx|THƯ_MỤC/",
               help="Lập biểu báo cáo kết quả trống, ghi sẵn mô hình đã đăng ký của từng đơn vị: một tệp mỗi đơn vị một "
                    "trang (TỆP.xlsx), hoặc mỗi đơn vị một tệp trong THƯ_MỤC/ (để gửi qua email, Zalo).")
