@@ -480,7 +480,7 @@ class FakeGoogle:
         book = self._spreadsheet_for(spreadsheet_id)
         fields = q.get("fields")
         with_grid = q.get("includeGridData", "false").lower() == "true" or bool(
-            fields and re.search(r"(^|[,(./])data([,)./]|$)", fields))
+            fields and re.search(r"(^|[,(./])data([,)(./]|$)", fields))
         data = book.metadata(with_grid=with_grid, ranges=qs.get("ranges"))
         return _Reply(200, bu.filter_fields(data, fields))
 
