@@ -127,7 +127,5 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
             render_table(report, stdout_console())
             click.echo(done)
         if failures:
-            from danvan_sheets.cli.base import UserError
-
             raise UserError("\n".join(f.message() for f in failures), 3)
         raise SystemExit(1 if strict and report.flagged else 0)
