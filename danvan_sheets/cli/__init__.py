@@ -41,6 +41,7 @@ cli.add_command(restore)
 cli.add_command(remind)
 cli.add_command(export)
 from danvan_sheets.cli.review import review  # noqa: E402
+from danvan_sheets.cli.campaign import campaign  # noqa: E402
 
 cli.add_command(review)
 cli.add_command(rollup)
@@ -48,6 +49,7 @@ cli.add_command(doctor)
 cli.add_command(init)
 cli.add_command(login)
 cli.add_command(config)
+cli.add_command(campaign)
 
 
 def main() -> None:
