@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from danvan_sheets.config import Settings
 from danvan_sheets.core.model import Report, Unit
-from danvan_sheets.core.gcpause import gc_paused, gc_resumed
 from danvan_sheets.core.reader import read_tabs
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.errors import ConfigError
@@ -31,7 +30,12 @@ def resolve_spec(source: str | None, settings: Settings) -> SourceSpec:
 
 
 def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:
-    path = units_path or settings.source.units
+    if units_path:
+        return load_units(units_path)
+    path = settings.source.units
+    if path is not None and not path.exists():
+        # Said with where the path was read from: a relative path is the config file's folder, not the current one.
+        raise ConfigError(f"Không thấy danh sách đơn vị {settings.where(path)} (ghi ở [source] units).")
     return load_units(path) if path else []
 
 
@@ -100,20 +104,16 @@ def run(source: str | None, units_path: str | None, settings: Settings, as_of: d
     spec = resolve_spec(source, settings)
     guard_output(out, spec, out_suffixes, out_required)
     units = resolve_units(units_path, settings)
-    # Readings, verdicts and history rows are bulk, acyclic data: the collector is paused
-    # for them. Sources are read with it on (they open workbooks, which are cycles).
-    with gc_resumed():
-        data = read_source(spec, settings)
-    with gc_paused():
-        report = report_from_data(data, units, settings, as_of)
-        if history and not units:
-            # Units named after their tabs would sit in the history beside the same units under
-            # their real codes, and `history`/`restore` would find the wrong one.
-            report.notices.append("Không ghi lịch sử khi chưa có danh sách đơn vị (--units): mã đơn vị lấy theo tên trang "
-                                  "sẽ lẫn với mã thật. Hãy chạy lại với --units để lần này được ghi.")
-        elif history:
-            attach_history(settings, report, data, spec, dt.datetime.now())
-            attach_submission_times(settings, report, data)
+    data = read_source(spec, settings)
+    report = report_from_data(data, units, settings, as_of)
+    if history and not units:
+        # Units named after their tabs would sit in the history beside the same units under
+        # their real codes, and `history`/`restore` would find the wrong one.
+        report.notices.append("Không ghi lịch sử khi chưa có danh sách đơn vị (--units): mã đơn vị lấy theo tên trang "
+                              "sẽ lẫn với mã thật. Hãy chạy lại với --units để lần này được ghi.")
+    elif history:
+        attach_history(settings, report, data, spec, dt.datetime.now())
+        attach_submission_times(settings, report, data)
     return Run(report, data, spec, units)
 
 

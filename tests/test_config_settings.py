@@ -267,3 +267,15 @@ def test_config_path_names_the_file_and_the_data_folder(tmp_path, monkeypatch):
     assert f"Tệp cấu hình: {config}" in out and f"Thư mục dữ liệu: {tmp_path / 'dl'}" in out
     assert f"Lịch sử: {tmp_path / 'ls.sqlite'}" in out
     assert f"Tệp khóa: {tmp_path / 'dl' / 'danvan-aggregate.lock'}" in out
+
+
+def test_a_missing_units_file_from_the_config_says_where_it_was_looked_for(tmp_path, forms, monkeypatch):
+    cfg = tmp_path / "cau-hinh"
+    cfg.mkdir()
+    config = write(cfg, BASE + MANDATORY + '[source]\nunits = "don-vi.csv"\n')
+    monkeypatch.chdir(tmp_path)  # a don-vi.csv here must not be taken for the configured one
+    (tmp_path / "don-vi.csv").write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\n", encoding="utf-8")
+    code, out, err = run(["check", "--config", str(config), "--source", f"dir:{forms}"])
+    assert code == 2
+    assert f"Không thấy danh sách đơn vị {cfg / 'don-vi.csv'} (đường dẫn tương đối tính từ thư mục chứa tệp cấu hình " \
+           f"{config}) (ghi ở [source] units)." in err

@@ -154,3 +154,9 @@ write_atomic({str(token)!r}, '{{"refresh_token": "x"}}', private=True)
     if os.name == "posix":
         assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert "fchmod" not in (REPO / "danvan_sheets" / "google" / "auth.py").read_text(encoding="utf-8")
+
+
+def test_the_no_posix_runs_print_nothing_but_their_own_messages(tmp_path):
+    """filelock's fallback warning ("only soft file lock is available") must not reach a cron mail."""
+    res = danvan(tmp_path, *aggregate_args(tmp_path / "x.xlsx", "--quiet"), faults=("--no-posix",))
+    assert res.returncode == 0 and res.stderr == "" and res.stdout == ""

@@ -10,7 +10,6 @@ import sys
 
 import click
 
-from danvan_sheets.core.gcpause import gc_paused
 from danvan_sheets.errors import ConfigError, DanvanError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -146,12 +145,7 @@ def _take_verbose(args: list[str]) -> tuple[list[str], bool]:
 
 def run_main(cli: click.Group, args: list[str] | None = None) -> int:
     """click's standalone mode, with usage errors in Vietnamese and exit code 2."""
-    # A command is one short process whose bulk data (readings, history rows, output)
-    # holds no cycles: with the collector paused until the end, that data is freed by
-    # reference counting before the collector would walk it again and again. The
-    # sources, which do make cycles, resume it while they read (pipeline.run).
-    with gc_paused():
-        return _run_main(cli, args)
+    return _run_main(cli, args)
 
 
 def _run_main(cli: click.Group, args: list[str] | None) -> int:

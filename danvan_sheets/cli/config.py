@@ -53,6 +53,8 @@ def path(config_path: str | None) -> None:
     settings = load(config_path)
     files = settings.files
     click.echo(f"Tệp cấu hình: {settings.path}")
+    if settings.path is not None:
+        click.echo(f"Đường dẫn tương đối trong tệp cấu hình tính từ: {settings.path.parent}")
     click.echo(f"Thư mục dữ liệu: {files.dir}")
     click.echo(f"Lịch sử: {files.history}")
     click.echo(f"Nhật ký chạy theo lịch: {files.log}")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from danvan_sheets.core.text import cell_text, fold
 
 
-@lru_cache(maxsize=1024)
 def col_letters(col: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     out = ""
@@ -27,15 +25,6 @@ _QTY = re.compile(r"^0*(\d{1,6})(?:[.,]0+)?$")
 
 
 def parse_quantity(value: object) -> tuple[int | None, str | None]:
-    try:
-        return _parse_quantity(value)
-    except TypeError:  # an unhashable cell value: nothing to cache
-        return _parse_quantity.__wrapped__(value)
-
-
-# typed: 1, 1.0 and True are equal as keys but not as quantities.
-@lru_cache(maxsize=1 << 12, typed=True)
-def _parse_quantity(value: object) -> tuple[int | None, str | None]:
     """(quantity, problem code). Blank counts 1 with a warning, as the form's Tổng số would."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1, "missing_quantity"
@@ -51,7 +40,6 @@ def _parse_quantity(value: object) -> tuple[int | None, str | None]:
     return None, "invalid_quantity"
 
 
-@lru_cache(maxsize=1 << 12)
 def parse_scale(text: str) -> tuple[str | None, str | None]:
     folded = fold(text)
     if not folded:

@@ -65,16 +65,32 @@ class Words:
         self.marked = re.compile(marked.translate(_SAME))
         self.plain = re.compile(plain)
 
-    def _prepared(self, text: str) -> tuple[re.Pattern, str]:
-        text = clean(text)
-        if has_marks(text):
-            return self.marked, as_written(text)
-        return self.plain, fold(text)
+    def _prepared(self, text: str | Said) -> tuple[re.Pattern, str]:
+        said = text if isinstance(text, Said) else Said(text)
+        return (self.marked if said.marked else self.plain), said.form
 
-    def match(self, text: str) -> re.Match | None:
+    def match(self, text: str | Said) -> re.Match | None:
         pattern, prepared = self._prepared(text)
         return pattern.match(prepared)
 
-    def fullmatch(self, text: str) -> re.Match | None:
+    def fullmatch(self, text: str | Said) -> re.Match | None:
         pattern, prepared = self._prepared(text)
         return pattern.fullmatch(prepared)
+
+
+class Said:
+    """A cell's text made ready once for every keyword test of a row: clean(), and the form to match.
+
+    Indices into `form` are indices into `text` (both keep its length).
+    """
+
+    __slots__ = ("text", "marked", "form")
+
+    def __init__(self, text: str) -> None:
+        self.text = clean(text)
+        self.marked = has_marks(self.text)
+        self.form = as_written(self.text) if self.marked else fold(self.text)
+
+
+def said(text: str | Said) -> Said:
+    return text if isinstance(text, Said) else Said(text)

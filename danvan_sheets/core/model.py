@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -76,9 +75,7 @@ class Problem:
         }
 
 
-@lru_cache(maxsize=4096)
 def _year_month(ym: tuple[int, int]) -> str:
-    # Every entry's JSON and history row spells out two periods; the months repeat.
     return f"{ym[0]:04d}-{ym[1]:02d}"
 
 

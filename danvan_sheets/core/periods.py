@@ -71,6 +71,9 @@ _RE_DMY = re.compile(r"\b(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})\b")
 _RE_YMD = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _RE_NGAY = re.compile(r"\bngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})\b")
 _RE_BLANK_TEMPLATE = re.compile(r"\bngay\s+thang\s+nam\b")
+_RE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_RE_LIST = re.compile(r"\s*(?:,|;|\bva\b|&|\+)\s*")
+_RE_SPAN = re.compile(r"\s*(?:-|\bden\b|\btoi\b|~)\s*")
 _LEADING = re.compile(r"^(?:tu|trong|giai doan|khoang|vao|bat dau|bat dau tu|du kien)\s+")
 
 
@@ -170,7 +173,7 @@ def parse_period(value: object, campaign_year: int) -> PeriodResult:
     if isinstance(value, (int, float)):
         return _from_number(value, campaign_year)
     text = fold(str(value))
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if _RE_NUMBER.fullmatch(text):
         return _from_number(float(text), campaign_year)
     if _RE_BLANK_TEMPLATE.search(text):
         return PeriodResult(None, "invalid_period", f"Mới ghi mẫu “ngày tháng năm”, chưa điền tháng. {HINT}")
@@ -189,11 +192,11 @@ def parse_period(value: object, campaign_year: int) -> PeriodResult:
         )
     if "?" in text:
         return PeriodResult(None, "invalid_period", f"Thời gian không đọc được: “{str(value).strip()[:60]}”. {HINT}")
-    chunks = [c for c in re.split(r"\s*(?:,|;|\bva\b|&|\+)\s*", text) if c.strip()]
+    chunks = [c for c in _RE_LIST.split(text) if c.strip()]
     parts: list[_Part] = []
     for chunk in chunks:
         prev_kind: str | None = None
-        for piece in re.split(r"\s*(?:-|\bden\b|\btoi\b|~)\s*", chunk):
+        for piece in _RE_SPAN.split(chunk):
             if not piece.strip():
                 continue
             part = _parse_part(piece, prev_kind)

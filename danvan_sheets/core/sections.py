@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from danvan_sheets.core.keywords import Words
+from danvan_sheets.core.keywords import Said, Words, said
 from danvan_sheets.core.text import clean
 
 _FIELD_ALTS = [
@@ -36,17 +36,17 @@ def _field_from(match: re.Match) -> str:
     return next(k for k, _ in _FIELD_ALTS if match.group(k))
 
 
-def section_title(text: str) -> tuple[str, str] | None:
+def section_title(text: str | Said) -> tuple[str, str] | None:
     """(field, rest) when `text` opens with a section title; rest is what follows it.
 
     A title needs "Lĩnh vực" or a roman numeral before the field, or nothing
     after it: "Vận động ... phát triển kinh tế" and "An ninh trật tự ..." stay models.
     """
-    text = clean(text)
-    m = _TITLE.fullmatch(text)
+    cell = said(text)
+    m = _TITLE.fullmatch(cell)
     if not m:
         return None
-    rest = text[m.start("rest"):].strip(" :.-–—")
+    rest = cell.text[m.start("rest"):].strip(" :.-–—")
     if rest.startswith("(") and rest.endswith(")"):
         rest = ""
     if not (m.group("lv") or m.group("roman")) and rest:
@@ -66,25 +66,26 @@ def field_value(text: str) -> str | None:
     return None
 
 
-def stt_roman(text: str) -> str | None:
-    m = _STT_ROMAN.fullmatch(clean(text))
+def stt_roman(text: str | Said) -> str | None:
+    m = _STT_ROMAN.fullmatch(said(text))
     return _ROMAN_FIELD[m.group("roman")] if m else None
 
 
 def stt_role(text: str) -> tuple[bool, bool, str | None]:
     """(notes line, total, section field) for a Stt cell."""
-    if not text:
+    if not text or text.isdigit():
         return False, False, None
-    found = section_title(text)
-    return is_notes(text), is_total(text), found[0] if found else stt_roman(text)
+    cell = said(text)
+    found = section_title(cell)
+    return is_notes(cell), is_total(cell), found[0] if found else stt_roman(cell)
 
 
 _PLACEHOLDER = Words(r"(?:(?:tên\s+)?(?:mô hình|điển hình)\s*)?[.…_·\-\s]*(?:\(.*\))?")
 
 
-def is_placeholder(text: str) -> bool:
-    text = clean(text)
-    return bool(text) and bool(_PLACEHOLDER.fullmatch(text))
+def is_placeholder(text: str | Said) -> bool:
+    cell = said(text)
+    return bool(cell.text) and bool(_PLACEHOLDER.fullmatch(cell))
 
 
 # The whole cell must read as a total: "Tổng số", "Tổng cộng: 5", "Cộng (I+II+III+IV)",
@@ -99,11 +100,11 @@ _NOTES = Words(r"(?:\*\s*)?(?:ghi chú|lưu ý)\s*(?:[:.\-(]|$)")
 _NUMBERING = re.compile(r"^\(\s*\d{1,2}\s*\)$")
 
 
-def is_total(text: str) -> bool:
+def is_total(text: str | Said) -> bool:
     return bool(_TOTAL.fullmatch(text))
 
 
-def is_notes(text: str) -> bool:
+def is_notes(text: str | Said) -> bool:
     return bool(_NOTES.match(text))
 
 
@@ -138,7 +139,7 @@ _COLUMN_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 
 
 def header_kind(text: str) -> str | None:
-    bare = clean(_COLUMN_NUMBER.sub("", text)).strip(" :.*")
+    bare = Said(clean(_COLUMN_NUMBER.sub("", text)).strip(" :.*"))
     for kind, pattern in _HEADER:
         if pattern.match(bare):
             return kind

@@ -40,8 +40,13 @@ class RunLock:
     lock file cannot be created (a full disk, a folder without write permission)."""
 
     def __init__(self, path: str | Path) -> None:
-        from filelock import FileLock
+        import warnings
 
+        with warnings.catch_warnings():
+            # Where the OS offers no lock (no fcntl and no msvcrt), filelock falls back to a marker
+            # file and warns on stderr; that fallback is still a lock, and cron must stay silent.
+            warnings.simplefilter("ignore", UserWarning)
+            from filelock import FileLock
         self.path = Path(path)
         self.info_path = self.path.with_name(self.path.name + ".info")
         self._lock = FileLock(str(self.path))
