@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, common_options, load, parse_as_of, user_error
+from danvan_sheets.cli.base import UserError, VietCommand, common_options, load, parse_as_of, user_error
 from danvan_sheets.errors import DanvanError
 
 FORMATS = ("xlsx", "csv", "json")
@@ -65,6 +65,4 @@ def export(source, units_path, config_path, as_of, out, fmt, results):
     t = result.report.totals["all"]
     click.echo(f"Đã xuất {t['models']} mô hình của {t['units']} đơn vị vào {path}")
     if failures:
-        from danvan_sheets.cli.base import UserError
-
         raise UserError("\n".join(f.message() for f in failures), 3)
