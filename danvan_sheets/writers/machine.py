@@ -12,7 +12,6 @@ from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import summary_table
 from danvan_sheets.writers.safe_text import csv_safe, safe_tree
 
-
 # What json.dumps leaves in its output when a unit's text held something safe_text.printable
 # changes: a C0 control as \u00XX or \b \f \r, the other characters as they are, or Excel's
 # "_x000B_" escape. Seeing none, the document is already what the slower safe_tree() pass gives.
