@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, load, stdout_console, user_error
+from danvan_sheets.cli.base import VietCommand, config_option, load, stdout_console, user_error
 from danvan_sheets.errors import ConfigError, DanvanError
 
 _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
@@ -24,7 +24,7 @@ def _gsheet_target(source: str | None, settings) -> str:
 @click.command(cls=VietCommand, short_help="Kiểm tra cài đặt Google và chỉ ra cần sửa gì.")
 @click.option("--source", metavar="gsheet:ID", help="Bảng tính cần kiểm tra (mặc định lấy từ cấu hình).")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị, để đối chiếu tên trang.")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@config_option()
 def doctor(source, units_path, config_path):
     """Kiểm tra cài đặt Google và chỉ ra cần sửa gì.
 
@@ -69,12 +69,12 @@ def doctor(source, units_path, config_path):
 
 
 def _doctor_sheet(rep, settings, source, units_path, email) -> None:
-    from danvan_sheets.core.summary import is_reserved, match_tabs
     from danvan_sheets.core.model import SheetReading
+    from danvan_sheets.core.summary import is_reserved, match_tabs
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import share_advice, status_of, translate
-    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.pipeline import resolve_units
+    from danvan_sheets.sources.gsheet import fetch_metadata
 
     try:
         target = _gsheet_target(source, settings)
@@ -127,7 +127,7 @@ def _last_success(rep, settings) -> None:
 @click.option("--source", metavar="gsheet:ID", help="Bảng tính cần bố trí (mặc định lấy từ cấu hình).")
 @click.option("--create", "create_title", metavar="TÊN", help="Tạo bảng tính mới với tên này thay vì dùng --source.")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị: mỗi đơn vị một trang.")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@config_option()
 @click.option("--folder", metavar="THƯ_MỤC", help="Với --create: tạo bảng tính trong thư mục Google Drive này (đường dẫn "
               "hoặc mã). Tài khoản dịch vụ chỉ tạo được trong thư mục của Drive dùng chung (Shared Drive).")
 @click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
@@ -154,9 +154,10 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     """
     from danvan_sheets.google.client import folder_id, open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
-    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests, share as share_units
+    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests
+    from danvan_sheets.google.setup import share as share_units
     from danvan_sheets.pipeline import resolve_units
+    from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
 
     settings = load(config_path)
     try:
@@ -240,7 +241,7 @@ def _print_init(result, staff) -> None:
 
 
 @click.command(cls=VietCommand, short_help="Đăng nhập Google bằng tài khoản cán bộ (khi auth = \"oauth\").")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@config_option()
 @click.option("--browser", metavar="TÊN", default=None,
               help="Trình duyệt mở trang đăng nhập: tên (ví dụ firefox, google-chrome) hoặc dòng lệnh có %s ở chỗ "
                    "địa chỉ (mặc định: trình duyệt chính của máy).")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, load, user_error
+from danvan_sheets.cli.base import VietCommand, config_option, load, user_error
 from danvan_sheets.core.messages import cli_arg
 from danvan_sheets.core.model import STATUS_LABELS
 from danvan_sheets.errors import ConfigError, DanvanError
@@ -59,7 +59,7 @@ def _names(items: list[str], limit: int = 6) -> str:
 
 @click.command(cls=VietCommand, short_help="Xem lịch sử của một đơn vị, hoặc tình trạng mọi đơn vị.")
 @click.argument("unit", required=False, metavar="[ĐƠN_VỊ]")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+@config_option()
 @_campaign_options
 def history(unit, config_path, year, source):
     """Xem lịch sử đăng ký của một đơn vị qua từng lần kiểm tra (hoặc tình trạng mới nhất của mọi đơn vị).
@@ -126,7 +126,7 @@ def history(unit, config_path, year, source):
 @click.option("--at", "when", required=True, metavar="THỜI_ĐIỂM",
               help="Thời điểm cần lấy lại: 2023-04-25 (cuối ngày đó), 2023-04-25 14:30 hoặc ISO 8601.")
 @click.option("--out", required=True, metavar="TỆP.xlsx", help="Tệp Excel ghi ra, theo đúng biểu mẫu đăng ký.")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+@config_option()
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp --out đã có.")
 @_campaign_options
 def restore(unit, when, out, config_path, force, year, source):

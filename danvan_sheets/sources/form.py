@@ -172,6 +172,7 @@ class FormResponsesSource:
     target: str  # the spreadsheet's key or URL, without the suffix
     kind: ClassVar[str] = "gsheet"
     example: ClassVar[str] = "gsheet:MÃ#responses"
+    suffix: ClassVar[str] = SUFFIX
     local: ClassVar[bool] = False
     publishes: ClassVar[bool] = True
 
