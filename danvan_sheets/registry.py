@@ -76,8 +76,12 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
             errors.append(
                 f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở hoặc Đoàn thể khối."
             )
-        if email and "@" not in email:
-            errors.append(f"dòng {line}: email “{email}” không hợp lệ.")
+        if email:
+            from danvan_sheets.addresses import checked_addresses
+
+            email, wrong = checked_addresses(email)  # one address or a list, each checked (README)
+            if wrong:
+                errors.append(f"dòng {line}: {wrong}.")
         if code and key(code) in seen:
             errors.append(f"dòng {line}: ma_don_vi “{code}” trùng với dòng {seen[key(code)]}.")
         if code:

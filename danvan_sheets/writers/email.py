@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import smtplib
 import socket
 import ssl
@@ -21,6 +22,7 @@ from danvan_sheets.config import (
 )
 from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
 from danvan_sheets.errors import ConfigError
+from danvan_sheets.addresses import split_addresses
 from danvan_sheets.writers.safe_text import one_line, printable
 
 # The defaults live with the settings (config.py); named here for the callers of this module.
@@ -74,7 +76,26 @@ def subject_for(template: str, verdict: UnitVerdict, campaign: Campaign) -> str:
                            status=STATUS_LABELS[verdict.status])
 
 
-def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature: str = DEFAULT_SIGNATURE) -> str:
+# A staff command inside a reason ("Bản cũ vẫn còn: danvan restore DB-X --at …"): the clerk cannot
+# run it, so the clerk's copy says what the clerk can do instead; the staff's copy keeps it.
+_STAFF_COMMAND = re.compile(r"\bdanvan [a-z][a-z-]*\b")
+CLERK_INSTEAD = ("Nếu xóa nhầm, hãy nhập lại vào trang của đơn vị; Ban Tuyên giáo vẫn giữ bản cũ "
+                 "và sẽ gửi lại khi đơn vị đề nghị.")
+
+
+def clerk_text(reason: str) -> str:
+    """`reason` without the sentence that holds a staff command, CLERK_INSTEAD in its place."""
+    m = _STAFF_COMMAND.search(reason)
+    if m is None:
+        return reason
+    start = max(reason.rfind(". ", 0, m.start()) + 2, 0) if ". " in reason[:m.start()] else 0
+    kept = reason[:start].rstrip()
+    return f"{kept} {CLERK_INSTEAD}".strip()
+
+
+def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature: str = DEFAULT_SIGNATURE,
+             staff: bool = False) -> str:
+    """The reminder's text: for the unit's clerk (what to fix, where), or with the staff's commands (`staff`)."""
     v = verdict
     kind = UNIT_TYPE_LABELS.get(v.unit.type, v.unit.type)
     lines = [
@@ -87,7 +108,7 @@ def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature
         f"(chỉ tiêu {kind}: ít nhất {v.required} mô hình).",
     ]
     if v.reasons:
-        lines += ["", "Đơn vị cần bổ sung:", *(f"  - {r}" for r in v.reasons)]
+        lines += ["", "Đơn vị cần bổ sung:", *(f"  - {r if staff else clerk_text(r)}" for r in v.reasons)]
     errors = [p for p in v.errors if p.cell]
     if errors:
         where = f" trên trang “{v.tab}”" if v.tab else ""
@@ -116,7 +137,8 @@ class Reminder:
     name: str
     to: str
     subject: str
-    body: str
+    body: str  # the clerk's: no staff command
+    staff_body: str = ""  # the staff's copy, commands kept
 
     def message(self, from_addr: str) -> EmailMessage:
         msg = EmailMessage()
@@ -135,7 +157,26 @@ def compose(verdict: UnitVerdict, campaign: Campaign, today: dt.date, subject_te
     # A unit's text pasted from Word can hold control characters: the subject is one line, the body plain text.
     return Reminder(verdict.unit.code, verdict.unit.name, verdict.unit.email.strip(),
                     one_line(subject_for(subject_template, verdict, campaign)),
-                    printable(body_for(verdict, campaign, today, signature)))
+                    printable(body_for(verdict, campaign, today, signature)),
+                    printable(body_for(verdict, campaign, today, signature, staff=True)))
+
+
+def staff_copy(sent: list[Reminder], states: dict[str, str], to: str, campaign: Campaign) -> Reminder:
+    """One message to the staff: each reminder of this run as sent, with the staff's commands kept."""
+    parts = [f"Bản lưu các thư đôn đốc đăng ký mô hình “{campaign.title}” năm {campaign.year} "
+             f"({len(sent)} đơn vị). Thư gửi đơn vị không có lệnh của cán bộ; bản này giữ nguyên.", ""]
+    for r in sent:
+        parts += ["=" * 60, f"{r.name} <{r.to or 'chưa có email'}>: {states.get(r.code, '')}", f"Tiêu đề: {r.subject}", "",
+                  r.staff_body or r.body]
+    return Reminder("", "Ban Tuyên giáo", to,
+                    one_line(f"Bản lưu thư đôn đốc “{campaign.title}” năm {campaign.year} — {len(sent)} đơn vị"),
+                    printable("\n".join(parts)))
+
+
+def zalo_text(reminders: list[Reminder]) -> str:
+    """Ready-to-paste Zalo text: one block per unit, the clerk's e-mail as plain text, a line to cut at."""
+    blocks = [f"===== {one_line(r.name)} =====\n{r.subject}\n\n{r.body.rstrip()}\n" for r in reminders]
+    return "\n".join(blocks)
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -179,8 +220,10 @@ def _describe(exc: BaseException) -> str:
         return ("tên đăng nhập hoặc mật khẩu thư có ký tự ngoài ASCII (chữ có dấu) nên không đăng nhập được; "
                 "hãy dùng mật khẩu ứng dụng chỉ gồm chữ không dấu, số và ký hiệu")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, resp = next(iter(exc.recipients.values()), (0, b""))
-        return f"máy chủ từ chối địa chỉ nhận ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+        who, (code, resp) = next(iter(exc.recipients.items()), ("", (0, b"")))
+        text = f"máy chủ từ chối địa chỉ nhận {who} ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+        # send_whole sends to every address of the unit or to none: say so when there were others.
+        return text + ("; thư không được gửi tới địa chỉ nào của đơn vị" if getattr(exc, "of", 1) > 1 else "")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"đăng nhập máy chủ thư thất bại ({exc.smtp_code})"
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -214,6 +257,59 @@ def _describe(exc: BaseException) -> str:
         refused = getattr(exc, "errno", None) in (111, 61)  # ECONNREFUSED on Linux / macOS
         return "máy chủ thư từ chối kết nối (kiểm tra [smtp] host và port)" if refused else f"không kết nối được máy chủ thư ({os_reason(exc)})"
     return "lỗi gửi thư"
+
+
+def send_whole(conn: smtplib.SMTP, msg: EmailMessage, from_addr: str, to_addrs: list[str]) -> None:
+    """The message to every address, or to none: any recipient refused and the transaction is reset.
+
+    smtplib.sendmail delivers to the accepted recipients when only some are refused, which
+    would half-deliver a unit with two addresses; this is its transaction, stopped before DATA.
+    """
+    import email.generator
+    import io
+
+    conn.ehlo_or_helo_if_needed()
+    international = not all(a.isascii() for a in (from_addr, *to_addrs))
+    options: list[str] = []
+    with io.BytesIO() as buf:
+        if international:
+            if not conn.has_extn("smtputf8"):
+                raise smtplib.SMTPNotSupportedError("One or more source or delivery addresses require internationalized email support, but the server does not advertise the required SMTPUTF8 capability")
+            email.generator.BytesGenerator(buf, policy=msg.policy.clone(utf8=True)).flatten(msg, linesep="\r\n")
+            options = ["SMTPUTF8", "BODY=8BITMIME"]
+        else:
+            email.generator.BytesGenerator(buf).flatten(msg, linesep="\r\n")
+        data = buf.getvalue()
+    if conn.does_esmtp and conn.has_extn("size"):
+        options.append(f"size={len(data)}")
+    code, resp = conn.mail(from_addr, options)
+    if code != 250:
+        if code == 421:
+            conn.close()
+        else:
+            conn.rset()
+        raise smtplib.SMTPSenderRefused(code, resp, from_addr)
+    refused = {}
+    for a in to_addrs:
+        code, resp = conn.rcpt(a)
+        if code not in (250, 251):
+            refused[a] = (code, resp)
+        if code == 421:
+            conn.close()
+            break
+    if refused:
+        if code != 421:
+            conn.rset()
+        exc = smtplib.SMTPRecipientsRefused(refused)
+        exc.of = len(to_addrs)  # type: ignore[attr-defined]
+        raise exc
+    code, resp = conn.data(data)
+    if code != 250:
+        if code == 421:
+            conn.close()
+        else:
+            conn.rset()
+        raise smtplib.SMTPDataError(code, resp)
 
 
 def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
@@ -272,7 +368,7 @@ def send_all(
                 results.append(SendResult(r.code, r.to, False, broken))
                 continue
         try:
-            conn.send_message(r.message(cfg.from_addr), from_addr=parseaddr(cfg.from_addr)[1], to_addrs=[r.to])
+            send_whole(conn, r.message(cfg.from_addr), parseaddr(cfg.from_addr)[1], split_addresses(r.to))
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
             # The server refused this message only: reset and go on with the same connection.
             results.append(SendResult(r.code, r.to, False, _scrub(_describe(exc), password)))
