@@ -267,6 +267,9 @@ class GoogleSettings:
     token_cache: Path | None = None  # None: default_token_cache()
     staff_emails: tuple[str, ...] = ()
     timeout: float = 30.0  # seconds per call, the wait included
+    notes: bool = True  # aggregate notes each problem cell of a unit's tab (its own notes only)
+    lock_after_deadline: bool = False  # the scheduled aggregate turns unit tabs staff-only after the grace
+    lock_grace_days: int = 3  # days after campaign.deadline before that lock
 
     @property
     def token_path(self) -> Path:
@@ -281,6 +284,9 @@ def parse_google(t: Table) -> GoogleSettings:
         token_cache=t.path("token_cache"),
         staff_emails=t.emails("staff_emails"),
         timeout=t.number("timeout", GoogleSettings.timeout, 0, 600, "giây", above=True),
+        notes=t.flag("notes", GoogleSettings.notes),
+        lock_after_deadline=t.flag("lock_after_deadline", GoogleSettings.lock_after_deadline),
+        lock_grace_days=t.integer("lock_grace_days", GoogleSettings.lock_grace_days, 0, 366),
     )
 
 
@@ -473,9 +479,11 @@ def parse_review(t: Table) -> ReviewSettings:
     end = t.date("year_end_deadline", required=False)
     if mid and end and mid >= end:
         t.bad("mid_year_deadline", "hạn sơ kết 6 tháng phải trước hạn tổng kết năm (year_end_deadline).")
+    results = t.text("results", what="chữ, ví dụ \"gsheet:1AbC…\" hoặc \"dir:bao-cao-ket-qua\"").strip()
     return ReviewSettings(tuple(criteria), pass_mark,
                           t.number("max_points", ReviewSettings.max_points, 1, 1000, "điểm"), mid, end,
-                          t.integer("remind_days_before", ReviewSettings.remind_days_before, 0, 366))
+                          t.integer("remind_days_before", ReviewSettings.remind_days_before, 0, 366),
+                          _resolve_spec(results, t) if results else "")
 
 
 @dataclass(frozen=True)

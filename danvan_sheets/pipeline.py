@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from danvan_sheets.config import Settings
 from danvan_sheets.core.model import Report, Unit
 from danvan_sheets.core.reader import read_tabs
 from danvan_sheets.core.summary import build_report
-from danvan_sheets.errors import ConfigError
+from danvan_sheets.errors import ConfigError, SourceError
 from danvan_sheets.registry import load_units
 from danvan_sheets.sources import SourceData, SourceSpec, parse_spec
 
@@ -26,7 +27,11 @@ def resolve_spec(source: str | None, settings: Settings) -> SourceSpec:
     spec = source or settings.source.spec
     if not spec:
         raise ConfigError("Chưa chỉ ra nguồn dữ liệu. Hãy thêm --source (ví dụ --source xlsx:dang-ky.xlsx) hoặc ghi [source] spec trong cấu hình.")
-    return parse_spec(spec)
+    parsed = parse_spec(spec)
+    if not source and parsed.local and not Path(parsed.target).exists():
+        # Said with where the path was read from: a relative path is the config file's folder, not the current one.
+        raise SourceError(f"Không thấy nguồn {settings.where(Path(parsed.target))} (ghi ở [source] spec).")
+    return parsed
 
 
 def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:

@@ -24,10 +24,12 @@ class ReviewRun:
     review: YearReview
 
 
-def results_spec(results: str | None, registration: SourceSpec | None = None) -> SourceSpec:
+def results_spec(results: str | None, registration: SourceSpec | None = None, default: str = "") -> SourceSpec:
+    results = results or default
     if not results:
         raise ConfigError("Chưa chỉ ra nguồn báo cáo kết quả. Hãy thêm --results (ví dụ --results xlsx:ket-qua-2023.xlsx, "
-                          "--results dir:bao-cao-ket-qua/ hoặc --results gsheet:MÃ).")
+                          "--results dir:bao-cao-ket-qua/ hoặc --results gsheet:MÃ) hoặc ghi [review] results trong "
+                          "cấu hình.")
     spec = parse_spec(results)
     if registration is not None and spec.key() == registration.key():
         # The registration tabs would be read as result forms lacking their columns, and the other way round.
@@ -52,7 +54,7 @@ def run_review(source: str | None, units_path: str | None, results: str | None, 
     from danvan_sheets.pipeline import guard_output, resolve_spec
 
     reg_spec = resolve_spec(source, settings)
-    spec = results_spec(results, reg_spec)
+    spec = results_spec(results, reg_spec, settings.review.results)
     if out:
         guard_output(out, reg_spec, out_suffixes)
         if clash := spec.output_clash(out):
@@ -60,3 +62,24 @@ def run_review(source: str | None, units_path: str | None, results: str | None, 
     registration = run(source, units_path, settings, as_of, history=False)
     data = spec.read(settings)
     return ReviewRun(registration, data, spec, review_from_data(registration, data, settings, as_of))
+
+
+def review_reminders_due(source: str | None, units_path: str | None, results: str | None, settings: Settings,
+                         as_of: dt.date) -> tuple[list, list, ReviewRun | None]:
+    """-> (units due or late for the review, one e-mail per such unit, the run). Nothing is read when no
+    review deadline is near: a `remind` run in March costs no read of the result forms.
+
+    For `danvan remind`: send the e-mails like the registration reminders (writers.email.send_all).
+    """
+    from danvan_sheets.core.results import review_reminders
+    from danvan_sheets.writers.review_email import compose_review
+
+    review = settings.review
+    window = dt.timedelta(days=review.remind_days_before)
+    if not any(d and as_of >= d - window for d in (review.mid_year_deadline, review.year_end_deadline)):
+        return [], [], None
+    result = run_review(source, units_path, results, settings, as_of)
+    due = review_reminders(result.review, as_of)
+    title = result.registration.report.campaign.title
+    mails = [compose_review(d, title, result.review.year, as_of, settings.remind.signature) for d in due]
+    return due, mails, result

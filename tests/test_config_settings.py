@@ -279,3 +279,13 @@ def test_a_missing_units_file_from_the_config_says_where_it_was_looked_for(tmp_p
     assert code == 2
     assert f"Không thấy danh sách đơn vị {cfg / 'don-vi.csv'} (đường dẫn tương đối tính từ thư mục chứa tệp cấu hình " \
            f"{config}) (ghi ở [source] units)." in err
+
+
+def test_a_missing_source_from_the_config_says_where_it_was_looked_for(tmp_path):
+    cfg = tmp_path / "cau-hinh"
+    cfg.mkdir()
+    config = write(cfg, BASE + MANDATORY + '[source]\nspec = "xlsx:dang-ky.xlsx"\n')
+    code, out, err = run(["check", "--config", str(config)])
+    assert code == 3
+    assert f"Không thấy nguồn {cfg / 'dang-ky.xlsx'} (đường dẫn tương đối tính từ thư mục chứa tệp cấu hình {config})" \
+        in err

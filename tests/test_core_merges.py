@@ -102,3 +102,17 @@ def test_ranges_beyond_the_grid_or_malformed_are_cut_or_ignored():
     anchors = fill_merges(rows, [(0, 1000, 0, 1), (5, 6, 0, 2), (1, 0, 0, 1), ("x", 1, 0, 1), None, (0, 1, 1, 3)])
     assert rows == [["a", "b", "b"], ["a"]]
     assert anchors == {(1, 0): (0, 0), (0, 2): (0, 1)}
+
+
+def test_a_roman_numeral_merged_across_the_name_cell_is_a_section_not_a_model():
+    grid = [H, ["I", None], model(1, "Vay vốn"), ["II"], model(1, "Thôn văn hóa")]
+    r = read_tab("x", grid, YEAR, [(1, 2, 0, 2), (3, 4, 0, 7)])
+    assert [(e.field, e.name) for e in r.entries] == [(KT, "Vay vốn"), (VH, "Thôn văn hóa")]
+    assert [(s.row, s.reason) for s in r.skipped_rows] == [(1, "header"), (2, "section"), (4, "section")]
+    assert r.problems == []
+
+
+def test_a_skipped_row_merged_across_says_its_text_once():
+    grid = [["Đơn vị: Chi bộ A"], H, ["I", "Kinh tế"], model(1, "Vay vốn"), ["Ghi chú: ghi rõ tháng"]]
+    r = read_tab("x", grid, YEAR, [(0, 1, 0, 7), (4, 5, 0, 7)])
+    assert [(s.row, s.text) for s in r.skipped_rows if s.row in (1, 5)] == [(1, "Đơn vị: Chi bộ A"), (5, "Ghi chú: ghi rõ tháng")]

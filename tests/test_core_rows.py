@@ -15,7 +15,20 @@ from danvan_sheets.core.checks import evaluate
 from danvan_sheets.core.model import SKIP_REASONS
 from danvan_sheets.core.reader import read_tab
 from danvan_sheets.core.text import fold
-from tests.helpers_forms import AS_OF, HEADER, NOTES, NUMBERING, REAL_NAMES, SECTIONS, TITLE, TOTAL, YEAR, campaign, model, unit
+from tests.helpers_forms import (
+    AS_OF,
+    HEADER,
+    NOTES,
+    NUMBERING,
+    REAL_NAMES,
+    SECTIONS,
+    TITLE,
+    TOTAL,
+    YEAR,
+    campaign,
+    model,
+    unit,
+)
 
 H = [h.strip() for h in HEADER]
 

@@ -202,3 +202,7 @@ def test_clean_is_idempotent_and_fold_and_matching_keep_its_length(s):
     assert "  " not in c and c == c.strip()
     assert len(fold(s)) == len(c) and len(as_written(c)) == len(c)
     assert key(s) == " ".join(re.sub(r"[^0-9a-z]+", " ", fold(s)).split())
+
+
+def test_an_invisible_character_between_a_letter_and_its_mark_does_not_keep_them_apart():
+    assert clean("A\u00ad\u0301") == "Á" == clean(clean("A\u00ad\u0301"))

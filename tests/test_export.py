@@ -48,7 +48,7 @@ def test_form_layout(workbook, demo_report):
     assert rows[0][0] == "ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2023"
     assert rows[3] == ["Stt", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
     assert rows[4] == ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"]
-    assert rows[5][1] == "Tổng số" and rows[5][2] == demo_report.totals["all"]["models"] == 31
+    assert rows[5][1] == "Tổng số" and rows[5][2] == demo_report.totals["all"]["models"] == 32
     sections = [r for r in rows if r[0] in ROMAN.values()]
     assert [(r[0], r[1]) for r in sections] == [(ROMAN[f], FIELD_LABELS[f]) for f in FIELDS]
 
@@ -154,7 +154,7 @@ def test_export_cli_writes_xlsx_and_exit_codes(tmp_path):
     out = tmp_path / "out" / "dang-ky.xlsx"
     res = CliRunner().invoke(cli, ["export", *DEMO, "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "Đã xuất 31 mô hình của 16 đơn vị" in res.output
+    assert "Đã xuất 32 mô hình của 16 đơn vị" in res.output
     # The demo's stale copy of a unit's tab matches no unit, so it is not in the export: it says so.
     assert "Trang “Bản sao của Chi bộ Sở Tư pháp” không khớp đơn vị nào trong danh sách." in res.stderr
     inferred = CliRunner().invoke(cli, ["export", *DEMO[:2], *DEMO[4:], "--out", str(tmp_path / "m.json")])

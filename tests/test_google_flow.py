@@ -169,9 +169,10 @@ def test_units_type_then_check_and_aggregate(env, fake_google):
     write = [r for r in fake_google.requests if r.is_write][0]
     assert write.path.endswith(":batchUpdate")
     summary_ids = {s.sheet_id for s in fake_google.spreadsheet(sid).sheets if s.title in SUMMARY_SHEETS}
-    touched = {v["sheetId"] for req in write.body["requests"] for op in req.values()
-               for v in _sheet_refs(op)}
-    assert touched <= summary_ids  # aggregate never writes to a unit's tab
+    on_units = [req for req in write.body["requests"] for op in req.values()
+                if {v["sheetId"] for v in _sheet_refs(op)} - summary_ids]
+    # On a unit's tab aggregate only ever sets its notes on problem cells: never a value or a format.
+    assert on_units and all(set(r) == {"updateCells"} and r["updateCells"]["fields"] == "note" for r in on_units)
     assert _units_state(fake_google, sid) == before
 
     total = fake_google.get_values(sid, "Tổng hợp")

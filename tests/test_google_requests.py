@@ -51,12 +51,18 @@ def test_150_unit_tabs_cost_two_reads_and_one_write(tmp_path, fake_google):
     assert_clean_exit(setup.run("aggregate", "-q", "--as-of", "2023-05-02", source=source), 0)
     assert (fake_google.reads(), fake_google.writes()) == (2, 1)
     assert len(fake_google.requests) == 3
+    # The notes (for the notes on problem cells) come with the metadata: a fields mask, no values.
+    assert "note" in fake_google.requests[0].query["fields"][0]
     assert len(fake_google.get_values(sid, "Tổng hợp")) > 150
 
     fake_google.reset_log()
     assert_clean_exit(setup.run("aggregate", "-q", "--as-of", "2023-05-02", source=source), 0)
     assert (fake_google.reads(), fake_google.writes()) == (2, 0)
     assert len(fake_google.requests) == 2
+
+    fake_google.reset_log()
+    assert_clean_exit(setup.run("aggregate", "-q", "--no-notes", "--as-of", "2023-05-02", source=source), 0)
+    assert (fake_google.reads(), fake_google.writes()) == (2, 0)
 
 
 def test_400_long_vietnamese_titles_still_read_in_two_requests(tmp_path, fake_google):

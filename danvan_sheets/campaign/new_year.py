@@ -91,9 +91,10 @@ def plan_new_year(config_text: str, year: int, *, deadline: dt.date | None = Non
         for k, v in list(items):
             here = f"{where}.{k}" if where else str(k)
             if isinstance(v, DateTime):
-                new = v.replace(year=_shift(v.date(), years).year, day=_shift(v.date(), years).day)
-                node[k] = new
-                moved.append((here, v, new))
+                day = _shift(v.date(), years)
+                stamp = v.replace(year=day.year, month=day.month, day=day.day)
+                node[k] = stamp
+                moved.append((here, v, stamp))
             elif isinstance(v, Date):
                 new = _shift(v, years)
                 node[k] = new

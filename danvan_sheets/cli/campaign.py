@@ -68,7 +68,13 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, forc
       danvan campaign new 2024
       danvan campaign new 2024 --yes --deadline 2024-04-30 --carry duy-tri-2024.xlsx
     """
-    from danvan_sheets.campaign.new_year import current_year, default_out, mandatory_models, plan_new_year, write_new_config
+    from danvan_sheets.campaign.new_year import (
+        current_year,
+        default_out,
+        mandatory_models,
+        plan_new_year,
+        write_new_config,
+    )
 
     settings = load(config_path)
     try:

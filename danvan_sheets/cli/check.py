@@ -76,7 +76,10 @@ def check(source, units_path, config_path, as_of, fmt):
 @click.option("--log-file", "log_file", metavar="TỆP.log",
               help="Ghi nhật ký: mỗi lần chạy một dòng có giờ, số đơn vị, số cần bổ sung, số yêu cầu Google, "
                    "thời gian, mã thoát (tự xoay vòng; mặc định [cron] log_file).")
-def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_file):
+@click.option("--no-notes", is_flag=True,
+              help="Với nguồn gsheet: không ghi chú (note) vào ô cần sửa trên trang đơn vị (mặc định có, "
+                   "tắt hẳn bằng [google] notes = false).")
+def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_file, no_notes):
     """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu.
 
     Hai lần chạy không bao giờ chồng nhau: lần sau thấy lần trước đang chạy thì ghi
@@ -115,9 +118,13 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
                 from danvan_sheets.writers.safe_text import table_failures
 
                 failures = table_failures(report, compiled_at)
-                wrote = publish_summary(result.data, report, compiled_at)
-                done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote
+                wrote = publish_summary(result.data, report, compiled_at,
+                                        notes=settings.google.notes and not no_notes)
+                done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote.summary
                         else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
+                if wrote.notes_written or wrote.notes_removed:
+                    done += (f" Ghi chú ở ô cần sửa trên trang đơn vị: {wrote.notes_written} ghi mới hoặc cập nhật, "
+                             f"{wrote.notes_removed} xóa vì đã sửa xong.")
         except DanvanError as exc:
             raise user_error(exc) from None
         job.done()

@@ -141,9 +141,8 @@ def restore(unit, when, out, config_path, force, year, source):
     """
     from danvan_sheets.history.restore import form_rows
     from danvan_sheets.history.timeline import parse_when, snapshot_at
-    from danvan_sheets.writers.export_xlsx import Group, write_unit_form
-
     from danvan_sheets.pipeline import check_suffix
+    from danvan_sheets.writers.export_xlsx import Group, write_unit_form
 
     settings = load(config_path)
     try:

@@ -121,7 +121,10 @@ _STATE_LABELS = {"sent": "đã gửi", "failed": "KHÔNG GỬI ĐƯỢC", "no_em
 @click.option("--status", "status_text", metavar="TRẠNG_THÁI",
               help="Nhắc đơn vị có trạng thái nào (mặc định chua_dat,chua_dang_ky).")
 @click.option("--dry-run", is_flag=True, help="Chỉ in thư sẽ gửi, không gửi gì.")
-def remind(source, units_path, config_path, as_of, status_text, dry_run):
+@click.option("--review", "review", is_flag=True,
+              help="Nhắc báo cáo kết quả sơ kết 6 tháng / tổng kết năm thay cho đăng ký (hạn trong mục [review]).")
+@click.option("--results", metavar="NGUỒN", help="Với --review: nguồn báo cáo kết quả (mặc định [review] results).")
+def remind(source, units_path, config_path, as_of, status_text, dry_run, review, results):
     """Gửi thư đôn đốc tới từng đơn vị chưa đạt hoặc chưa đăng ký, theo email trong danh sách đơn vị.
 
     Thư ghi đơn vị còn thiếu gì (số mô hình so với chỉ tiêu, mô hình bắt buộc, các ô
@@ -137,7 +140,13 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run):
     Ví dụ:
       danvan remind --source xlsx:demo/dang-ky-2023.xlsx --units demo/don-vi.csv --dry-run
       DANVAN_SMTP_PASSWORD=... danvan remind --status chua_dang_ky
+      danvan remind --review --results gsheet:1XyZ... --dry-run
     """
+    if review:  # the year-end review's reminders (issue 15): cli/review.py
+        from danvan_sheets.cli.review import remind_review
+
+        remind_review(source, units_path, config_path, as_of, results, dry_run)
+        return
     from danvan_sheets.pipeline import run
 
     from danvan_sheets.writers.email import smtp_settings

@@ -49,4 +49,4 @@ def parse_scale(text: str) -> tuple[str | None, str | None]:
     if not found:
         return None, "invalid_scale"
     # "Tập thể, cá nhân": the first one written.
-    return min(found, key=found.get), None
+    return min(found, key=lambda k: found[k]), None

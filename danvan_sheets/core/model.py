@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
@@ -113,8 +114,9 @@ class Entry:
     # column key -> 0-based column; one dict shared by every entry of a tab. With the
     # row's cells as delivered, `cells` and `raw` are worked out only when someone asks:
     # a province has hundreds of thousands of rows and most are never looked at again.
-    columns: dict[str, int] = field(default_factory=dict)
-    source_row: list = field(default_factory=list)
+    # dataclasses.field spelled out: the name `field` is this class's own attribute.
+    columns: dict[str, int] = dataclasses.field(default_factory=dict)
+    source_row: list = dataclasses.field(default_factory=list)
     mandatory: str | None = None
     duplicate: bool = False
     has_error: bool = False

@@ -128,18 +128,15 @@ def _result(parts: list[_Part], campaign_year: int) -> PeriodResult:
         if p.year is None:
             p.year = last
         last = p.year
-    for p in parts:
-        if p.year is None:
-            p.year = campaign_year
+    years = [campaign_year if p.year is None else p.year for p in parts]
     # "Tháng 11 - 2/2024" means Nov 2023 to Feb 2024.
     for i in range(len(parts) - 1):
-        a, b = parts[i], parts[i + 1]
-        if (a.year, a.a) > (b.year, b.b) and a.year == b.year:
-            a.year -= 1
-    start = min((p.year, p.a) for p in parts)
-    end = max((p.year, p.b) for p in parts)
+        if (years[i], parts[i].a) > (years[i + 1], parts[i + 1].b) and years[i] == years[i + 1]:
+            years[i] -= 1
+    start = min((y, p.a) for y, p in zip(years, parts, strict=True))
+    end = max((y, p.b) for y, p in zip(years, parts, strict=True))
     period = Period(start, end)
-    if not all(1900 <= p.year <= 2100 for p in parts):
+    if not all(1900 <= y <= 2100 for y in years):
         return PeriodResult(None, "invalid_period", f"Năm không hợp lệ. {HINT}")
     if missing:
         return PeriodResult(

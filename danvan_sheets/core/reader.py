@@ -17,7 +17,7 @@ from danvan_sheets.core.control_chars import control_character_problems
 from danvan_sheets.core.keywords import said
 from danvan_sheets.core.merges import Anchors, fill_merges
 from danvan_sheets.core.messages import ERROR_CODES, message
-from danvan_sheets.core.model import COLUMNS, Entry, Problem, SheetReading, SkippedRow
+from danvan_sheets.core.model import COLUMNS, Entry, Problem, Severity, SheetReading, SkippedRow
 from danvan_sheets.core.periods import PeriodResult, parse_period
 from danvan_sheets.core.text import cell_text, clean, clean_lines
 
@@ -202,7 +202,8 @@ class _Form:
         self.c_data = [cols[k] for k in _DATA if k in cols]
 
     def skip(self, r: int, reason: str) -> None:
-        text = " | ".join(t for t in self.texts[r] if t)
+        # A value merged across the row is said once.
+        text = " | ".join(t for c, t in enumerate(self.texts[r]) if t and not self.from_other_column(r, c))
         self.reading.skipped_rows.append(SkippedRow(r + 1, text if len(text) <= 200 else text[:199] + "…", reason))
 
     def from_other_row(self, r: int, c: int) -> bool:
@@ -231,7 +232,7 @@ class _Form:
             picked = [row[c] for c in self.used]
             # A row with nothing in the form's columns, or only the continuation of a cell
             # merged down from a row above, holds nothing of its own.
-            if not any(t and not self.from_other_row(r, c) for c, t in zip(self.used, picked)):
+            if not any(t and not self.from_other_row(r, c) for c, t in zip(self.used, picked, strict=True)):
                 self.skip(r, "blank")
                 continue
             stt = row[c_stt] if not self.from_other_row(r, c_stt) else ""
@@ -246,8 +247,10 @@ class _Form:
                 continue
             name_raw = self.decoded[r][c_name]
             name_text = row[c_name]
-            if self.from_other_row(r, c_name) and stt_section:
-                name_lines: list[str] = []  # a name merged down over a section row is not that row's
+            if stt_section and (self.from_other_row(r, c_name) or self.from_other_column(r, c_name)):
+                # A name merged down over a section row, or the Stt's "I" merged across the name
+                # cell, is not a model of that row.
+                name_lines: list[str] = []
             elif isinstance(name_raw, str) and name_raw != name_text and _LINE_BREAK.search(name_raw):
                 name_lines = clean_lines(name_raw)  # a merged "section title + first model" cell
             else:
@@ -296,26 +299,21 @@ class _Form:
     def entry(self, r: int, name: str, field: str | None) -> Entry:
         """Parse the row's cells, run the row checks (core.checks) and turn their findings into problems."""
         cols = self.cols
-        parsed: dict[str, object] = {"columns": frozenset(cols), "field": field}
-        if "field" in cols:
-            text = self.cell(r, cols["field"])[1]
-            if text:
-                parsed.update(field=sections.field_value(text), field_text=text)
-        if "quantity" in cols:
-            value = self.cell(r, cols["quantity"])[0]
-            quantity, code = parse_quantity(value)
-            parsed.update(quantity=quantity, quantity_code=code, quantity_value=value)
-        for k in ("build", "done"):
-            if k in cols:
-                value, text = self.cell(r, cols[k])
-                parsed.update({k: self.period(text if isinstance(value, str) else value), f"{k}_value": value})
-        if "location" in cols:
-            parsed["location"] = self.cell(r, cols["location"])[1]
-        if "scale" in cols:
-            text = self.cell(r, cols["scale"])[1]
-            scale, code = parse_scale(text)
-            parsed.update(scale=scale, scale_code=code, scale_text=text)
-        row = RowRead(**parsed)
+        field_text = self.cell(r, cols.get("field"))[1]
+        if field_text:
+            field = sections.field_value(field_text)
+        quantity_value = self.cell(r, cols.get("quantity"))[0]
+        quantity, quantity_code = parse_quantity(quantity_value) if "quantity" in cols else (1, None)
+        build_value, build_text = self.cell(r, cols.get("build"))
+        done_value, done_text = self.cell(r, cols.get("done"))
+        scale_text = self.cell(r, cols.get("scale"))[1]
+        scale, scale_code = parse_scale(scale_text)
+        row = RowRead(
+            frozenset(cols), field, field_text, quantity, quantity_code, quantity_value,
+            self.period(build_text if isinstance(build_value, str) else build_value) if "build" in cols else None, build_value,
+            self.period(done_text if isinstance(done_value, str) else done_value) if "done" in cols else None, done_value,
+            self.cell(r, cols.get("location"))[1], scale, scale_code, scale_text,
+        )
 
         problems = [self.problem(f.code, r, cols.get(f.column, self.c_name), f.value, f.text) for f in check_row(row)]
         has_error = self.incomplete
@@ -341,7 +339,7 @@ class _Form:
     def problem(self, code: str, r: int, c: int, value: object, text: str | None = None) -> Problem:
         """A problem of row r; a merged value's problem points at the merge's top-left cell."""
         ar, ac = self.anchors.get((r, c), (r, c))
-        sev = "error" if code in ERROR_CODES else "warning"
+        sev: Severity = "error" if code in ERROR_CODES else "warning"
         shown = None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
         return Problem(code, sev, text or message(code, value), cell=a1(ar, ac), row=r + 1, column=col_letters(ac),
                        value=shown, tab=self.tab)

@@ -40,6 +40,8 @@ class ReviewSettings:
     mid_year_deadline: dt.date | None = None
     year_end_deadline: dt.date | None = None
     remind_days_before: int = 7
+    # The result forms' source (like [source] spec), so scheduled runs and `remind` need no --results.
+    results: str = ""
 
     @property
     def total_points(self) -> float:
@@ -603,7 +605,7 @@ def build_review(registration: Report, readings: list[tuple[Any, ResultReading]]
 STAGES = {"mid_year": "sơ kết 6 tháng", "year_end": "tổng kết năm"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReviewDue:
     """A unit that owes its result form: before a deadline (`late` False) or after it."""
 
@@ -612,6 +614,12 @@ class ReviewDue:
     deadline: dt.date
     late: bool
     missing: tuple[str, ...]  # names of the registered models it has not reported yet
+    # The unit's review, for the cells and the link a reminder gives.
+    review: UnitReview | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return STAGES[self.stage]
 
     def message(self) -> str:
         what = STAGES[self.stage]
@@ -649,6 +657,6 @@ def review_reminders(year: YearReview, as_of: dt.date) -> list[ReviewDue]:
     for u in year.units:
         missing = tuple(m.name for m in u.models if m.registered is not None and not stage_done(m, stage))
         if missing:
-            out.append(ReviewDue(u.unit, stage, deadline, late, missing))
+            out.append(ReviewDue(u.unit, stage, deadline, late, missing, u))
     return out
 

@@ -7,7 +7,17 @@ import re
 
 from danvan_sheets.core.checks import NO_FILE, NO_TAB, evaluate
 from danvan_sheets.core.messages import message
-from danvan_sheets.core.model import FIELDS, STATUSES, UNIT_TYPES, Campaign, Problem, Report, SheetReading, Unit, UnitVerdict
+from danvan_sheets.core.model import (
+    FIELDS,
+    STATUSES,
+    UNIT_TYPES,
+    Campaign,
+    Problem,
+    Report,
+    SheetReading,
+    Unit,
+    UnitVerdict,
+)
 from danvan_sheets.core.tables import SUMMARY_SHEETS
 from danvan_sheets.core.text import key
 
@@ -144,7 +154,8 @@ def build_report(
         for extra in idxs[1:]:
             title = readings[extra][1].title
             unknown.append(title)
-            verdict.problems.append(Problem("duplicate_tab", "warning", message("duplicate_tab", reading.title), cell="A1", tab=title))
+            kept = readings[idxs[0]][1].title
+            verdict.problems.append(Problem("duplicate_tab", "warning", message("duplicate_tab", kept), cell="A1", tab=title))
         verdicts.append(verdict)
     return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices, tabs_are_files=by_file,
                   units_inferred=inferred)

@@ -19,7 +19,9 @@ def _unified(text: str) -> str:
     """NFC, invisible characters dropped, U+200B made a space; line breaks and spaces kept."""
     if text.isascii():
         return text
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
+    # Invisible characters go first: one between a letter and its mark ("A\u00ad\u0301")
+    # would otherwise keep them apart through NFC.
+    text = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
     # U+200B (zero-width space) is a word break pasted from web pages and chat apps
     # ("phong\u200btục" is "phong tục"), but not isspace().
     return text.replace("\u200b", " ")

@@ -92,7 +92,23 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
 
     from google.auth import exceptions as auth_exc
 
+    from danvan_sheets.google.transport import BrokenReply
+
     status = status_of(exc)
+    if isinstance(exc, BrokenReply) and exc.applied:
+        # The write's status said done before its answer broke: never report it as failed.
+        return SourceError(
+            f"Google đã nhận yêu cầu khi {what} (mã {exc.status}) nhưng câu trả lời bị hỏng ({exc.detail}): "
+            "việc ghi CÓ THỂ ĐÃ XONG. Hãy mở bảng tính kiểm tra (trang Tổng hợp có giờ cập nhật mới không); "
+            "chạy lại lệnh cũng an toàn, không ghi trùng."
+        )
+    if isinstance(exc, (BrokenReply, requests.JSONDecodeError)):
+        detail = exc.detail if isinstance(exc, BrokenReply) else "không phải JSON"
+        return SourceError(
+            f"Google trả lời không đúng dạng khi {what} ({detail}). Thường do mạng hoặc proxy của cơ quan chặn, "
+            "sửa nội dung, hoặc Google tạm trục trặc. Hãy chạy lại sau ít phút; nếu vẫn vậy, thử mạng khác "
+            "và chạy `danvan doctor`."
+        )
     # The token refresh happens before the request itself: a revoked or deleted key (RefreshError)
     # or an unreachable token endpoint (TransportError) surfaced as a traceback with exit 1 before.
     if isinstance(exc, auth_exc.RefreshError):
@@ -116,6 +132,12 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
         return SourceError(
             f"Google giới hạn số lần truy cập khi {what} (mã 429){_tries(tries)}. Dữ liệu cũ vẫn giữ nguyên; hãy chạy lại sau ít phút."
         )
+    if status == 400:
+        return SourceError(
+            f"Google từ chối yêu cầu khi {what} (mã 400{_google_says(exc)}). Thường do bảng tính vừa bị sửa "
+            "trong lúc chạy (trang bị xóa, đổi tên, thêm bớt dòng) hoặc một ô quá dài: hãy chạy lại. Nếu vẫn lỗi, "
+            "chạy `danvan doctor` và gửi nguyên thông báo này cho người bảo trì công cụ."
+        )
     if status == 414:
         return SourceError(f"Yêu cầu gửi Google quá dài khi {what} (mã 414).")
     if status is not None and status >= 500:
@@ -124,8 +146,23 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
         )
     message = ""
     if status is not None:
-        message = f" (mã {status})"
-    return SourceError(f"Google báo lỗi khi {what}{message}.")
+        message = f" (mã {status}{_google_says(exc)})"
+    return SourceError(f"Google báo lỗi khi {what}{message}. Hãy chạy lại; nếu vẫn lỗi, chạy `danvan doctor` "
+                       "và gửi nguyên thông báo này cho người bảo trì công cụ.")
+
+
+def _google_says(exc: BaseException) -> str:
+    """": Google's own message", one line and short, when its error body has one."""
+    response = getattr(exc, "response", None)
+    try:
+        message = response.json()["error"]["message"]
+    except Exception:  # noqa: BLE001 - an HTML page, a broken body: nothing to quote
+        return ""
+    if not isinstance(message, str) or not message.strip():
+        return ""
+    from danvan_sheets.writers.safe_text import capped, one_line
+
+    return f": “{capped(one_line(message), 200)}”"
 
 
 def _tries(tries: int | None) -> str:

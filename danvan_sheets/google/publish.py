@@ -1,31 +1,49 @@
-"""aggregate's Google step: the summary into the spreadsheet it was read from."""
+"""aggregate's Google step: the summary into the spreadsheet it was read from, and the notes on
+the units' problem cells, in one spreadsheets:batchUpdate."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import all_tables, summary_title
 from danvan_sheets.errors import SourceError
 from danvan_sheets.sources import SourceData
 
+WHAT = "ghi trang tổng hợp"
 
-def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime) -> bool:
-    """True when written, False when the sheet already held this summary."""
+
+@dataclass
+class Published:
+    summary: bool = False  # the summary tabs were (re)written
+    notes_written: int = 0
+    notes_removed: int = 0
+
+    def __bool__(self) -> bool:
+        return self.summary or bool(self.notes_written or self.notes_removed)
+
+
+def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, notes: bool = False) -> Published:
+    """Write what changed; nothing is sent when the sheet already says it all.
+
+    notes: also bring our notes on the units' problem cells up to date (google/notes.py), in the
+    same single write request.
+    """
     import gspread
 
-    from danvan_sheets.google.errors import translate
+    from danvan_sheets.google.errors import is_google_failure, translate
     from danvan_sheets.sources.gsheet import fetch_metadata
-    from danvan_sheets.writers.gsheet_summary import write_summary
 
     pulled, client = data.extra["pulled"], data.extra["client"]
     identity, session = data.extra["identity"], data.extra["session"]
     current = {summary_title(t.title): t.rows for t in pulled.tabs if summary_title(t.title)}
     tables = all_tables(report, compiled_at)
     metadata = pulled.metadata
+    note_reqs = _note_requests(pulled, report) if notes else []
     for attempt in (1, 2):
         try:
-            return write_summary(client, pulled.key, metadata, current, tables)
+            return _write(client, pulled.key, metadata, current, tables, note_reqs)
         except gspread.exceptions.APIError as exc:
             # A retried batch whose first try did land: its addSheet now collides.
             # Re-read the tab list once and write over the tabs that exist.
@@ -33,14 +51,39 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime) 
                 try:
                     metadata = fetch_metadata(client, pulled.key)
                 except Exception as again:  # noqa: BLE001
-                    raise translate(again, "ghi trang tổng hợp", identity.email, session.stats.last_tries) from None
+                    raise translate(again, WHAT, identity.email, session.stats.last_tries) from None
                 current = {}
                 continue
-            raise translate(exc, "ghi trang tổng hợp", identity.email, session.stats.last_tries) from None
+            raise translate(exc, WHAT, identity.email, session.stats.last_tries) from None
         except Exception as exc:  # noqa: BLE001 - requests and google-auth (token) failures
-            from danvan_sheets.google.errors import is_google_failure
-
             if is_google_failure(exc):
-                raise translate(exc, "ghi trang tổng hợp", identity.email, session.stats.last_tries) from None
+                raise translate(exc, WHAT, identity.email, session.stats.last_tries) from None
             raise
     raise SourceError("Không ghi được trang tổng hợp.")
+
+
+def _note_requests(pulled, report: Report) -> list[dict]:
+    from danvan_sheets.google.notes import note_requests, parse_notes, wanted_notes
+
+    unit_ids = {t.title: t.sheet_id or 0 for t in pulled.tabs if not summary_title(t.title)}
+    wanted = wanted_notes(report, unit_ids)
+    return note_requests(parse_notes(pulled.metadata), wanted, set(unit_ids.values()))
+
+
+def _write(client, key: str, metadata: dict, current: dict, tables, note_reqs: list[dict]) -> Published:
+    from danvan_sheets.writers.gsheet_summary import summary_requests
+
+    # Keyed by our canonical title: a summary tab retyped "TỔNG HỢP" is rewritten, not duplicated.
+    sheets = {summary_title(s["properties"]["title"]) or s["properties"]["title"]: s["properties"]
+              for s in metadata.get("sheets", [])}
+    requests = summary_requests(tables, sheets, current)
+    out = Published(summary=bool(requests))
+    for r in note_reqs:
+        if r["updateCells"]["rows"][0]["values"][0].get("note"):
+            out.notes_written += 1
+        else:
+            out.notes_removed += 1
+    if requests or note_reqs:
+        # Google applies a batch all or nothing: the summary and the notes land together or not at all.
+        client.http_client.batch_update(key, {"requests": requests + note_reqs})
+    return out

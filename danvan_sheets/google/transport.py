@@ -9,6 +9,7 @@ response and raises APIError on it as usual.
 from __future__ import annotations
 
 import email.utils
+import json
 import random
 import threading
 import time
@@ -117,7 +118,7 @@ class RetryingMixin:
             left = max(p.max_seconds - (p.clock() - started), 0.5)
             kwargs["timeout"] = _capped(kwargs.get("timeout"), left)
             try:
-                response = super().request(method, url, *args, **kwargs)
+                response = _whole_call(super().request, method, url, args, kwargs, _deadline(kwargs["timeout"], left))
             except (requests.ConnectionError, requests.Timeout) as exc:
                 error = exc
             if response is not None and response.status_code not in RETRY_STATUSES:
@@ -135,6 +136,102 @@ class RetryingMixin:
                 return response
             self.stats.retries += 1
             p.sleep(delay)
+
+
+class BrokenReply(requests.RequestException):
+    """Google answered, but not with a whole JSON object of the expected shape. `applied`: a write
+    whose status said it succeeded before the answer broke: it may well have been applied."""
+
+    def __init__(self, detail: str, *, status: int | None = None, applied: bool = False, response=None) -> None:
+        super().__init__(detail, response=response)
+        self.detail, self.status, self.applied = detail, status, applied
+
+
+def _deadline(timeout, left: float) -> float:
+    """The whole attempt's limit: the configured per-call timeout (its read part), within the budget."""
+    read = timeout[1] if isinstance(timeout, tuple) else timeout
+    return min(read, left) if read is not None else left
+
+
+def _is_write(method: str, url: str) -> bool:
+    return method.upper() not in ("GET", "HEAD") and not url.split("?")[0].endswith(":batchGetByDataFilter")
+
+
+def _whole_call(send, method: str, url: str, args, kwargs, deadline: float):
+    """One HTTP exchange, headers and body, over in `deadline` seconds or requests.Timeout.
+
+    requests' timeouts bound each socket read, so an answer trickling a byte at a time never
+    trips them. The exchange runs in a worker thread that the caller waits for at most
+    `deadline`; past it the worker is told to stop and drops the connection at its next chunk.
+    """
+    box: dict = {}
+    cancelled = threading.Event()
+
+    def work() -> None:
+        try:
+            response = send(method, url, *args, **{**kwargs, "stream": True})
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = exc
+            return
+        try:
+            chunks = []
+            for chunk in response.iter_content(16384):
+                if cancelled.is_set():
+                    response.close()
+                    return
+                chunks.append(chunk)
+            response._content = b"".join(chunks)
+            response._content_consumed = True
+        except (requests.RequestException, OSError) as exc:
+            response.close()
+            if 200 <= response.status_code < 300 and _is_write(method, url):
+                box["error"] = BrokenReply("câu trả lời bị cắt giữa chừng", status=response.status_code, applied=True,
+                                           response=response)
+            else:
+                box["error"] = requests.ConnectionError(f"answer cut off: {exc}")
+            return
+        box["response"] = response
+
+    worker = threading.Thread(target=work, name="google-call", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if worker.is_alive():
+        cancelled.set()
+        raise requests.Timeout(f"no whole answer within {deadline:g} s")
+    if "error" in box:
+        raise box["error"]
+    response = box["response"]
+    _check_reply(method, url, response)
+    return response
+
+
+def _check_reply(method: str, url: str, response: requests.Response) -> None:
+    """A 2xx answer from the Sheets/Drive API is one JSON object, of the shape our readers use;
+    anything else is a BrokenReply now, not an AttributeError deep in a reader later."""
+    if not 200 <= response.status_code < 300 or response.status_code == 204 or not response.content:
+        return
+    write = _is_write(method, url)
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise BrokenReply("không phải JSON", status=response.status_code, applied=write, response=response)
+    path = url.split("?")[0]
+    if method.upper() == "GET" and "/spreadsheets/" in path and "/values" not in path:
+        sheets = body.get("sheets", [])
+        if not isinstance(sheets, list) or not all(
+                isinstance(sh, dict) and isinstance(sh.get("properties"), dict)
+                and isinstance(sh["properties"].get("title"), str) for sh in sheets):
+            raise BrokenReply("danh sách trang sai dạng", status=response.status_code, response=response)
+    elif path.endswith(":batchGetByDataFilter"):
+        ranges = body.get("valueRanges", [])
+        if not isinstance(ranges, list) or not all(
+                isinstance(vr, dict) and isinstance(vr.get("valueRange", {}), dict)
+                and isinstance(vr.get("valueRange", {}).get("values", []), list)
+                and all(isinstance(row, list) for row in vr.get("valueRange", {}).get("values", []))
+                for vr in ranges):
+            raise BrokenReply("dữ liệu các trang sai dạng", status=response.status_code, response=response)
 
 
 class EmulatorSession(RetryingMixin, requests.Session):

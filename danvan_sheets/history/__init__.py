@@ -26,7 +26,6 @@ from danvan_sheets.history.timeline import (
 )
 
 
-
 def db_path(settings) -> Path:
     """`[history] path` (relative to the configuration file), else history.sqlite in the data folder."""
     return settings.files.history

@@ -448,7 +448,7 @@ def record_run(
             cid = _campaign_id(conn, campaign.year, campaign.source)
             cur = conn.execute("INSERT INTO runs (run_at, source, units, campaign_id) VALUES (?, ?, ?, ?)",
                                (run_at.isoformat(timespec="seconds"), str(source), len(report.units), cid))
-            run_id = cur.lastrowid
+            run_id = int(cur.lastrowid or 0)
             changed = reused = 0
             salt = run_salt(report)
             for i, v in enumerate(report.units):

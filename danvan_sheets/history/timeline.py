@@ -129,11 +129,11 @@ def timeline_of(snaps: list[Snapshot], rows_of, damage: list | None = None) -> l
     events = []
     prev_rows: list[StoredRow] = []
     for s in snaps:
-        before = len(damage) if damage is not None else 0
+        damaged_before = len(damage) if damage is not None else 0
         rows = rows_of(s.hash, damage)
         ev = TimelineEvent(s.run_at, s.status, s.models, s.required, len(rows), tab=s.tab)
         events.append(ev)
-        if damage is not None and len(damage) > before:
+        if damage is not None and len(damage) > damaged_before:
             ev.damaged = True
             continue
         if not s.tab:

@@ -31,8 +31,9 @@ class Pulled:
         return {s["properties"]["title"]: s["properties"].get("sheetId", 0) for s in self.metadata.get("sheets", [])}
 
 
-def fetch_metadata(client, key: str) -> dict:
-    return client.http_client.fetch_sheet_metadata(key)
+def fetch_metadata(client, key: str, fields: str | None = None) -> dict:
+    """spreadsheets.get without cell values; `fields`, a response mask, in place of the default."""
+    return client.http_client.fetch_sheet_metadata(key, params={"fields": fields} if fields else None)
 
 
 def batch_read(client, key: str, titles: list[str]) -> dict[str, list[list[object]]]:
@@ -69,7 +70,10 @@ def batch_read(client, key: str, titles: list[str]) -> dict[str, list[list[objec
 def pull(client, key: str) -> Pulled:
     """Every grid tab's values, the summary tabs too, so the writer can tell whether anything
     changed without another request."""
-    meta = fetch_metadata(client, key)
+    from danvan_sheets.google.notes import METADATA_WITH_NOTES
+
+    # The notes ride along (no values): aggregate keeps its notes up to date without a read of its own.
+    meta = fetch_metadata(client, key, METADATA_WITH_NOTES)
     sheets = [s["properties"] for s in meta.get("sheets", []) if s["properties"].get("sheetType", "GRID") == "GRID"]
     titles = [p["title"] for p in sheets]
     values = batch_read(client, key, titles)

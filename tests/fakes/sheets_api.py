@@ -67,13 +67,15 @@ class RecordedRequest:
 
 @dataclass
 class _Rule:
-    kind: str  # "fail" | "drop" | "delay"
+    kind: str  # "fail" | "drop" | "delay" | "mangle" | "trickle"
     remaining: int | None
     match: re.Pattern | None
     status: int = 0
     retry_after: float | int | str | None = None
     body: Any = None
     seconds: float = 0.0
+    truncate: bool = False
+    where: str = "body"
 
     def applies(self, target: str) -> bool:
         return (self.remaining is None or self.remaining > 0) and (
@@ -88,6 +90,8 @@ class _Reply:
     def __init__(self, status: int, body: Any = None, headers: dict | None = None,
                  content_type: str = "application/json; charset=UTF-8"):
         self.status, self.body, self.headers, self.content_type = status, body, headers or {}, content_type
+        self.truncate = False  # announce the whole length, send half, close: a reply cut off in transit
+        self.trickle: tuple[float, str] | None = None  # (seconds per byte, "headers" | "body")
 
 
 class _Drop(Exception):
@@ -177,6 +181,17 @@ class FakeGoogle:
     def delay(self, seconds: float, times: int | None = None, match: str | None = None) -> None:
         """Sleep before answering matching requests."""
         self._add_rule(_Rule("delay", times, _compile(match), seconds=seconds))
+
+    def mangle(self, body: str | None = None, times: int | None = 1, match: str | None = None,
+               truncate: bool = False) -> None:
+        """Do the request (a write is applied), then answer with `body` as raw text in place of
+        the real answer, or with the real answer cut off half way (truncate)."""
+        self._add_rule(_Rule("mangle", times, _compile(match), body=body, truncate=truncate))
+
+    def trickle(self, seconds: float, times: int | None = 1, match: str | None = None, where: str = "body") -> None:
+        """Answer matching requests one byte every `seconds`, from the status line on
+        (where="headers") or once the headers are sent (where="body")."""
+        self._add_rule(_Rule("trickle", times, _compile(match), seconds=seconds, where=where))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -315,9 +330,26 @@ class FakeGoogle:
         if record.is_read and self._over_quota():
             return _Reply(429, _quota_body())
         try:
-            return self._dispatch(method, raw_path, query, raw_body, body)
+            reply = self._dispatch(method, raw_path, query, raw_body, body)
         except ApiError as err:
-            return _Reply(err.code, err.body())
+            reply = _Reply(err.code, err.body())
+        for rule in self._take_rules(target, "mangle", "trickle"):
+            if rule.kind == "trickle":
+                reply.trickle = (rule.seconds, rule.where)
+            elif rule.truncate:
+                reply.truncate = True
+            else:
+                reply = _Reply(reply.status, rule.body, content_type="application/json; charset=UTF-8")
+        return reply
+
+    def _take_rules(self, target: str, *kinds: str) -> list[_Rule]:
+        with self._lock:
+            out = []
+            for rule in self._rules:
+                if rule.kind in kinds and rule.applies(target):
+                    rule.consume()
+                    out.append(rule)
+            return out
 
     def _take_delays(self, target: str) -> list[float]:
         with self._lock:
@@ -480,7 +512,7 @@ class FakeGoogle:
         book = self._spreadsheet_for(spreadsheet_id)
         fields = q.get("fields")
         with_grid = q.get("includeGridData", "false").lower() == "true" or bool(
-            fields and re.search(r"(^|[,(./])data([,)./]|$)", fields))
+            fields and re.search(r"(^|[,(./])data([,)(./]|$)", fields))
         data = book.metadata(with_grid=with_grid, ranges=qs.get("ranges"))
         return _Reply(200, bu.filter_fields(data, fields))
 
@@ -629,18 +661,43 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             payload = json.dumps(reply.body, ensure_ascii=False, indent=2).encode("utf-8")
         try:
+            if reply.trickle is not None:
+                self._send_trickling(reply, payload)
+                return
             self.send_response(reply.status)
             if payload:
                 self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(payload)))
             for key, value in reply.headers.items():
                 self.send_header(key, value)
-            if self.close_connection:
+            if self.close_connection or reply.truncate:
                 self.send_header("Connection", "close")
             self.end_headers()
+            if reply.truncate:
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
             self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _send_trickling(self, reply: _Reply, payload: bytes) -> None:
+        seconds, where = reply.trickle
+        head = (f"HTTP/1.1 {reply.status} OK\r\nContent-Type: {reply.content_type}\r\n"
+                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode("latin-1")
+        self.close_connection = True
+        fake = self.server.fake  # type: ignore[attr-defined]
+        if where == "body":
+            self.wfile.write(head)
+            self.wfile.flush()
+            head = b""
+        for i in range(len(head) + len(payload)):
+            if fake._server is None:  # the fake was stopped: hang up rather than trickle on
+                return
+            time.sleep(seconds)
+            self.wfile.write((head + payload)[i:i + 1])
+            self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
