@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from danvan_sheets.addresses import address_problem, checked_addresses
 from danvan_sheets.core.model import Unit
 from danvan_sheets.core.text import clean, key
 from danvan_sheets.errors import ConfigError, os_reason
@@ -76,12 +77,21 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
             errors.append(
                 f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở hoặc Đoàn thể khối."
             )
+        who = f" ({code}{', ' + name if name else ''})" if code else (f" ({name})" if name else "")
         if email:
-            from danvan_sheets.addresses import checked_addresses
-
-            email, wrong = checked_addresses(email)  # one address or a list, each checked (README)
-            if wrong:
-                errors.append(f"dòng {line}: {wrong}.")
+            # One address or a list separated by "," or ";", each checked (README, "Danh sách đơn vị").
+            email, wrong = checked_addresses(email)
+            errors += [f"dòng {line}{who}, cột email: {problem}." for problem in wrong]
+        if "tab" in pos and "@" in tab and not address_problem(tab):
+            # "a@x.vn, b@y.vn" unquoted in a comma CSV: the second address slid into the tab column.
+            errors.append(f"dòng {line}{who}: cột tab là một địa chỉ email (“{tab}”); ô email có nhiều địa chỉ "
+                          "thì hãy đặt trong ngoặc kép hoặc ngăn cách bằng dấu chấm phẩy.")
+        extra = [clean(c) for c in row[len(header):] if clean(c)]
+        if extra:
+            # Cells beyond the header are read by no column: say so rather than drop them.
+            errors.append(f"dòng {line}{who}: có {len(row)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề "
+                          f"(thừa “{extra[0]}”); ô email có nhiều địa chỉ thì hãy đặt trong ngoặc kép hoặc ngăn "
+                          "cách bằng dấu chấm phẩy.")
         if code and key(code) in seen:
             errors.append(f"dòng {line}: ma_don_vi “{code}” trùng với dòng {seen[key(code)]}.")
         if code:

@@ -6,7 +6,8 @@ Tổng số (=SUM over Số lượng), sections I–IV with placeholder rows, th
 
 from __future__ import annotations
 
-from danvan_sheets.core.model import FIELD_LABELS, FIELDS, ROMAN, Campaign, Unit, UNIT_TYPE_LABELS
+from danvan_sheets.addresses import split_addresses
+from danvan_sheets.core.model import FIELD_LABELS, FIELDS, ROMAN, UNIT_TYPE_LABELS, Campaign, Unit
 from danvan_sheets.core.periods import HINT
 from danvan_sheets.core.tables import mandatory_label
 
@@ -116,7 +117,7 @@ def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existi
     above the form's header) by the staff only, no such lock when head_end is 0."""
     tab_desc, head_desc = protection_descriptions(unit)
     reqs = []
-    unit_editors = sorted({*staff, *([unit.email] if unit.email else [])})
+    unit_editors = sorted({*staff, *split_addresses(unit.email)})  # the registry cell may list several
     if tab_desc not in existing:
         reqs.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id}, "description": tab_desc, "warningOnly": False,

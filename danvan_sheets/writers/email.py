@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import smtplib
 import socket
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from danvan_sheets.addresses import split_addresses
 from danvan_sheets.config import (
     REMIND_SUBJECT_FIELDS,
     SMTP_DEFAULT_PORTS,
@@ -22,7 +25,6 @@ from danvan_sheets.config import (
 )
 from danvan_sheets.core.model import COLUMNS, STATUS_LABELS, UNIT_TYPE_LABELS, Campaign, UnitVerdict
 from danvan_sheets.errors import ConfigError
-from danvan_sheets.addresses import split_addresses
 from danvan_sheets.writers.safe_text import one_line, printable
 
 # The defaults live with the settings (config.py); named here for the callers of this module.
@@ -78,19 +80,18 @@ def subject_for(template: str, verdict: UnitVerdict, campaign: Campaign) -> str:
 
 # A staff command inside a reason ("Bản cũ vẫn còn: danvan restore DB-X --at …"): the clerk cannot
 # run it, so the clerk's copy says what the clerk can do instead; the staff's copy keeps it.
-_STAFF_COMMAND = re.compile(r"\bdanvan [a-z][a-z-]*\b")
-CLERK_INSTEAD = ("Nếu xóa nhầm, hãy nhập lại vào trang của đơn vị; Ban Tuyên giáo vẫn giữ bản cũ "
-                 "và sẽ gửi lại khi đơn vị đề nghị.")
+STAFF_COMMAND = re.compile(r"\bdanvan [a-z][a-z-]*")
+CLERK_INSTEAD = ("Nếu xóa nhầm, hãy nhập lại vào trang của đơn vị, hoặc đề nghị Ban Tuyên giáo gửi lại bản cũ "
+                 "(Ban Tuyên giáo vẫn lưu) để chép lại.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 def clerk_text(reason: str) -> str:
-    """`reason` without the sentence that holds a staff command, CLERK_INSTEAD in its place."""
-    m = _STAFF_COMMAND.search(reason)
-    if m is None:
+    """`reason` without its sentences that hold a staff command, CLERK_INSTEAD said once in their place."""
+    if STAFF_COMMAND.search(reason) is None:
         return reason
-    start = max(reason.rfind(". ", 0, m.start()) + 2, 0) if ". " in reason[:m.start()] else 0
-    kept = reason[:start].rstrip()
-    return f"{kept} {CLERK_INSTEAD}".strip()
+    kept = [s for s in _SENTENCE_END.split(reason) if STAFF_COMMAND.search(s) is None]
+    return " ".join([*kept, CLERK_INSTEAD])
 
 
 def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature: str = DEFAULT_SIGNATURE,
@@ -131,20 +132,35 @@ def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature
     return "\n".join(lines)
 
 
+def encoded_header(text: str) -> str:
+    """`text` as RFC 2047 encoded words, folded, for Message.set_raw.
+
+    The email package's own folding (policy.default, up to Python 3.12 at least) writes the
+    space before a word that starts a new encoded word as folding white space, which readers
+    drop: a long Vietnamese subject read back as "Tổngcông". email.header.Header keeps every
+    space inside an encoded word, each word within RFC 2047's 75 characters.
+    """
+    from email.header import Header
+
+    if text.isascii() and "=?" not in text and len(text) <= 60:
+        return text
+    return Header(text, "utf-8", header_name="Subject").encode(linesep="\n")
+
+
 @dataclass
 class Reminder:
     code: str
     name: str
-    to: str
+    to: str  # one address, or several separated by ", " (the registry's e-mail cell, checked)
     subject: str
-    body: str  # the clerk's: no staff command
-    staff_body: str = ""  # the staff's copy, commands kept
+    body: str  # what the unit's clerk reads: no staff command
+    staff_body: str = ""  # the staff's copy of the same message, commands kept ("" when the same as body)
 
     def message(self, from_addr: str) -> EmailMessage:
         msg = EmailMessage()
         msg["From"] = from_addr
         msg["To"] = self.to
-        msg["Subject"] = self.subject
+        msg.set_raw("Subject", encoded_header(self.subject))
         msg["Date"] = formatdate(localtime=True)
         domain = parseaddr(from_addr)[1].rpartition("@")[2] or None
         msg["Message-ID"] = make_msgid(domain=domain)
@@ -155,28 +171,32 @@ class Reminder:
 def compose(verdict: UnitVerdict, campaign: Campaign, today: dt.date, subject_template: str = DEFAULT_SUBJECT,
             signature: str = DEFAULT_SIGNATURE) -> Reminder:
     # A unit's text pasted from Word can hold control characters: the subject is one line, the body plain text.
+    clerk = printable(body_for(verdict, campaign, today, signature))
+    staff = printable(body_for(verdict, campaign, today, signature, staff=True))
     return Reminder(verdict.unit.code, verdict.unit.name, verdict.unit.email.strip(),
-                    one_line(subject_for(subject_template, verdict, campaign)),
-                    printable(body_for(verdict, campaign, today, signature)),
-                    printable(body_for(verdict, campaign, today, signature, staff=True)))
+                    one_line(subject_for(subject_template, verdict, campaign)), clerk, "" if staff == clerk else staff)
 
 
-def staff_copy(sent: list[Reminder], states: dict[str, str], to: str, campaign: Campaign) -> Reminder:
-    """One message to the staff: each reminder of this run as sent, with the staff's commands kept."""
-    parts = [f"Bản lưu các thư đôn đốc đăng ký mô hình “{campaign.title}” năm {campaign.year} "
-             f"({len(sent)} đơn vị). Thư gửi đơn vị không có lệnh của cán bộ; bản này giữ nguyên.", ""]
-    for r in sent:
-        parts += ["=" * 60, f"{r.name} <{r.to or 'chưa có email'}>: {states.get(r.code, '')}", f"Tiêu đề: {r.subject}", "",
-                  r.staff_body or r.body]
-    return Reminder("", "Ban Tuyên giáo", to,
-                    one_line(f"Bản lưu thư đôn đốc “{campaign.title}” năm {campaign.year} — {len(sent)} đơn vị"),
-                    printable("\n".join(parts)))
+def reminders_for(report, settings, statuses: Iterable[str]) -> list[Reminder]:
+    """One reminder per unit of the report whose status is in `statuses`, in the report's order."""
+    wanted = set(statuses)
+    return [compose(v, report.campaign, report.as_of, settings.remind.subject, settings.remind.signature)
+            for v in report.units if v.status in wanted]
 
 
-def zalo_text(reminders: list[Reminder]) -> str:
-    """Ready-to-paste Zalo text: one block per unit, the clerk's e-mail as plain text, a line to cut at."""
-    blocks = [f"===== {one_line(r.name)} =====\n{r.subject}\n\n{r.body.rstrip()}\n" for r in reminders]
-    return "\n".join(blocks)
+def staff_copy(reminders: list[tuple[Reminder, str]], to: str, what: str, title: str, year: int) -> Reminder:
+    """One message to the staff: each (reminder, what became of it) of this run, the staff's commands kept.
+
+    `what`: the kind of reminder, as in "Bản lưu {what}" ("thư đôn đốc đăng ký mô hình").
+    """
+    lines = [f"Bản lưu {what} “{title}” năm {year} gửi {len(reminders)} đơn vị trong lần chạy này.",
+             "Thư gửi đơn vị chỉ ghi việc cán bộ văn phòng của đơn vị làm được; bản lưu này giữ nguyên các lệnh "
+             "của công cụ dành cho Ban Tuyên giáo.", ""]
+    for i, (r, state) in enumerate(reminders, 1):
+        lines += [f"=== {i}/{len(reminders)}. {r.name} <{r.to or 'chưa có email'}>: {state} ===",
+                  f"Tiêu đề: {r.subject}", "", (r.staff_body or r.body).rstrip(), ""]
+    subject = f"Bản lưu {what} “{title}” năm {year} — {len(reminders)} đơn vị"
+    return Reminder("", "Ban Tuyên giáo", to, one_line(subject), printable("\n".join(lines)))
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -220,10 +240,12 @@ def _describe(exc: BaseException) -> str:
         return ("tên đăng nhập hoặc mật khẩu thư có ký tự ngoài ASCII (chữ có dấu) nên không đăng nhập được; "
                 "hãy dùng mật khẩu ứng dụng chỉ gồm chữ không dấu, số và ký hiệu")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        who, (code, resp) = next(iter(exc.recipients.items()), ("", (0, b"")))
-        text = f"máy chủ từ chối địa chỉ nhận {who} ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+        refused = "; ".join(
+            f"{who} ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+            for who, (code, resp) in exc.recipients.items())
         # send_whole sends to every address of the unit or to none: say so when there were others.
-        return text + ("; thư không được gửi tới địa chỉ nào của đơn vị" if getattr(exc, "of", 1) > 1 else "")
+        return (f"máy chủ từ chối địa chỉ nhận {refused}"
+                + ("; thư không được gửi tới địa chỉ nào của đơn vị" if isinstance(exc, UnitRefused) and exc.of > 1 else ""))
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"đăng nhập máy chủ thư thất bại ({exc.smtp_code})"
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -254,9 +276,18 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         from danvan_sheets.errors import os_reason
 
-        refused = getattr(exc, "errno", None) in (111, 61)  # ECONNREFUSED on Linux / macOS
-        return "máy chủ thư từ chối kết nối (kiểm tra [smtp] host và port)" if refused else f"không kết nối được máy chủ thư ({os_reason(exc)})"
+        if getattr(exc, "errno", None) in (111, 61):  # ECONNREFUSED on Linux / macOS
+            return "máy chủ thư từ chối kết nối (kiểm tra [smtp] host và port)"
+        return f"không kết nối được máy chủ thư ({os_reason(exc)})"
     return "lỗi gửi thư"
+
+
+class UnitRefused(smtplib.SMTPRecipientsRefused):
+    """Some of a unit's addresses refused: the message went to none of them (send_whole)."""
+
+    def __init__(self, recipients: dict, of: int):
+        super().__init__(recipients)
+        self.of = of
 
 
 def send_whole(conn: smtplib.SMTP, msg: EmailMessage, from_addr: str, to_addrs: list[str]) -> None:
@@ -265,20 +296,18 @@ def send_whole(conn: smtplib.SMTP, msg: EmailMessage, from_addr: str, to_addrs: 
     smtplib.sendmail delivers to the accepted recipients when only some are refused, which
     would half-deliver a unit with two addresses; this is its transaction, stopped before DATA.
     """
-    import email.generator
-    import io
-
     conn.ehlo_or_helo_if_needed()
     international = not all(a.isascii() for a in (from_addr, *to_addrs))
     options: list[str] = []
     with io.BytesIO() as buf:
         if international:
             if not conn.has_extn("smtputf8"):
-                raise smtplib.SMTPNotSupportedError("One or more source or delivery addresses require internationalized email support, but the server does not advertise the required SMTPUTF8 capability")
-            email.generator.BytesGenerator(buf, policy=msg.policy.clone(utf8=True)).flatten(msg, linesep="\r\n")
+                raise smtplib.SMTPNotSupportedError("an address needs SMTPUTF8, which the server does not offer")
+            policy = msg.policy.clone(utf8=True)  # type: ignore[call-arg]  # an EmailPolicy: EmailMessage's
+            BytesGenerator(buf, policy=policy).flatten(msg, linesep="\r\n")
             options = ["SMTPUTF8", "BODY=8BITMIME"]
         else:
-            email.generator.BytesGenerator(buf).flatten(msg, linesep="\r\n")
+            BytesGenerator(buf).flatten(msg, linesep="\r\n")
         data = buf.getvalue()
     if conn.does_esmtp and conn.has_extn("size"):
         options.append(f"size={len(data)}")
@@ -300,9 +329,7 @@ def send_whole(conn: smtplib.SMTP, msg: EmailMessage, from_addr: str, to_addrs: 
     if refused:
         if code != 421:
             conn.rset()
-        exc = smtplib.SMTPRecipientsRefused(refused)
-        exc.of = len(to_addrs)  # type: ignore[attr-defined]
-        raise exc
+        raise UnitRefused(refused, len(to_addrs))
     code, resp = conn.data(data)
     if code != 250:
         if code == 421:
