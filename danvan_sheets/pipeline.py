@@ -26,7 +26,8 @@ class Run:
 def resolve_spec(source: str | None, settings: Settings) -> SourceSpec:
     spec = source or settings.source.spec
     if not spec:
-        raise ConfigError("Chưa chỉ ra nguồn dữ liệu. Hãy thêm --source (ví dụ --source xlsx:dang-ky.xlsx) hoặc ghi [source] spec trong cấu hình.")
+        raise ConfigError("Chưa chỉ ra nguồn dữ liệu. Hãy thêm --source (ví dụ --source xlsx:dang-ky.xlsx) hoặc ghi "
+                          "[source] spec trong cấu hình.")
     parsed = parse_spec(spec)
     if not source and parsed.local and not Path(parsed.target).exists():
         # Said with where the path was read from: a relative path is the config file's folder, not the current one.

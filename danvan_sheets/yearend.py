@@ -27,7 +27,8 @@ class ReviewRun:
 def results_spec(results: str | None, registration: SourceSpec | None = None, default: str = "") -> SourceSpec:
     results = results or default
     if not results:
-        raise ConfigError("Chưa chỉ ra nguồn báo cáo kết quả. Hãy thêm --results (ví dụ --results xlsx:ket-qua-2023.xlsx, "
+        raise ConfigError("Chưa chỉ ra nguồn báo cáo kết quả. Hãy thêm --results (ví dụ --results "
+                          "xlsx:ket-qua-2023.xlsx, "
                           "--results dir:bao-cao-ket-qua/ hoặc --results gsheet:MÃ) hoặc ghi [review] results trong "
                           "cấu hình.")
     spec = parse_spec(results)

@@ -104,7 +104,9 @@ def model(
     return [stt, name, quantity, build, location, scale, done]
 
 
-def seed_form(unit_name: str | None, rows_by_field: dict[str, list[list[object]]], *, with_placeholders: bool = True) -> list[list[object]]:
+def seed_form(
+    unit_name: str | None, rows_by_field: dict[str, list[list[object]]], *, with_placeholders: bool = True
+) -> list[list[object]]:
     """The seed's form to the letter, with `rows_by_field` filled in under sections I–IV.
 
     Model rows are those from `model()`. The seed's own quirk is kept: the

@@ -41,9 +41,24 @@ def test_plain_script_waits_on_the_simulated_clock():
 
 
 def test_tiny_full_run_writes_the_tables(tmp_path):
-    sz = run.Sizes(google_n=(3,), google_rows=2, ours_runs=1, plain_runs=1, plain_runs_big=1, xlsx_tabs=(3,), xlsx_rows=3,
-                   dir_files=3, dir_rows=2, local_runs=1, core_units=3, core_rows=3, core_runs=1, growth_units=(2, 3),
-                   growth_rows=2, growth_runs=1)
+    sz = run.Sizes(
+        google_n=(3,),
+        google_rows=2,
+        ours_runs=1,
+        plain_runs=1,
+        plain_runs_big=1,
+        xlsx_tabs=(3,),
+        xlsx_rows=3,
+        dir_files=3,
+        dir_rows=2,
+        local_runs=1,
+        core_units=3,
+        core_rows=3,
+        core_runs=1,
+        growth_units=(2, 3),
+        growth_rows=2,
+        growth_runs=1,
+    )
     out = tmp_path / "RESULTS.md"
     args = argparse.Namespace(quick=True, latency=0.0, quota=60, out=str(out))
     text = run.run_all(sz, args, isolate=False, log=lambda *_: None)

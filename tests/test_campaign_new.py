@@ -74,7 +74,10 @@ def test_questions_in_vietnamese_change_deadline_quotas_and_mandatory_models(tmp
     answers = "2024-05-10\n\n2\n\nkhông\ncó\n"  # deadline, 3 quotas (Chi bộ 1 -> 2), drop the first mandatory model
     res = run("campaign", "new", "2024", "--config", str(cfg), "--out", str(out), input=answers)
     assert res.exit_code == 0, res.output
-    assert "Hạn đăng ký năm 2024 [2024-04-25]" in res.output and "Giữ mô hình bắt buộc “Lãnh đạo thực hiện chuyển đổi số" in res.output
+    assert (
+        "Hạn đăng ký năm 2024 [2024-04-25]" in res.output
+        and "Giữ mô hình bắt buộc “Lãnh đạo thực hiện chuyển đổi số" in res.output
+    )
     text = out.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     assert data["campaign"]["deadline"] == dt.date(2024, 5, 10) and data["quota"]["chi_bo_co_so"] == 2
@@ -113,10 +116,16 @@ def test_carry_writes_the_continuing_models_into_next_years_forms(tmp_path):
     cfg = this_year(tmp_path, f'\n[history]\npath = "{db}"\n')
     s = settings_for(db)
     rows = {
-        "kinh_te": [model(1, "Duy trì mô hình vận động doanh nghiệp dùng hóa đơn điện tử", quantity=2, location="Phòng Tổng hợp"),
-                    model(2, MANDATORY_CDS)],
-        "van_hoa_xa_hoi": [model(1, "Nâng bước em đến trường", done="Duy trì sang năm sau"),
-                           model(2, "Cơ quan văn hóa, xanh – sạch – đẹp")],
+        "kinh_te": [
+            model(
+                1, "Duy trì mô hình vận động doanh nghiệp dùng hóa đơn điện tử", quantity=2, location="Phòng Tổng hợp"
+            ),
+            model(2, MANDATORY_CDS),
+        ],
+        "van_hoa_xa_hoi": [
+            model(1, "Nâng bước em đến trường", done="Duy trì sang năm sau"),
+            model(2, "Cơ quan văn hóa, xanh – sạch – đẹp"),
+        ],
     }
     r, d = report_of(s, {"Đảng bộ Cục Thuế": rows, "Chi bộ Công ty Bia": {"kinh_te": [model(1, "Mô hình mới")]}})
     record_run(db, r, d, dt.datetime(2023, 11, 20, 9, 0), "xlsx:dang-ky-2023.xlsx")
@@ -142,7 +151,18 @@ def test_carry_writes_the_continuing_models_into_next_years_forms(tmp_path):
     thue = next(v for v in report.units if v.unit.code == "DB-THUE")
     assert sorted(e.name for e in thue.entries) == ["Duy trì mô hình vận động doanh nghiệp dùng hóa đơn điện tử",
                                                      "Nâng bước em đến trường"]
-    again = run("campaign", "new", "2024", "--config", str(cfg), "--yes", "--out", str(tmp_path / "x.toml"), "--carry", str(carry))
+    again = run(
+        "campaign",
+        "new",
+        "2024",
+        "--config",
+        str(cfg),
+        "--yes",
+        "--out",
+        str(tmp_path / "x.toml"),
+        "--carry",
+        str(carry),
+    )
     assert again.exit_code == 2 and f"Tệp {carry} đã có" in again.output
 
 

@@ -55,7 +55,9 @@ def check_args(source, units=None, *extra):
 def test_check_exit_0_when_every_unit_dat(tmp_path):
     book = write_xlsx(tmp_path / "a.xlsx", {"DB-THUE": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera an ninh")})
     units = tmp_path / "u.csv"
-    units.write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn\n", encoding="utf-8")
+    units.write_text(
+        "ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn\n", encoding="utf-8"
+    )
     res = invoke(*check_args(f"xlsx:{book}", units))
     assert res.exit_code == 0, res.output
     assert "Tổng: 1 đơn vị — đạt 1, chưa đạt 0, chưa đăng ký 0" in " ".join(res.output.split())
@@ -81,7 +83,20 @@ def test_check_json_shape(files):
     by_code = {u["code"]: u for u in data["units"]}
     assert list(by_code) == ["DB-THUE", "CB-BIA", "DT-DOAN"]
     for u in data["units"]:
-        assert {"code", "name", "type", "tab", "status", "models", "required", "by_field", "mandatory", "reasons", "entries", "problems"} <= set(u)
+        assert {
+            "code",
+            "name",
+            "type",
+            "tab",
+            "status",
+            "models",
+            "required",
+            "by_field",
+            "mandatory",
+            "reasons",
+            "entries",
+            "problems",
+        } <= set(u)
         assert u["type"] in ("dang_bo_co_so", "chi_bo_co_so", "doan_the")
         assert u["status"] in ("dat", "chua_dat", "chua_dang_ky")
         assert isinstance(u["models"], int) and isinstance(u["required"], int)
@@ -96,7 +111,14 @@ def test_check_json_shape(files):
     assert bia["status"] == "chua_dat" and bia["required"] == 1 and bia["reasons"]
     e = thue["entries"][0]
     assert set(e) >= {"row", "field", "name", "quantity", "build", "done", "location", "scale", "mandatory", "counted"}
-    assert (e["field"], e["name"], e["quantity"], e["scale"], e["mandatory"], e["counted"]) == ("kinh_te", "Vay vốn phát triển kinh tế", 1, "tap_the", None, True)
+    assert (e["field"], e["name"], e["quantity"], e["scale"], e["mandatory"], e["counted"]) == (
+        "kinh_te",
+        "Vay vốn phát triển kinh tế",
+        1,
+        "tap_the",
+        None,
+        True,
+    )
     assert e["build"] == {"from": "2023-05", "to": "2023-05"} and e["done"] == {"from": "2023-12", "to": "2023-12"}
     assert [x["mandatory"] for x in thue["entries"]] == [None, None, "chuyen_doi_so", "co_quan_hanh_phuc"]
     for x in thue["entries"]:
@@ -129,7 +151,10 @@ def test_check_csv(files):
     assert rows[0][:3] == ["Stt", "Đơn vị", "Loại"] and "Trạng thái" in rows[0]
     status = rows[0].index("Trạng thái")
     assert [(r[1], r[status]) for r in rows[1:]] == [
-        ("Đảng bộ Cục Thuế", "Đạt"), ("Chi bộ Công ty CPTM Bia SG- Sông Tiền", "Chưa đạt"), ("Đoàn TNCS Hồ Chí Minh Khối", "Chưa đăng ký")]
+        ("Đảng bộ Cục Thuế", "Đạt"),
+        ("Chi bộ Công ty CPTM Bia SG- Sông Tiền", "Chưa đạt"),
+        ("Đoàn TNCS Hồ Chí Minh Khối", "Chưa đăng ký"),
+    ]
     assert rows[1][rows[0].index("Tổng")] == "2"
 
 
@@ -196,7 +221,9 @@ def test_run_main_returns_exit_codes(files, capsys):
     assert "Không tìm thấy" in capsys.readouterr().err
     ok = write_xlsx(tmp / "ok.xlsx", {"DB-THUE": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera an ninh")})
     one = tmp / "one.csv"
-    one.write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ sở,\n", encoding="utf-8")
+    one.write_text(
+        "ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ sở,\n", encoding="utf-8"
+    )
     assert run_main(cli, check_args(f"xlsx:{ok}", one)) == 0
 
 
@@ -208,7 +235,9 @@ def test_aggregate_writes_the_workbook_and_leaves_input_alone(files):
     tmp, book, units = files
     before = (book.read_bytes(), book.stat().st_mtime_ns)
     out = tmp / "out" / "tong-hop.xlsx"
-    res = invoke("aggregate", "--source", f"xlsx:{book}", "--units", str(units), "--config", CONFIG, *AS_OF, "--out", str(out))
+    res = invoke(
+        "aggregate", "--source", f"xlsx:{book}", "--units", str(units), "--config", CONFIG, *AS_OF, "--out", str(out)
+    )
     assert res.exit_code == 0, res.output
     assert (book.read_bytes(), book.stat().st_mtime_ns) == before
     wb = openpyxl.load_workbook(out)
@@ -219,9 +248,16 @@ def test_aggregate_writes_the_workbook_and_leaves_input_alone(files):
     assert head == ["Stt", "Đơn vị", "Loại", "KT", "VHXH", "QPAN", "XDHTCT", "Tổng", "Chỉ tiêu",
                     "MH chuyển đổi số", "MH cơ quan hạnh phúc", "Số lỗi", "Trạng thái",
                     "Thời hạn", "Mô hình bị xóa", "Ghi chú"]
-    units_rows = {r[1]: dict(zip(head, r)) for r in rows[3:6]}
+    units_rows = {r[1]: dict(zip(head, r, strict=False)) for r in rows[3:6]}
     thue = units_rows["Đảng bộ Cục Thuế"]
-    assert (thue["KT"], thue["Tổng"], thue["Chỉ tiêu"], thue["MH chuyển đổi số"], thue["Số lỗi"], thue["Trạng thái"]) == (2, 2, 2, "có", 0, "Đạt")
+    assert (
+        thue["KT"],
+        thue["Tổng"],
+        thue["Chỉ tiêu"],
+        thue["MH chuyển đổi số"],
+        thue["Số lỗi"],
+        thue["Trạng thái"],
+    ) == (2, 2, 2, "có", 0, "Đạt")
     bia = units_rows["Chi bộ Công ty CPTM Bia SG- Sông Tiền"]
     assert (bia["Tổng"], bia["Chỉ tiêu"], bia["Số lỗi"], bia["Trạng thái"]) == (0, 1, 2, "Chưa đạt")
     assert bia["Ghi chú"]
@@ -230,10 +266,19 @@ def test_aggregate_writes_the_workbook_and_leaves_input_alone(files):
     # The block starts in column B (column A is the narrow Stt column).
     start = next(i for i, r in enumerate(rows) if len(r) > 1 and r[1] == "Loại đơn vị")
     tot_head = rows[start][1:]
-    totals = {r[1]: dict(zip(tot_head, r[1:])) for r in rows[start + 1:start + 5]}
+    totals = {r[1]: dict(zip(tot_head, r[1:], strict=False)) for r in rows[start + 1:start + 5]}
     assert set(totals) == {"Đảng bộ cơ sở", "Chi bộ cơ sở", "Đoàn thể khối", "Toàn Khối"}
-    assert (totals["Đảng bộ cơ sở"]["Số đơn vị"], totals["Đảng bộ cơ sở"]["Đạt"], totals["Đảng bộ cơ sở"]["% đạt"]) == (1, 1, 100.0)
-    assert (totals["Toàn Khối"]["Số đơn vị"], totals["Toàn Khối"]["Đạt"], totals["Toàn Khối"]["KT"], totals["Toàn Khối"]["Tổng mô hình"]) == (3, 1, 2, 2)
+    assert (totals["Đảng bộ cơ sở"]["Số đơn vị"], totals["Đảng bộ cơ sở"]["Đạt"], totals["Đảng bộ cơ sở"]["% đạt"]) == (
+        1,
+        1,
+        100.0,
+    )
+    assert (
+        totals["Toàn Khối"]["Số đơn vị"],
+        totals["Toàn Khối"]["Đạt"],
+        totals["Toàn Khối"]["KT"],
+        totals["Toàn Khối"]["Tổng mô hình"],
+    ) == (3, 1, 2, 2)
     assert "% đạt" in tot_head
 
     todo = _sheet_rows(wb["Cần bổ sung"])
@@ -244,22 +289,45 @@ def test_aggregate_writes_the_workbook_and_leaves_input_alone(files):
     probs = _sheet_rows(wb["Lỗi nhập liệu"])
     ph = probs[2]
     assert ph[:6] == ["Stt", "Đơn vị", "Trang tính", "Ô", "Cột", "Giá trị"] and "Nội dung cần sửa" in ph
-    errs = [dict(zip(ph, r)) for r in probs[3:] if r[0] is not None]
+    errs = [dict(zip(ph, r, strict=False)) for r in probs[3:] if r[0] is not None]
     qty = next(r for r in errs if r["Mã lỗi"] == "invalid_quantity")
     assert qty["Đơn vị"] == "Chi bộ Công ty CPTM Bia SG- Sông Tiền" and qty["Trang tính"] == "Chi bộ Bia Sông Tiền"
-    assert re.fullmatch(r"C\d+", qty["Ô"]) and qty["Cột"] == "C" and qty["Giá trị"] == "hai" and "số nguyên" in qty["Nội dung cần sửa"]
+    assert (
+        re.fullmatch(r"C\d+", qty["Ô"])
+        and qty["Cột"] == "C"
+        and qty["Giá trị"] == "hai"
+        and "số nguyên" in qty["Nội dung cần sửa"]
+    )
     assert any(r["Mã lỗi"] == "missing_location" for r in errs)
 
 
 def test_aggregate_formula_looking_name_is_text_in_workbook(tmp_path):
-    book = write_xlsx(tmp_path / "a.xlsx", {"DB-THUE": seed_form("x", {"kinh_te": [model(1, "=1+1"), model(2, "=1+1")]})})
+    book = write_xlsx(
+        tmp_path / "a.xlsx", {"DB-THUE": seed_form("x", {"kinh_te": [model(1, "=1+1"), model(2, "=1+1")]})}
+    )
     units = tmp_path / "u.csv"
-    units.write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,=cmd|' /C calc'!A0,Đảng bộ cơ sở,\n", encoding="utf-8")
+    units.write_text(
+        "ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,=cmd|' /C calc'!A0,Đảng bộ cơ sở,\n", encoding="utf-8"
+    )
     out = tmp_path / "o.xlsx"
-    res = invoke("aggregate", "--source", f"xlsx:{book}", "--units", str(units), "--config", CONFIG, *AS_OF, "--out", str(out), "-q")
+    res = invoke(
+        "aggregate",
+        "--source",
+        f"xlsx:{book}",
+        "--units",
+        str(units),
+        "--config",
+        CONFIG,
+        *AS_OF,
+        "--out",
+        str(out),
+        "-q",
+    )
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out)
-    found = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    found = [
+        c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert {c.value for c in found} == {"=cmd|' /C calc'!A0", "=1+1"}
     assert all(c.data_type == "s" for c in found)
 
@@ -277,7 +345,9 @@ def test_dir_source_unit_from_don_vi_line_else_file_name(tmp_path):
     folder = tmp_path / "thu"
     folder.mkdir()
     # File name says nothing; the form's "Đơn vị:" line names the unit.
-    write_xlsx(folder / "dang ky DVK 2023 (1).xlsx", {"Sheet1": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera an ninh")})
+    write_xlsx(
+        folder / "dang ky DVK 2023 (1).xlsx", {"Sheet1": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera an ninh")}
+    )
     # No "Đơn vị:" line: the file name is the unit's code.
     write_xlsx(folder / "CB-BIA.xlsx", {"Biểu mẫu": good_form(None, "Thôn văn hóa")})
     (folder / "ghi-chu.txt").write_text("không phải biểu mẫu", encoding="utf-8")

@@ -30,7 +30,9 @@ def good_form(unit_name, *names):
 
 @pytest.fixture
 def book(tmp_path):
-    path = write_xlsx(tmp_path / "dang-ky.xlsx", {"DB-THUE": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera an ninh")})
+    path = write_xlsx(
+        tmp_path / "dang-ky.xlsx", {"DB-THUE": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera an ninh")}
+    )
     units = tmp_path / "don-vi.csv"
     units.write_text(UNITS_CSV, encoding="utf-8")
     return path, units
@@ -104,7 +106,9 @@ def test_usage_mistakes_are_explained_in_vietnamese(capsys, args, expected):
 
 def test_missing_files_are_explained_in_vietnamese(capsys, tmp_path, book):
     path, _units = book
-    code, text = run(capsys, "check", "--source", f"xlsx:{path}", "--units", str(tmp_path / "khong.csv"), "--config", CONFIG)
+    code, text = run(
+        capsys, "check", "--source", f"xlsx:{path}", "--units", str(tmp_path / "khong.csv"), "--config", CONFIG
+    )
     assert code == 2 and "không có tệp hay thư mục này" in text and "No such file" not in text
     code, text = run(capsys, "check", "--source", f"xlsx:{tmp_path / 'khong.xlsx'}", "--config", CONFIG)
     assert code == 3 and "Không tìm thấy tệp" in text
@@ -164,7 +168,9 @@ def test_a_folder_report_speaks_of_files_and_writes_percent_the_vietnamese_way(t
     folder.mkdir()
     write_xlsx(folder / "thue.xlsx", {"Sheet1": good_form("Đảng bộ Cục Thuế", "Vay vốn", "Camera")})
     write_xlsx(folder / "la.xlsx", {"Sheet1": good_form("Đảng bộ Không Có Trong Danh Sách", "Vay vốn")})
-    report = report_from_data(read_directory(folder), parse_units(UNITS_CSV), load_settings(CONFIG), dt.date(2023, 5, 2))
+    report = report_from_data(
+        read_directory(folder), parse_units(UNITS_CSV), load_settings(CONFIG), dt.date(2023, 5, 2)
+    )
     console = Console(width=120, record=True, force_terminal=False)
     render_table(report, console)
     text = console.export_text()
@@ -196,7 +202,9 @@ def test_danvan_alone_shows_the_help_once(capsys):
 
 
 def test_restore_wants_an_xlsx_name(capsys, tmp_path):
-    code, text = run(capsys, "restore", "DB-THUE", "--at", "2023-04-20", "--out", str(tmp_path / "kp.csv"), "--config", CONFIG)
+    code, text = run(
+        capsys, "restore", "DB-THUE", "--at", "2023-04-20", "--out", str(tmp_path / "kp.csv"), "--config", CONFIG
+    )
     assert code == 2 and "phải có đuôi .xlsx" in text
     assert not (tmp_path / "kp.csv").exists()
 

@@ -16,7 +16,14 @@ from danvan_sheets.cli import cli
 from danvan_sheets.config import load_settings
 from danvan_sheets.core.model import FIELD_LABELS, FIELDS, ROMAN
 from danvan_sheets.pipeline import run
-from danvan_sheets.writers.export_xlsx import COUNTS, SHEET_COUNTS, SHEET_FORM, to_export_csv, to_export_json, write_export_xlsx
+from danvan_sheets.writers.export_xlsx import (
+    COUNTS,
+    SHEET_COUNTS,
+    SHEET_FORM,
+    to_export_csv,
+    to_export_json,
+    write_export_xlsx,
+)
 from tests.helpers_forms import MANDATORY_CDS, model, seed_form, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,7 +34,13 @@ DEMO = ["--source", f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}", "--units", st
 @pytest.fixture(scope="module")
 def demo_report():
     s = load_settings(REPO / "config" / "danvan.toml")
-    return run(f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}", str(REPO / "demo" / "don-vi.csv"), s, dt.date(2023, 5, 2), history=False).report
+    return run(
+        f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}",
+        str(REPO / "demo" / "don-vi.csv"),
+        s,
+        dt.date(2023, 5, 2),
+        history=False,
+    ).report
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +59,15 @@ def test_form_layout(workbook, demo_report):
     ws = workbook[SHEET_FORM]
     rows = _rows(ws)
     assert rows[0][0] == "ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2023"
-    assert rows[3] == ["Stt", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+    assert rows[3] == [
+        "Stt",
+        "Tên mô hình",
+        "Số lượng",
+        "Thời gian xây dựng",
+        "Địa điểm triển khai",
+        "Quy mô thực hiện",
+        "Thời gian hoàn thành",
+    ]
     assert rows[4] == ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"]
     assert rows[5][1] == "Tổng số" and rows[5][2] == demo_report.totals["all"]["models"] == 32
     sections = [r for r in rows if r[0] in ROMAN.values()]
@@ -85,7 +106,12 @@ def test_sums_match_the_report(workbook, demo_report):
 
 def test_formula_looking_names_stay_text(workbook):
     ws = workbook[SHEET_FORM]
-    texts = [c for row in ws.iter_rows(min_col=2, max_col=2) for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    texts = [
+        c
+        for row in ws.iter_rows(min_col=2, max_col=2)
+        for c in row
+        if isinstance(c.value, str) and c.value[:1] in "=+-@"
+    ]
     assert texts and all(c.data_type == "s" for c in texts)
 
 
@@ -105,11 +131,26 @@ def test_print_setup_and_font(workbook):
 def test_counts_sheet_and_charts(workbook, demo_report):
     ws = workbook[SHEET_COUNTS]
     header = [c.value for c in ws[COUNTS.header_row]][:11]
-    assert header == ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", "KT", "VHXH", "QPAN", "XDHTCT", "Tổng mô hình"]
+    assert header == [
+        "Loại đơn vị",
+        "Số đơn vị",
+        "Đạt",
+        "Chưa đạt",
+        "Chưa đăng ký",
+        "% đạt",
+        "KT",
+        "VHXH",
+        "QPAN",
+        "XDHTCT",
+        "Tổng mô hình",
+    ]
     total = [c.value for c in ws[COUNTS.type_rows[1] + 1]][:11]
     t = demo_report.totals["all"]
     assert total[0] == "Toàn Khối" and total[1:5] == [t["units"], t["dat"], t["chua_dat"], t["chua_dang_ky"]]
-    assert total[5] == pytest.approx(t["percent_dat"] / 100) and ws.cell(COUNTS.type_rows[1] + 1, 6).number_format == "0.0%"
+    assert (
+        total[5] == pytest.approx(t["percent_dat"] / 100)
+        and ws.cell(COUNTS.type_rows[1] + 1, 6).number_format == "0.0%"
+    )
     assert total[10] == t["models"]
     fields = [ws.cell(r, 2).value for r in range(COUNTS.field_rows[0], COUNTS.field_rows[1] + 1)]
     assert fields == [t["by_field"][f] for f in FIELDS]
@@ -131,22 +172,32 @@ def test_counts_sheet_and_charts(workbook, demo_report):
 def test_csv_escapes_formulas_and_json_round_trips(tmp_path):
     write_xlsx(tmp_path / "dk.xlsx", {"Đảng bộ Cục Thuế": seed_form("Đảng bộ Cục Thuế", {
         "kinh_te": [model(1, "=HYPERLINK(\"http://x\")"), model(2, "+ Vận động 1+10"), model(3, MANDATORY_CDS)]})})
-    (tmp_path / "dv.csv").write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@example.vn\n",
+    (tmp_path / "dv.csv").write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\nDB-THUE,Đảng bộ Cục Thuế,Đảng bộ cơ "
+                                     "sở,a@example.vn\n",
                                      encoding="utf-8")
-    base = ["--source", f"xlsx:{tmp_path / 'dk.xlsx'}", "--units", str(tmp_path / "dv.csv"), "--config", str(REPO / "config" / "danvan.toml")]
+    base = [
+        "--source",
+        f"xlsx:{tmp_path / 'dk.xlsx'}",
+        "--units",
+        str(tmp_path / "dv.csv"),
+        "--config",
+        str(REPO / "config" / "danvan.toml"),
+    ]
     res = CliRunner().invoke(cli, ["export", *base, "--out", str(tmp_path / "m.csv")])
     assert res.exit_code == 0, res.output
     raw = (tmp_path / "m.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), dtype=str)
-    assert list(df["Tên mô hình"]) == ["'=HYPERLINK(\"http://x\")", "'+ Vận động 1+10"]  # the mandatory model is not counted
+    # the mandatory model is not counted
+    assert list(df["Tên mô hình"]) == ["'=HYPERLINK(\"http://x\")", "'+ Vận động 1+10"]
     assert set(df["Lĩnh vực"]) == {"Lĩnh vực phát triển kinh tế"} and set(df["Đơn vị"]) == {"Đảng bộ Cục Thuế"}
 
     res = CliRunner().invoke(cli, ["export", *base, "--out", str(tmp_path / "m.json"), "--format", "json"])
     assert res.exit_code == 0, res.output
     doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert doc["campaign"]["year"] == 2023
-    assert [m["ten_mo_hinh"] for m in doc["models"]] == ["=HYPERLINK(\"http://x\")", "+ Vận động 1+10"]  # JSON keeps text as is
+    # JSON keeps text as is
+    assert [m["ten_mo_hinh"] for m in doc["models"]] == ["=HYPERLINK(\"http://x\")", "+ Vận động 1+10"]
     assert doc["totals"]["all"]["models"] == 2
 
 

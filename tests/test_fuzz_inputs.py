@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from danvan_sheets.cli import cli
 from danvan_sheets.config import load_settings
@@ -57,7 +59,9 @@ def work(tmp_path_factory) -> Path:
 
 
 def run(*args: str):
-    return CliRunner().invoke(cli, list(args), env={"SHEETS_EMULATOR_HOST": None, "GOOGLE_APPLICATION_CREDENTIALS": None})
+    return CliRunner().invoke(
+        cli, list(args), env={"SHEETS_EMULATOR_HOST": None, "GOOGLE_APPLICATION_CREDENTIALS": None}
+    )
 
 
 def assert_clean(result, allowed: tuple[int, ...]):
@@ -77,7 +81,7 @@ junk_text = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=30, max_size=200),
     st.binary(max_size=40).map(lambda b: b.decode("latin-1")),
-    st.sampled_from(REAL_TEXTS + HEADER + NUMBERING + TOTAL + ["=SUM(A1:A3)", "=HYPERLINK(\"x\")", "\u200b", "Tổng số"]),
+    st.sampled_from(REAL_TEXTS + HEADER + NUMBERING + TOTAL + ["=SUM(A1:A3)", '=HYPERLINK("x")', "\u200b", "Tổng số"]),
     st.sampled_from(REAL_TEXTS).map(lambda s: legacy.encode(s, "tcvn3")),
 )
 cell = st.one_of(
@@ -207,7 +211,9 @@ def _damaged(valid: bytes, name: str, junk: bytes) -> bytes:
 def test_unreadable_workbook_exit_3(work, data):
     src = work / "junk.xlsx"
     src.write_bytes(data)
-    result = run("check", "--source", f"xlsx:{src}", "--units", str(work / "don-vi.csv"), "--config", str(work / "danvan.toml"))
+    result = run(
+        "check", "--source", f"xlsx:{src}", "--units", str(work / "don-vi.csv"), "--config", str(work / "danvan.toml")
+    )
     # A damaged part openpyxl can still make sense of may read as an (empty) workbook.
     assert_clean(result, (0, 1, 3))
 
@@ -227,7 +233,9 @@ def test_clearly_unreadable_workbook_is_exit_3(work, data):
 COLUMNS = ["ma_don_vi", "ten_don_vi", "loai_don_vi", "email", "tab", "ghi_chu", ""]
 csv_field = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["Đảng bộ cơ sở", "chi bo co so", "ĐOÀN THỂ KHỐI", "khác", "a@b.vn", "không-email", "DB-THUE", '"', ",", "\n"]),
+    st.sampled_from(
+        ["Đảng bộ cơ sở", "chi bo co so", "ĐOÀN THỂ KHỐI", "khác", "a@b.vn", "không-email", "DB-THUE", '"', ",", "\n"]
+    ),
 )
 
 
@@ -264,13 +272,24 @@ def test_any_units_csv(work, data):
 
 @pytest.fixture(scope="module", autouse=True)
 def _units_book(work):
-    write_workbook(work / "units-book.xlsx", [(UNIT_NAMES[0], seed_form(UNIT_NAMES[0], {"kinh_te": [model(1, REAL_TEXTS[0])]}), [])])
+    write_workbook(
+        work / "units-book.xlsx",
+        [(UNIT_NAMES[0], seed_form(UNIT_NAMES[0], {"kinh_te": [model(1, REAL_TEXTS[0])]}), [])],
+    )
 
 
 def test_units_csv_missing_columns_is_named(work):
     path = work / "units-missing.csv"
     path.write_text("ma_don_vi,ten_don_vi\nDB-THUE,Đảng bộ Cục Thuế\n", encoding="utf-8")
-    result = run("check", "--source", f"xlsx:{work / 'units-book.xlsx'}", "--units", str(path), "--config", str(work / "danvan.toml"))
+    result = run(
+        "check",
+        "--source",
+        f"xlsx:{work / 'units-book.xlsx'}",
+        "--units",
+        str(path),
+        "--config",
+        str(work / "danvan.toml"),
+    )
     assert_clean(result, (2,))
     assert "thiếu cột loai_don_vi, email" in result.output
 
@@ -278,7 +297,15 @@ def test_units_csv_missing_columns_is_named(work):
 def test_units_csv_not_utf8(work):
     path = work / "units-cp1258.csv"
     path.write_bytes(UNITS_CSV.encode("utf-16"))
-    result = run("check", "--source", f"xlsx:{work / 'units-book.xlsx'}", "--units", str(path), "--config", str(work / "danvan.toml"))
+    result = run(
+        "check",
+        "--source",
+        f"xlsx:{work / 'units-book.xlsx'}",
+        "--units",
+        str(path),
+        "--config",
+        str(work / "danvan.toml"),
+    )
     assert_clean(result, (2,))
     assert "UTF-8" in result.output
 
@@ -300,12 +327,21 @@ def toml_value(v) -> str:
 
 
 scalar = st.one_of(
-    st.text(max_size=20), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=True), st.booleans(),
-    st.dates(min_value=dt.date(1, 1, 1)), st.sampled_from(["quantity", "rows", "oauth", "service_account", "xlsx:x.xlsx", "a@b.vn"]),
+    st.text(max_size=20),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=True),
+    st.booleans(),
+    st.dates(min_value=dt.date(1, 1, 1)),
+    st.sampled_from(["quantity", "rows", "oauth", "service_account", "xlsx:x.xlsx", "a@b.vn"]),
 )
-value = st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                     st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=5), inner, max_size=2)),
-                     max_leaves=5)
+value = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=5), inner, max_size=2),
+    ),
+    max_leaves=5,
+)
 KNOWN = {
     "campaign": ["title", "year", "deadline", "count", "mandatory_counts_toward_minimum", "grace_days"],
     "quota": ["dang_bo_co_so", "chi_bo_co_so", "doan_the"],
@@ -324,14 +360,18 @@ KNOWN = {
 def configs(draw) -> str:
     kind = draw(st.sampled_from(["text", "mutated", "mutated", "mutated"]))
     if kind == "text":
-        return draw(st.one_of(st.text(max_size=200), st.sampled_from(["[campaign", "year = ", "[[cron]]\nx=1", "\x00"])))
+        return draw(
+            st.one_of(st.text(max_size=200), st.sampled_from(["[campaign", "year = ", "[[cron]]\nx=1", "\x00"]))
+        )
     sections: dict[str, dict] = {
         "campaign": {"title": "Dân vận khéo", "year": 2023, "deadline": dt.date(2023, 4, 25)},
         "quota": {"dang_bo_co_so": 2, "chi_bo_co_so": 1, "doan_the": 2},
     }
     for _ in range(draw(st.integers(1, 4))):
         section = draw(st.sampled_from(sorted(KNOWN)))
-        key = draw(st.one_of(st.sampled_from(KNOWN[section]), st.text(string.ascii_letters + "_", min_size=1, max_size=8)))
+        key = draw(
+            st.one_of(st.sampled_from(KNOWN[section]), st.text(string.ascii_letters + "_", min_size=1, max_size=8))
+        )
         sections.setdefault(section, {})[key] = draw(value)
     if draw(st.booleans()):
         sections.pop(draw(st.sampled_from(sorted(sections))), None)
@@ -340,7 +380,12 @@ def configs(draw) -> str:
         lines.append(f"[{name}]")
         lines += [f"{json.dumps(k)} = {toml_value(v)}" for k, v in body.items()]
     if draw(st.booleans()):
-        lines += ["[[mandatory]]", f"key = {toml_value(draw(value))}", 'name = "Mô hình"', f"keywords = {toml_value(draw(value))}"]
+        lines += [
+            "[[mandatory]]",
+            f"key = {toml_value(draw(value))}",
+            'name = "Mô hình"',
+            f"keywords = {toml_value(draw(value))}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -356,7 +401,15 @@ def test_any_config(work, text):
         expected: tuple[int, ...] = (0, 1)
     except ConfigError:
         expected = (2,)
-    result = run("check", "--source", f"xlsx:{work / 'units-book.xlsx'}", "--units", str(work / "don-vi.csv"), "--config", str(path))
+    result = run(
+        "check",
+        "--source",
+        f"xlsx:{work / 'units-book.xlsx'}",
+        "--units",
+        str(work / "don-vi.csv"),
+        "--config",
+        str(path),
+    )
     assert_clean(result, expected)
     if result.exit_code == 2:
         assert "cấu hình" in result.output.lower() or "Cấu hình" in result.output
@@ -367,6 +420,14 @@ def test_array_of_tables_for_a_plain_section(work, section):
     """`[[google]]` where `[google]` is meant: a Vietnamese error naming the section, exit 2."""
     path = work / f"config-array-{section}.toml"
     path.write_text(f"[campaign]\nyear = 2023\ndeadline = 2023-04-25\n[[{section}]]\n", encoding="utf-8")
-    result = run("check", "--source", f"xlsx:{work / 'units-book.xlsx'}", "--units", str(work / "don-vi.csv"), "--config", str(path))
+    result = run(
+        "check",
+        "--source",
+        f"xlsx:{work / 'units-book.xlsx'}",
+        "--units",
+        str(work / "don-vi.csv"),
+        "--config",
+        str(path),
+    )
     assert_clean(result, (2,))
     assert section in result.output

@@ -65,8 +65,10 @@ def test_a_folder(tmp_path, capsys, units, kind):
     else:
         header = rows.index(HEADER)
         table = [list(r) + [None] * (7 - len(r)) for r in rows[header:]]
-        write_docx(folder / "cuc-thue.docx", ["Đơn vị: Đảng bộ Cục Thuế",
-                                              (table, [(r0 - header, r1 - header, c0, c1) for r0, r1, c0, c1 in merges])])
+        write_docx(
+            folder / "cuc-thue.docx",
+            ["Đơn vị: Đảng bộ Cục Thuế", (table, [(r0 - header, r1 - header, c0, c1) for r0, r1, c0, c1 in merges])],
+        )
     _assert_merged_values_kept(_check(capsys, f"dir:{folder}", units))
 
 

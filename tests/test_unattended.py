@@ -56,7 +56,7 @@ KERNEL_WAIT = 30  # seconds: an upper bound for events to happen, never asserted
 
 def tabs(extra_model: bool = False) -> dict[str, list[list[object]]]:
     out = {}
-    for i, (code, name, _kind) in enumerate(UNITS):
+    for i, (_code, name, _kind) in enumerate(UNITS):
         rows = [model(1, "Lãnh đạo thực hiện chuyển đổi số trong chi bộ")]
         if i == 0:
             rows.append(model(2, "Cơ quan thân thiện vì nhân dân phục vụ"))
@@ -70,7 +70,9 @@ class Env:
     def __init__(self, tmp: Path, *, timeout: float = 5, google: str = "", cron: str = "", extra: str = "") -> None:
         self.tmp = tmp
         self.config = tmp / "danvan.toml"
-        self.config.write_text(CONFIG.format(tmp=tmp, timeout=timeout, google=google, cron=cron, extra=extra), encoding="utf-8")
+        self.config.write_text(
+            CONFIG.format(tmp=tmp, timeout=timeout, google=google, cron=cron, extra=extra), encoding="utf-8"
+        )
         self.units = tmp / "don-vi.csv"
         self.units.write_text("ma_don_vi,ten_don_vi,loai_don_vi,email,tab\n" + "".join(
             f"{c},{n},{k},{c.lower()}@example.vn,\n" for c, n, k in UNITS), encoding="utf-8")
@@ -286,10 +288,9 @@ def test_ctrl_c_is_logged_but_never_counted_as_a_failure(tmp_path):
 
     env = Env(tmp_path)
     assert invoke(env.xlsx_args()).exit_code == 0
-    with pytest.raises(KeyboardInterrupt):
-        with UnattendedRun(str(env.log)) as job:
-            job.begin(env.settings(), f"xlsx:{env.xlsx}")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), UnattendedRun(str(env.log)) as job:
+        job.begin(env.settings(), f"xlsx:{env.xlsx}")
+        raise KeyboardInterrupt
     assert "mã_thoát=130" in env.log_lines()[-1]
     assert env.state()["failures"] == 0
 
@@ -312,7 +313,8 @@ def test_a_configuration_that_does_not_load_is_still_logged_in_the_default_log(t
 
 def test_a_mail_setting_that_cannot_work_never_stops_the_aggregation_and_the_alert_says_why(tmp_path, smtp_server):
     env = Env(tmp_path, cron='alert_after_failures = 1\nalert_to = ["btg@example.vn"]',
-              extra=f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server.port}\nsecurity = "none"\nca_file = "{tmp_path}/khong-co.pem"\n')
+              extra=f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server.port}\nsecurity = "none"\nca_file = '
+                    f'"{tmp_path}/khong-co.pem"\n')
     assert invoke(env.xlsx_args()).exit_code == 0  # the summary is written whatever the mail settings say
     env.xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
     assert invoke(env.xlsx_args()).exit_code == 3
@@ -589,7 +591,9 @@ def test_doctor_reports_the_last_success(tmp_path, fake_google):
     result = invoke(["doctor", "--source", f"gsheet:{key}", "--config", str(env.config)], fake_google)
     assert "Lần tổng hợp thành công gần nhất" not in result.output
     assert invoke(env.args(f"gsheet:{key}"), fake_google).exit_code == 0
-    result = invoke(["doctor", "--source", f"gsheet:{key}", "--config", str(env.config), "--units", str(env.units)], fake_google)
+    result = invoke(
+        ["doctor", "--source", f"gsheet:{key}", "--config", str(env.config), "--units", str(env.units)], fake_google
+    )
     assert result.exit_code == 0, result.output
     assert "Lần tổng hợp thành công gần nhất:" in result.output and "(3 đơn vị," in result.output
 
@@ -636,7 +640,7 @@ def test_crontab_example_lines_are_valid():
     lines = [ln for ln in (REPO / "config" / "crontab.example").read_text(encoding="utf-8").splitlines()
              if ln.strip() and not ln.lstrip().startswith("#")]
     jobs = [ln.split(None, 5) for ln in lines if "=" not in ln.split()[0]]
-    assert ["*/30", "7-17", "*", "*", "1-5"] == jobs[0][:5]
+    assert jobs[0][:5] == ["*/30", "7-17", "*", "*", "1-5"]
     assert len(jobs) == 2 and all(j[5].endswith("scripts/cron-aggregate.sh") for j in jobs)
     minute, hour, day, month, _dow = jobs[1][:5]
     assert minute.isdigit() and hour.isdigit() and day.isdigit() and month.isdigit()
@@ -646,7 +650,9 @@ def test_default_lock_and_state_live_in_the_data_dir(tmp_path, monkeypatch):
     """Without [cron] paths: next to the history, in DANVAN_DATA_DIR (else the per-user data folder)."""
     env = Env(tmp_path)
     text = env.config.read_text(encoding="utf-8")
-    env.config.write_text("\n".join(ln for ln in text.splitlines() if not ln.startswith(("lock_file", "state_file"))), encoding="utf-8")
+    env.config.write_text(
+        "\n".join(ln for ln in text.splitlines() if not ln.startswith(("lock_file", "state_file"))), encoding="utf-8"
+    )
     monkeypatch.setenv("DANVAN_DATA_DIR", str(tmp_path / "dd"))
     assert invoke(env.xlsx_args()).exit_code == 0
     assert (tmp_path / "dd" / "danvan-state.json").is_file() and (tmp_path / "dd" / "danvan-aggregate.lock").is_file()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_unattended import Env, REPO, gsheet, invoke
+from tests.test_unattended import REPO, Env, gsheet, invoke
 
 PRIVATE_KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCsecretSECRETsecret"
 PRIVATE_KEY = f"-----BEGIN PRIVATE KEY-----\n{PRIVATE_KEY_BODY}\n-----END PRIVATE KEY-----\n"

@@ -19,7 +19,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from danvan_sheets.core.model import Problem
 from danvan_sheets.core.reader import read_tab
@@ -51,7 +53,9 @@ _BREAKS = set("\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def expected(text: str) -> str:
-    """Line separators -> "\\n", other control characters, lone surrogates, U+FFFE/F gone; Excel escapes of them decoded."""
+    """Line separators -> "\\n", other control characters, lone surrogates, U+FFFE/F gone.
+
+    Excel escapes of them decoded."""
     text = re.sub(r"(?<!_x005F)_x000B_", "\v", text)
     text = re.sub(r"(?<!_x005F)_x0001_", "\x01", text)
     text = text.replace("\r\n", "\n")
@@ -124,13 +128,18 @@ def _calamine(path: Path, sheet: str) -> list[list]:
     return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
 
 
-FUZZ = hsettings(max_examples=40, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+FUZZ = hsettings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 
 
 @FUZZ
 @given(unit_name=any_text, name=any_text, place=short_text, value=any_text)
-def test_every_writer_writes_arbitrary_text_and_reads_back(tmp_path_factory, fake_google, unit_name, name, place, value):
+def test_every_writer_writes_arbitrary_text_and_reads_back(
+    tmp_path_factory, fake_google, unit_name, name, place, value
+):
     tmp = tmp_path_factory.mktemp("w")
     report = _report(unit_name, name, place, value)
     want_unit, want_name, want_place, want_value = map(expected, (unit_name, name, place, value))
@@ -156,7 +165,9 @@ def test_every_writer_writes_arbitrary_text_and_reads_back(tmp_path_factory, fak
     rows = list(csv.DictReader(io.StringIO(to_export_csv(report))))
     first = rows[0]
     assert first["Tên mô hình"] == ("'" + want_name if want_name.startswith(("=", "+", "-", "@", "\t")) else want_name)
-    assert first["Địa điểm triển khai"] == ("'" + want_place if want_place.startswith(("=", "+", "-", "@", "\t")) else want_place)
+    assert first["Địa điểm triển khai"] == (
+        "'" + want_place if want_place.startswith(("=", "+", "-", "@", "\t")) else want_place
+    )
     doc = json.loads(to_export_json(report).encode("utf-8"))
     assert doc["models"][0]["ten_mo_hinh"] == want_name
     assert doc["models"][0]["don_vi"] == want_unit
@@ -181,7 +192,9 @@ def test_every_writer_writes_arbitrary_text_and_reads_back(tmp_path_factory, fak
 
     # The reminder e-mail, as a mail reader parses it.
     r = mail.compose(report.units[0], report.campaign, AS_OF)
-    parsed = email.message_from_bytes(r.message("Ban Tuyên giáo <btg@example.vn>").as_bytes(), policy=email.policy.default)
+    parsed = email.message_from_bytes(
+        r.message("Ban Tuyên giáo <btg@example.vn>").as_bytes(), policy=email.policy.default
+    )
     body = parsed.get_content()
     assert f"Kính gửi: {want_unit}," in body
     subject = mail.subject_for(mail.DEFAULT_SUBJECT, report.units[0], report.campaign)
@@ -327,7 +340,9 @@ class Unprintable:
 def _report_with_a_bad_cell():
     grids = {
         "DB-THUE": seed_form("Đảng bộ Cục Thuế", {"kinh_te": [model(1, "Mô hình một"), model(2, "Mô hình hai")]}),
-        "CB-BIA": seed_form("Chi bộ Bia", {"kinh_te": [model(1, "Mô hình của chi bộ")], "van_hoa_xa_hoi": [model(1, "Chi bộ số")]}),
+        "CB-BIA": seed_form(
+            "Chi bộ Bia", {"kinh_te": [model(1, "Mô hình của chi bộ")], "van_hoa_xa_hoi": [model(1, "Chi bộ số")]}
+        ),
         "DT-DOAN": seed_form("Đoàn Khối", {"kinh_te": [model(1, "Thanh niên khởi nghiệp")]}),
     }
     readings = [(None, read_tab(t, g, 2023)) for t, g in grids.items()]
@@ -358,7 +373,7 @@ def test_one_units_bad_cell_leaves_the_other_units_rows_intact(tmp_path, fake_go
         assert _calamine(out, title)[3:] == _calamine(reference, title)[3:]
     got, want = _calamine(out, "Lỗi nhập liệu"), _calamine(reference, "Lỗi nhập liệu")
     assert len(got) == len(want)
-    differ = [i for i, (a, b) in enumerate(zip(got, want)) if a != b]
+    differ = [i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]
     assert len(differ) == 1  # only the bad row; every other unit's (and the Chi bộ's other) rows intact
     bad = got[differ[0]]
     assert want[differ[0]][3] == "D9"
@@ -370,7 +385,7 @@ def test_one_units_bad_cell_leaves_the_other_units_rows_intact(tmp_path, fake_go
     assert [(f.unit, f.cell) for f in failures] == [("Chi bộ Bia", "B8")]
     got = _calamine(out, SHEET_FORM)
     want = _calamine(write_export_xlsx(reference_report, tmp_path / "xuat-dung.xlsx", NOW), SHEET_FORM)
-    differ = [i for i, (a, b) in enumerate(zip(got, want)) if a != b]
+    differ = [i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]
     assert len(got) == len(want) and len(differ) == 1
     assert want[differ[0]][1] == "Mô hình của chi bộ"
     assert "Chi bộ Bia" in got[differ[0]][1] and "ô B8" in got[differ[0]][1]
@@ -381,11 +396,15 @@ def test_one_units_bad_cell_leaves_the_other_units_rows_intact(tmp_path, fake_go
     for label, r in (("bad", report), ("good", reference_report)):
         sid = fake_google.create_spreadsheet(label)
         failures = []
-        assert write_summary(client, sid, client.http_client.fetch_sheet_metadata(sid), {}, all_tables(r, NOW), failures)
+        assert write_summary(
+            client, sid, client.http_client.fetch_sheet_metadata(sid), {}, all_tables(r, NOW), failures
+        )
         sheets[label] = (sid, failures)
     assert [(f.unit, f.cell) for f in sheets["bad"][1]] == [("Chi bộ Bia", "D9")] and sheets["good"][1] == []
     for title in ("Tổng hợp", "Cần bổ sung"):
-        assert fake_google.get_values(sheets["bad"][0], title)[3:] == fake_google.get_values(sheets["good"][0], title)[3:]
+        assert (
+            fake_google.get_values(sheets["bad"][0], title)[3:] == fake_google.get_values(sheets["good"][0], title)[3:]
+        )
     got, want = (fake_google.get_values(sheets[k][0], "Lỗi nhập liệu") for k in ("bad", "good"))
-    differ = [i for i, (a, b) in enumerate(zip(got, want)) if a != b]
+    differ = [i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]
     assert len(got) == len(want) and len(differ) == 1 and "ô D9" in got[differ[0]][-1]

@@ -104,9 +104,12 @@ def write_carried_workbook(units: list[CarriedUnit], campaign: Campaign, old_yea
     used: set[str] = set()
     for u in units:
         ws = wb.create_sheet(_sheet_title(u.tab, used))
-        groups = {f: [Group(None, u.rows[f], sum(_qty(r[2]) for r in u.rows[f]))] for f in (*FIELDS, "") if u.rows.get(f)}
+        groups = {
+            f: [Group(None, u.rows[f], sum(_qty(r[2]) for r in u.rows[f]))] for f in (*FIELDS, "") if u.rows.get(f)
+        }
         write_form_sheet(ws, campaign, f"Đơn vị: {u.name}",
-                         f"(Mô hình duy trì từ năm {old_year}: ghi lại thời gian xây dựng, thời gian hoàn thành năm {campaign.year})",
+                         f"(Mô hình duy trì từ năm {old_year}: ghi lại thời gian xây dựng, thời gian hoàn thành năm "
+                         f"{campaign.year})",
                          groups)
     if not units:
         ws = wb.create_sheet("Hướng dẫn")

@@ -61,7 +61,9 @@ def current_year(config_text: str) -> int:
     try:
         year = tomllib.loads(config_text)["campaign"]["year"]
     except (KeyError, TypeError, tomllib.TOMLDecodeError):
-        raise ConfigError("Tệp cấu hình hiện tại không có [campaign] year: không biết năm nay để tạo năm sau.") from None
+        raise ConfigError(
+            "Tệp cấu hình hiện tại không có [campaign] year: không biết năm nay để tạo năm sau."
+        ) from None
     if isinstance(year, bool) or not isinstance(year, int):
         raise ConfigError(f"[campaign] year của tệp cấu hình hiện tại không phải một năm (đang là {year!r}).")
     return year
@@ -145,11 +147,16 @@ def plan_new_year(config_text: str, year: int, *, deadline: dt.date | None = Non
     # Lines taken out as text, where they are: tomlkit keeps the comments before the next
     # table with the table above, so deleting through it would take the next section's comments along.
     if old_source and not source:
-        text = _comment_out_spec(text, f"nguồn năm {old_year}; ghi nguồn năm {year} sau khi tạo bảng tính mới (danvan init --create …)")
+        text = _comment_out_spec(text, f"nguồn năm {old_year}; ghi nguồn năm {year} sau khi tạo bảng tính mới (danvan "
+                                       "init --create …)")
     for m in dropped:
         text = _drop_mandatory(text, m.key)
     final = tomllib.loads(text)
-    if any(m.get("key") in drop for m in final.get("mandatory", [])) or "spec" in final.get("source", {}) and not source:
+    if (
+        any(m.get("key") in drop for m in final.get("mandatory", []))
+        or "spec" in final.get("source", {})
+        and not source
+    ):
         raise ConfigError("Không sửa được tệp cấu hình theo cách giữ nguyên chú thích; hãy sửa tay tệp mới.")
     result = NewYear(
         old_year, year, _as_date(final["campaign"]["deadline"]),
@@ -222,7 +229,9 @@ def write_new_config(plan: NewYear, out: Path, force: bool = False) -> Path:
     from danvan_sheets.errors import os_reason
 
     if out.exists() and not force:
-        raise ConfigError(f"Tệp {out} đã có. Hãy chọn tên khác bằng --out, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
+        raise ConfigError(
+            f"Tệp {out} đã có. Hãy chọn tên khác bằng --out, hoặc thêm --force nếu chắc chắn muốn ghi đè."
+        )
     try:
         return write_atomic(out, plan.text)
     except OSError as exc:

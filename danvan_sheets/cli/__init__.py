@@ -40,8 +40,8 @@ cli.add_command(history)
 cli.add_command(restore)
 cli.add_command(remind)
 cli.add_command(export)
-from danvan_sheets.cli.review import review  # noqa: E402
 from danvan_sheets.cli.campaign import campaign  # noqa: E402
+from danvan_sheets.cli.review import review  # noqa: E402
 
 cli.add_command(review)
 cli.add_command(rollup)

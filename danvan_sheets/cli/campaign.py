@@ -34,7 +34,8 @@ def _quota(items: tuple[str, ...]) -> dict[str, int]:
         t, sep, n = item.partition("=")
         t = t.strip()
         if not sep or t not in UNIT_TYPES or not n.strip().isdigit():
-            raise ConfigError(f"--quota “{item}” không hợp lệ: ghi dạng LOẠI=SỐ, LOẠI là một trong {', '.join(UNIT_TYPES)} "
+            raise ConfigError(f"--quota “{item}” không hợp lệ: ghi dạng LOẠI=SỐ, LOẠI là một trong "
+                              f"{', '.join(UNIT_TYPES)} "
                               "(ví dụ --quota chi_bo_co_so=2).")
         out[t] = int(n)
     return out
@@ -44,15 +45,21 @@ def _quota(items: tuple[str, ...]) -> dict[str, int]:
 @click.argument("year", type=int, metavar="NĂM")
 @click.option("--config", "config_path", metavar="TOML", help="Cấu hình năm nay (mặc định config/danvan.toml).")
 @click.option("--out", metavar="TOML", help="Tệp cấu hình năm mới (mặc định cạnh cấu hình năm nay, tên có NĂM).")
-@click.option("--deadline", metavar="NGÀY", help="Hạn đăng ký năm mới, dạng 2024-04-25 (mặc định: cùng ngày tháng năm nay).")
+@click.option(
+    "--deadline", metavar="NGÀY", help="Hạn đăng ký năm mới, dạng 2024-04-25 (mặc định: cùng ngày tháng năm nay)."
+)
 @click.option("--quota", "quotas", multiple=True, metavar="LOẠI=SỐ",
               help="Đổi chỉ tiêu một loại đơn vị, ví dụ --quota chi_bo_co_so=2 (lặp lại được).")
 @click.option("--drop-mandatory", "drop", multiple=True, metavar="MÃ",
               help="Bỏ một mô hình bắt buộc (theo mã trong [[mandatory]]) ở năm mới (lặp lại được).")
-@click.option("--source", metavar="NGUỒN", help="Nguồn năm mới (gsheet:…), nếu đã có; không ghi thì để trống chờ danvan init.")
+@click.option("--source", metavar="NGUỒN", help="Nguồn năm mới (gsheet:…), nếu đã có; không ghi thì để trống chờ "
+                                                "danvan init.")
 @click.option("--carry", metavar="TỆP.xlsx",
-              help="Ghi ra tệp Excel các mô hình đơn vị ghi “duy trì” năm nay (theo lịch sử), mỗi đơn vị một trang, để chép vào trang năm mới.")
-@click.option("--yes", "-y", is_flag=True, help="Không hỏi lại: giữ mọi chỉ tiêu và mô hình bắt buộc (cho chạy tự động).")
+              help="Ghi ra tệp Excel các mô hình đơn vị ghi “duy trì” năm nay (theo lịch sử), mỗi đơn vị một trang, để "
+                   "chép vào trang năm mới.")
+@click.option(
+    "--yes", "-y", is_flag=True, help="Không hỏi lại: giữ mọi chỉ tiêu và mô hình bắt buộc (cho chạy tự động)."
+)
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp đã có (--out, --carry).")
 def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, force):
     """Tạo tệp cấu hình cho đợt năm NĂM từ cấu hình năm nay, giữ nguyên các chú thích.
@@ -85,7 +92,9 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, forc
         old_year = current_year(text)
         target = Path(out) if out else default_out(cfg, old_year, year)
         if target.exists() and not force:
-            raise ConfigError(f"Tệp {target} đã có. Hãy chọn tên khác bằng --out, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
+            raise ConfigError(
+                f"Tệp {target} đã có. Hãy chọn tên khác bằng --out, hoặc thêm --force nếu chắc chắn muốn ghi đè."
+            )
         if carry:
             from danvan_sheets.pipeline import check_suffix
 
@@ -100,10 +109,14 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, forc
 
             parse_spec(source)
         if not yes:
-            new_deadline, new_quotas, dropped = _ask(settings, year, new_deadline, new_quotas, dropped, mandatory_models(text))
+            new_deadline, new_quotas, dropped = _ask(
+                settings, year, new_deadline, new_quotas, dropped, mandatory_models(text)
+            )
         if new_deadline is not None and new_deadline.year != year:
             raise ConfigError(f"Hạn đăng ký {new_deadline:%d/%m/%Y} không thuộc năm {year}.")
-        plan = plan_new_year(text, year, deadline=new_deadline, quotas=new_quotas or None, drop=dropped, source=source or "")
+        plan = plan_new_year(
+            text, year, deadline=new_deadline, quotas=new_quotas or None, drop=dropped, source=source or ""
+        )
         carried = None
         if carry:
             carried = _carried(settings, old_year)
@@ -137,7 +150,9 @@ def _ask(settings, year, deadline, quotas, dropped, mandatory):
         for t in UNIT_TYPES:
             if t in quotas:
                 continue
-            n = click.prompt(f"Chỉ tiêu {UNIT_TYPE_LABELS[t]} (số mô hình tối thiểu)", default=camp.quotas.get(t, 0), type=int)
+            n = click.prompt(
+                f"Chỉ tiêu {UNIT_TYPE_LABELS[t]} (số mô hình tối thiểu)", default=camp.quotas.get(t, 0), type=int
+            )
             if n != camp.quotas.get(t):
                 quotas[t] = n
         for m in mandatory:
@@ -171,7 +186,8 @@ def _carried(settings, old_year):
 
     path = db_path(settings)
     if not path.is_file():
-        raise ConfigError(f"Chưa có lịch sử ({path}) để lấy các mô hình duy trì năm {old_year}: hãy chạy danvan check năm nay trước.")
+        raise ConfigError(f"Chưa có lịch sử ({path}) để lấy các mô hình duy trì năm {old_year}: hãy chạy danvan check "
+                          "năm nay trước.")
     spec = settings.source.spec
     _campaign, units = carried_models(path, old_year, source_key(spec) if spec else None)
     return units
@@ -210,7 +226,8 @@ def _report(plan, written: Path, cfg: Path, carried, carry_path) -> None:
     else:
         steps.append(f"Bố trí bảng tính năm {plan.year}: danvan init --config {q} --units DANH_SÁCH.csv")
     if carry_path is not None:
-        steps.append(f"Gửi từng đơn vị trang của mình trong {carry_path} để chép các mô hình duy trì vào trang năm {plan.year}.")
+        steps.append(f"Gửi từng đơn vị trang của mình trong {carry_path} để chép các mô hình duy trì vào trang năm "
+                     f"{plan.year}.")
     if plan.has_rollup_sources:
         steps.append("Sửa [[rollup.sources]]: nguồn của từng huyện, từng Khối vẫn là của năm cũ.")
     steps.append(f"Từ nay chạy các lệnh với --config {q} (hoặc đặt biến DANVAN_CONFIG).")

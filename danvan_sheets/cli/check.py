@@ -68,9 +68,14 @@ def check(source, units_path, config_path, as_of, fmt):
     raise SystemExit(1 if report.flagged else 0)
 
 
-@click.command(cls=VietCommand, epilog=_AGGREGATE_EXAMPLES, short_help="Tổng hợp mọi đơn vị, ghi ba trang tổng hợp (Google hoặc Excel).")
+@click.command(
+    cls=VietCommand,
+    epilog=_AGGREGATE_EXAMPLES,
+    short_help="Tổng hợp mọi đơn vị, ghi ba trang tổng hợp (Google hoặc Excel).",
+)
 @common_options
-@click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn). Với nguồn gsheet: bỏ trống để ghi thẳng vào bảng tính.")
+@click.option("--out", metavar="TỆP.xlsx", help="Ghi tổng hợp ra tệp Excel (không sửa tệp nguồn). Với nguồn gsheet: bỏ "
+                                                "trống để ghi thẳng vào bảng tính.")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có đơn vị chưa đạt (mặc định 0 khi đã ghi xong).")
 @click.option("-q", "--quiet", is_flag=True, help="Không in bảng kết quả (dùng khi chạy theo lịch).")
 @click.option("--log-file", "log_file", metavar="TỆP.log",

@@ -18,8 +18,12 @@ FORMATS = ("xlsx", "csv", "json")
 @click.option("--out", required=True, metavar="TỆP", help="Tệp ghi ra (.xlsx, .csv hoặc .json).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Định dạng; mặc định theo đuôi tệp --out. Đuôi tệp phải khớp định dạng.")
-@click.option("--results", metavar="NGUỒN", help="Báo cáo kết quả của các đơn vị (như danvan review --results): xuất báo "
-                                                 "cáo cuối năm thay cho bản đăng ký (.xlsx hoặc .json).")
+@click.option(
+    "--results",
+    metavar="NGUỒN",
+    help="Báo cáo kết quả của các đơn vị (như danvan review --results): xuất báo "
+    "cáo cuối năm thay cho bản đăng ký (.xlsx hoặc .json).",
+)
 def export(source, units_path, config_path, as_of, out, fmt, results):
     """Xuất bản tổng hợp đăng ký toàn Khối theo đúng biểu mẫu, để in và gửi Ban Thường vụ, Ban Dân vận Tỉnh ủy.
 

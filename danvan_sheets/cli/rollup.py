@@ -94,7 +94,7 @@ def rollup(specs, units, names, config_path, as_of, out, export_path, fmt, thres
         sources = lib.from_options(specs, units, names) if specs else config.sources
         if not specs and (units or names):
             raise ConfigError("--units và --name đi kèm --source: hãy ghi --source cho từng nguồn.")
-        outs = []
+        outs: list[tuple[str, tuple[str, ...]]] = []
         if out:
             outs.append((out, (".xlsx",)))
         if export_path:

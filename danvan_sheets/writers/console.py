@@ -44,9 +44,13 @@ def render_table(report: Report, console) -> None:
             str(len(v.errors)), f"[{_STYLE[v.status]}]{STATUS_LABELS[v.status]}[/]",
         )
     console.print(t)
-    legend = ", ".join(f"{s}: {m.name}" for s, m in zip(short, c.mandatory))
-    kinds = ("KT/VH/QP/XD: số mô hình lĩnh vực kinh tế / văn hóa - xã hội / quốc phòng - an ninh / xây dựng hệ thống chính trị"
-             if compact else "ĐBCS: Đảng bộ cơ sở; CBCS: Chi bộ cơ sở; ĐT: Đoàn thể khối")
+    legend = ", ".join(f"{s}: {m.name}" for s, m in zip(short, c.mandatory, strict=True))
+    kinds = (
+        "KT/VH/QP/XD: số mô hình lĩnh vực kinh tế / văn hóa - xã hội / quốc phòng - an ninh / "
+        "xây dựng hệ thống chính trị"
+        if compact
+        else "ĐBCS: Đảng bộ cơ sở; CBCS: Chi bộ cơ sở; ĐT: Đoàn thể khối"
+    )
     console.print(f"{kinds}; CT: chỉ tiêu; {escape(legend)}.", style="dim")
     # The same units, in the same order, as the workbook's "Cần bổ sung" tab.
     todo = todo_verdicts(report)
@@ -57,7 +61,8 @@ def render_table(report: Report, console) -> None:
             console.print(f"[{_STYLE[v.status]}]• {escape(v.unit.name)}[/]: {escape(' '.join(v.reasons))}")
         else:
             cells = ", ".join(dict.fromkeys(p.cell for p in v.errors if p.cell))
-            console.print(f"[green]• {escape(v.unit.name)}[/]: Đã đạt; còn {len(v.errors)} lỗi nhập liệu cần sửa (ô {cells}).")
+            console.print(f"[green]• {escape(v.unit.name)}[/]: Đã đạt; còn {len(v.errors)} lỗi nhập liệu cần sửa (ô "
+                          f"{cells}).")
     a = report.totals["all"]
     percent = f"{a['percent_dat']:.1f}".replace(".", ",")  # Vietnamese writes 50,0%
     console.print(

@@ -30,7 +30,15 @@ from danvan_sheets.writers.safe_text import WriteFailure, csv_safe, isolated_row
 FONT = "Times New Roman"
 SHEET_FORM = "Đăng ký toàn Khối"
 SHEET_COUNTS = "Thống kê"
-HEADER = ["Stt", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+HEADER = [
+    "Stt",
+    "Tên mô hình",
+    "Số lượng",
+    "Thời gian xây dựng",
+    "Địa điểm triển khai",
+    "Quy mô thực hiện",
+    "Thời gian hoàn thành",
+]
 NUMBERING = [f"({i})" for i in range(1, 8)]
 WIDTHS = [7, 52, 10, 17, 30, 14, 17]
 HEADER_ROW = 4  # rows 4-5 (header + numbering) repeat on every printed page
@@ -144,7 +152,7 @@ def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dic
     if line3:
         _put(ws, 3, 1, line3, s["sub"], s["center"])
         ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=7)
-    for c, (h, n, w) in enumerate(zip(HEADER, NUMBERING, WIDTHS), start=1):
+    for c, (h, n, w) in enumerate(zip(HEADER, NUMBERING, WIDTHS, strict=True), start=1):
         _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
         _put(ws, HEADER_ROW + 1, c, n, s["sub"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = w
@@ -170,14 +178,19 @@ def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dic
 
             def write(i: int, values: list, first=first) -> None:
                 for c, v in enumerate(values, start=1):
-                    _put(ws, first + i, c, v, s["body"], s["center"] if c in (1, 3, 4, 6, 7) else s["wrap"], s["border"])
+                    _put(
+                        ws, first + i, c, v, s["body"], s["center"] if c in (1, 3, 4, 6, 7) else s["wrap"], s["border"]
+                    )
 
             def owner(i: int, values: list, g=g) -> tuple[str, str]:
                 return g.heading or unit_name, g.cells[i] if i < len(g.cells) else ""
 
             def failed(i: int, values: list, failure: WriteFailure, first=first) -> None:
                 # Its number kept, the message in the name column, where the reader of the form looks.
-                for c, v in enumerate([values[0] if values and isinstance(values[0], int) else "", failure.message(), "", "", "", "", ""], start=1):
+                for c, v in enumerate(
+                    [values[0] if values and isinstance(values[0], int) else "", failure.message(), "", "", "", "", ""],
+                    start=1,
+                ):
                     _put(ws, first + i, c, v, s["body"], s["wrap"], s["border"])
 
             isolated_rows(g.rows, write, owner, ws.title, failures, failed)
@@ -216,7 +229,13 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
     s = _styles()
     c = report.campaign
     _put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO LOẠI ĐƠN VỊ", s["title"])
-    _put(ws, 2, 1, f"Hạn đăng ký {c.deadline:%d/%m/%Y}; số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}", s["sub"])
+    _put(
+        ws,
+        2,
+        1,
+        f"Hạn đăng ký {c.deadline:%d/%m/%Y}; số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}",
+        s["sub"],
+    )
     for col, h in enumerate(COUNTS_HEADER, start=1):
         _put(ws, COUNTS.header_row, col, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(col)].width = 20 if col == 1 else 11
@@ -240,7 +259,9 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
     by_field.type = "col"
     by_field.title = "Số mô hình theo lĩnh vực"
     by_field.y_axis.title = "Mô hình"
-    by_field.add_data(Reference(ws, min_col=2, min_row=COUNTS.field_header_row, max_row=COUNTS.field_rows[1]), titles_from_data=True)
+    by_field.add_data(
+        Reference(ws, min_col=2, min_row=COUNTS.field_header_row, max_row=COUNTS.field_rows[1]), titles_from_data=True
+    )
     by_field.set_categories(Reference(ws, min_col=1, min_row=COUNTS.field_rows[0], max_row=COUNTS.field_rows[1]))
     by_field.legend = None
     by_field.height, by_field.width = 8, 16
@@ -252,7 +273,10 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
     by_status.overlap = 100
     by_status.title = "Số đơn vị theo trạng thái"
     by_status.y_axis.title = "Đơn vị"
-    by_status.add_data(Reference(ws, min_col=3, max_col=5, min_row=COUNTS.header_row, max_row=COUNTS.type_rows[1]), titles_from_data=True)
+    by_status.add_data(
+        Reference(ws, min_col=3, max_col=5, min_row=COUNTS.header_row, max_row=COUNTS.type_rows[1]),
+        titles_from_data=True,
+    )
     by_status.set_categories(Reference(ws, min_col=1, min_row=COUNTS.type_rows[0], max_row=COUNTS.type_rows[1]))
     by_status.height, by_status.width = 8, 16
     ws.add_chart(by_status, f"F{COUNTS.field_rows[1] + 2}")
@@ -263,7 +287,10 @@ def _save(wb, out: str | Path, prefix: str) -> Path:
     """A workbook (or bytes), saved atomically."""
     if hasattr(wb, "save"):
         return save_atomic(out, wb.save, prefix)
-    return save_atomic(out, lambda tmp: Path(tmp).write_bytes(wb), prefix)
+    def write(tmp: str) -> None:
+        Path(tmp).write_bytes(wb)
+
+    return save_atomic(out, write, prefix)
 
 
 def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime,
@@ -285,7 +312,9 @@ def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime,
     return _save(wb, out, ".xuat-")
 
 
-def write_unit_form(campaign: Campaign, unit_name: str, note: str, groups: dict[str, list[Group]], out: str | Path) -> Path:
+def write_unit_form(
+    campaign: Campaign, unit_name: str, note: str, groups: dict[str, list[Group]], out: str | Path
+) -> Path:
     """One unit's form, as it can be pasted back into its tab."""
     from openpyxl import Workbook
 
@@ -345,7 +374,9 @@ def to_export_json(report: Report) -> str:
         "models": df.to_dict(orient="records"),
         "totals": report.totals,
     }
-    return json.dumps(safe_tree(doc), ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+    return json.dumps(
+        safe_tree(doc), ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o)
+    )
 
 
 def write_export(report: Report, out: str | Path, fmt: str, compiled_at: dt.datetime,

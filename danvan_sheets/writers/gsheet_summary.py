@@ -18,7 +18,15 @@ STATUS_BG = {
     "chua_dat": {"red": 1.0, "green": 0.92, "blue": 0.61},
     "chua_dang_ky": {"red": 1.0, "green": 0.78, "blue": 0.81},
 }
-_WIDE = {"Đơn vị": 260, "Ghi chú": 420, "Cần bổ sung": 420, "Nội dung cần sửa": 480, "Giá trị": 200, "Trang tính": 220, "Email": 220}
+_WIDE = {
+    "Đơn vị": 260,
+    "Ghi chú": 420,
+    "Cần bổ sung": 420,
+    "Nội dung cần sửa": 480,
+    "Giá trị": 200,
+    "Trang tính": 220,
+    "Email": 220,
+}
 
 
 def _value(v: object) -> dict:
@@ -75,8 +83,8 @@ def _row_data(table: Table, grid: list[list]) -> list[dict]:
                 fmt["wrapStrategy"] = "OVERFLOW_CELL"
             elif ri == 2:
                 fmt.update(textFormat={"bold": True}, backgroundColor=_HEADER_BG, horizontalAlignment="CENTER")
-            elif status_by_row.get(ri) in STATUS_BG:
-                fmt["backgroundColor"] = STATUS_BG[status_by_row[ri]]
+            elif (status := status_by_row.get(ri)) in STATUS_BG:
+                fmt["backgroundColor"] = STATUS_BG[status]
             cells.append({"userEnteredValue": _value(v), "userEnteredFormat": fmt})
         rows.append({"values": cells})
     return rows
@@ -117,12 +125,30 @@ def summary_requests(tables: list[Table], sheets: dict[str, dict], current: dict
             grid_props = props.get("gridProperties", {})
             rows, cols = grid_props.get("rowCount", 1000), grid_props.get("columnCount", 26)
             if rows < need_rows or cols < need_cols:
-                requests.append({"updateSheetProperties": {
-                    "properties": {"sheetId": sheet_id, "gridProperties": {"rowCount": max(rows, need_rows), "columnCount": max(cols, need_cols)}},
-                    "fields": "gridProperties.rowCount,gridProperties.columnCount",
-                }})
+                requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_id,
+                                "gridProperties": {
+                                    "rowCount": max(rows, need_rows),
+                                    "columnCount": max(cols, need_cols),
+                                },
+                            },
+                            "fields": "gridProperties.rowCount,gridProperties.columnCount",
+                        }
+                    }
+                )
             # Clear the old summary first: the new one may be shorter.
-            requests.append({"repeatCell": {"range": {"sheetId": sheet_id}, "cell": {}, "fields": "userEnteredValue,userEnteredFormat"}})
+            requests.append(
+                {
+                    "repeatCell": {
+                        "range": {"sheetId": sheet_id},
+                        "cell": {},
+                        "fields": "userEnteredValue,userEnteredFormat",
+                    }
+                }
+            )
             requests.append({"updateSheetProperties": {
                 "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 3}},
                 "fields": "gridProperties.frozenRowCount",

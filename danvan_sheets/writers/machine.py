@@ -12,11 +12,12 @@ from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import summary_table
 from danvan_sheets.writers.safe_text import csv_safe, safe_tree
 
-
 # What json.dumps leaves in its output when a unit's text held something safe_text.printable
 # changes: a C0 control as \u00XX or \b \f \r, the other characters as they are, or Excel's
 # "_x000B_" escape. Seeing none, the document is already what the slower safe_tree() pass gives.
-_JSON_NEEDS_CLEANING = re.compile(r"\\u00(?:0[0-8bcdef]|1[0-9a-f])|\\[bfr]|[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_JSON_NEEDS_CLEANING = re.compile(
+    r"\\u00(?:0[0-8bcdef]|1[0-9a-f])|\\[bfr]|[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
+)
 
 
 def to_json(report: Report) -> str:

@@ -146,9 +146,14 @@ def describe(exc: BaseException) -> str:
     return f"lỗi không lường trước ({type(exc).__name__})"
 
 
-def isolated_rows(rows: Iterable[list], write: Callable[[int, list], None], owner: Callable[[int, list], tuple[str, str]],
-                  where: str, failures: list[WriteFailure] | None,
-                  on_failure: Callable[[int, list, WriteFailure], None] | None = None) -> None:
+def isolated_rows(
+    rows: Iterable[list],
+    write: Callable[[int, list], None],
+    owner: Callable[[int, list], tuple[str, str]],
+    where: str,
+    failures: list[WriteFailure] | None,
+    on_failure: Callable[[int, list, WriteFailure], None] | None = None,
+) -> None:
     """write(i, row) for each row; a row that raises is recorded (its unit and cell) and the rest go on.
 
     `owner(i, row)` -> (unit name, cell on the unit's tab or "") for the message; `on_failure`
@@ -229,9 +234,14 @@ def safe_table(table, limit: int, failures: list[WriteFailure] | None = None):
         header=[safe_str(h) for h in table.header],
         rows=safe_rows(table.rows, owner, table.title, limit, failures, unit_col),
         row_status=list(table.row_status),
-        blocks=[(safe_str(caption), [safe_str(h) for h in header],
-                 safe_rows(rows, lambda i, row: (safe_str(row[0]) if row else "?", ""), table.title, limit, failures, 0))
-                for caption, header, rows in table.blocks],
+        blocks=[
+            (
+                safe_str(caption),
+                [safe_str(h) for h in header],
+                safe_rows(rows, lambda i, row: (safe_str(row[0]) if row else "?", ""), table.title, limit, failures, 0),
+            )
+            for caption, header, rows in table.blocks
+        ],
     )
 
 

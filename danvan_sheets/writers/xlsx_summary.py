@@ -19,7 +19,30 @@ from danvan_sheets.writers.safe_text import (
 )
 
 STATUS_FILL = {"dat": "C6EFCE", "chua_dat": "FFEB9C", "chua_dang_ky": "FFC7CE"}
-_WIDTHS = {"Stt": 5, "KT": 6, "VHXH": 7, "QPAN": 7, "XDHTCT": 9, "Tổng": 7, "Chỉ tiêu": 8, "Số lỗi": 7, "Ô": 7, "Cột": 6, "Mức độ": 10, "Mã lỗi": 22, "Đơn vị": 38, "Ghi chú": 60, "Cần bổ sung": 60, "Nội dung cần sửa": 70, "Giá trị": 30, "Trang tính": 30, "Email": 30, "Ô cần sửa": 20, "Loại": 16, "Trạng thái": 14}
+_WIDTHS = {
+    "Stt": 5,
+    "KT": 6,
+    "VHXH": 7,
+    "QPAN": 7,
+    "XDHTCT": 9,
+    "Tổng": 7,
+    "Chỉ tiêu": 8,
+    "Số lỗi": 7,
+    "Ô": 7,
+    "Cột": 6,
+    "Mức độ": 10,
+    "Mã lỗi": 22,
+    "Đơn vị": 38,
+    "Ghi chú": 60,
+    "Cần bổ sung": 60,
+    "Nội dung cần sửa": 70,
+    "Giá trị": 30,
+    "Trang tính": 30,
+    "Email": 30,
+    "Ô cần sửa": 20,
+    "Loại": 16,
+    "Trạng thái": 14,
+}
 
 
 _put = put_cell

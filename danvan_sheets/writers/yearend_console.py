@@ -48,5 +48,7 @@ def render_review(year: YearReview, title: str, console) -> None:
     console.print(f"\n[bold]Mô hình được công nhận (từ {r.pass_mark:g}/{r.total_points:g} điểm): {len(rec)}[/]")
     for i, m in enumerate(rec, start=1):
         console.print(f"  {i}. {escape(m.name)} — {escape(m.unit.name)}: {m.total:g} điểm")
-    for note in [f"Trang/tệp báo cáo “{t}” không khớp đơn vị nào trong danh sách." for t in year.unknown_tabs] + year.notices:
+    for note in [
+        f"Trang/tệp báo cáo “{t}” không khớp đơn vị nào trong danh sách." for t in year.unknown_tabs
+    ] + year.notices:
         console.print(f"[yellow]{escape(note)}[/]")

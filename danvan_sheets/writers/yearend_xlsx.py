@@ -140,7 +140,7 @@ def write_result_form(ws, v: UnitVerdict, review: ReviewSettings, title: str, ye
                   f"({UNIT_COLUMNS + 1})–({width}) do Ban Tuyên giáo Đảng ủy Khối ghi. Giữ nguyên tên mô hình "
                   "đã đăng ký.)", s["sub"], width, s["center"])
     widths = [6, 44, 14, 16, 16, 44, 24] + [13] * len(review.criteria) + [10]
-    for c, (h, w) in enumerate(zip(header, widths), start=1):
+    for c, (h, w) in enumerate(zip(header, widths, strict=True), start=1):
         staff = s["staff"] if c > UNIT_COLUMNS else None
         _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"], staff)
         _put(ws, HEADER_ROW + 1, c, f"({c})", s["sub"], s["center"], s["border"], staff)
@@ -225,7 +225,9 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
     s = _styles()
     r = year.review
     width = 1 + len(COUNT_KEYS)
-    _title(ws, 1, f"TỔNG HỢP KẾT QUẢ THỰC HIỆN MÔ HÌNH “{title.upper()}” NĂM {year.year}", s["title"], width, s["center"])
+    _title(
+        ws, 1, f"TỔNG HỢP KẾT QUẢ THỰC HIỆN MÔ HÌNH “{title.upper()}” NĂM {year.year}", s["title"], width, s["center"]
+    )
     crit = "; ".join(f"{c.name} {c.points:g}" for c in r.criteria)
     _title(ws, 2, f"Chấm theo thang {r.total_points:g} điểm ({crit}); công nhận mô hình đạt từ {r.pass_mark:g} điểm. "
                   f"Số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}.", s["sub"], width, s["center"])
@@ -233,7 +235,9 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
     for c, h in enumerate(header, start=1):
         _put(ws, COUNTS_TYPE_HEADER, c, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = 30 if c == 1 else 14
-    blocks = [(UNIT_TYPE_LABELS[t], year.totals["by_type"][t]) for t in UNIT_TYPES] + [("Toàn Khối", year.totals["all"])]
+    blocks = [(UNIT_TYPE_LABELS[t], year.totals["by_type"][t]) for t in UNIT_TYPES] + [
+        ("Toàn Khối", year.totals["all"])
+    ]
     for i, (label, b) in enumerate(blocks):
         row = COUNTS_TYPE_HEADER + 1 + i
         font = s["bold"] if label == "Toàn Khối" else s["body"]
@@ -245,7 +249,7 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
     _put(ws, FIELD_TABLE_TITLE, 1, "Theo lĩnh vực", s["bold"])
     for c, h in enumerate(["Lĩnh vực", *(COUNT_LABELS[k] for k in COUNT_KEYS)], start=1):
         _put(ws, FIELD_TABLE_HEADER, c, h, s["bold"], s["center"], s["border"])
-    for row, f in zip(_field_rows(), FIELDS):
+    for row, f in zip(_field_rows(), FIELDS, strict=True):
         label = FIELD_LABELS[f].removeprefix("Lĩnh vực ").capitalize()
         for c, v in enumerate([label, *(a[k]["by_field"][f] for k in COUNT_KEYS)], start=1):
             _put(ws, row, c, v, s["body"], s["wrap"] if c == 1 else s["center"], s["border"])
@@ -270,16 +274,26 @@ def write_recognised(ws, year: YearReview, title: str) -> None:
     header = ["Stt", "Tên mô hình", "Đơn vị", "Loại đơn vị", "Lĩnh vực", "Tiến độ", "Kết quả bằng số liệu", "Tổng điểm"]
     width = len(header)
     _title(ws, 1, f"DANH SÁCH MÔ HÌNH “{title.upper()}” NĂM {year.year} ĐƯỢC CÔNG NHẬN", s["title"], width, s["center"])
-    _title(ws, 2, f"(Đạt từ {r.pass_mark:g}/{r.total_points:g} điểm; đề nghị khen thưởng)", s["sub"], width, s["center"])
-    for c, (h, w) in enumerate(zip(header, [6, 48, 32, 16, 18, 16, 30, 10]), start=1):
+    _title(
+        ws, 2, f"(Đạt từ {r.pass_mark:g}/{r.total_points:g} điểm; đề nghị khen thưởng)", s["sub"], width, s["center"]
+    )
+    for c, (h, w) in enumerate(zip(header, [6, 48, 32, 16, 18, 16, 30, 10], strict=True), start=1):
         from openpyxl.utils import get_column_letter
 
         _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = w
     row = HEADER_ROW + 1
     for i, m in enumerate(year.recognised(), start=1):
-        values = [i, m.name, m.unit.name, UNIT_TYPE_LABELS.get(m.unit.type, m.unit.type), FIELD_SHORT.get(m.field or "", ""),
-                  PROGRESS_LABELS.get(m.progress or "", ""), m.result.figures if m.result else "", m.total]
+        values = [
+            i,
+            m.name,
+            m.unit.name,
+            UNIT_TYPE_LABELS.get(m.unit.type, m.unit.type),
+            FIELD_SHORT.get(m.field or "", ""),
+            PROGRESS_LABELS.get(m.progress or "", ""),
+            m.result.figures if m.result else "",
+            m.total,
+        ]
         for c, v in enumerate(values, start=1):
             _put(ws, row, c, v, s["body"], s["wrap"] if c in (2, 3, 7) else s["center"], s["border"])
         row += 1
@@ -294,7 +308,7 @@ def write_units(ws, year: YearReview) -> None:
     s = _styles()
     header = ["Stt", "Đơn vị", "Loại đơn vị", *(COUNT_LABELS[k] for k in COUNT_KEYS), "Trạng thái", "Cần bổ sung"]
     _title(ws, 1, f"KẾT QUẢ BÁO CÁO CỦA TỪNG ĐƠN VỊ NĂM {year.year}", s["title"], len(header), s["center"])
-    for c, (h, w) in enumerate(zip(header, [6, 36, 16, *([12] * len(COUNT_KEYS)), 16, 60]), start=1):
+    for c, (h, w) in enumerate(zip(header, [6, 36, 16, *([12] * len(COUNT_KEYS)), 16, 60], strict=True), start=1):
         from openpyxl.utils import get_column_letter
 
         _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
