@@ -26,7 +26,7 @@ def parse_statuses(text: str | None) -> tuple[str, ...]:
     return items
 
 
-@click.command(cls=VietCommand, short_help="Gửi thư đôn đốc đơn vị chưa đạt hoặc chưa đăng ký (hoặc in tin nhắn Zalo).")
+@click.command(cls=VietCommand, short_help="Gửi thư đôn đốc đơn vị chưa đạt (hoặc in tin Zalo).")
 @common_options
 @click.option("--status", "status_text", metavar="TRẠNG_THÁI",
               help="Nhắc đơn vị có trạng thái nào (mặc định chua_dat,chua_dang_ky).")
