@@ -111,6 +111,11 @@ def protection_descriptions(unit: Unit) -> tuple[str, str]:
             f"Tiêu đề biểu mẫu của {unit.name}: chỉ Ban Tuyên giáo được sửa")
 
 
+def locked_description(unit: Unit) -> str:
+    """The unit tab's protection once `init --lock-after-deadline` (or aggregate) turned it staff-only."""
+    return f"Trang của {unit.name}: đã khóa sau hạn đăng ký, chỉ Ban Tuyên giáo được sửa"
+
+
 def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existing: set[str],
                              head_end: int = HEADER_ROWS) -> list[dict]:
     """The unit's tab editable by the unit and the staff; its first `head_end` rows (the title
@@ -118,7 +123,8 @@ def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existi
     tab_desc, head_desc = protection_descriptions(unit)
     reqs = []
     unit_editors = sorted({*staff, *split_addresses(unit.email)})  # the registry cell may list several
-    if tab_desc not in existing:
+    # A tab locked after the deadline keeps its one protection: init never adds a unit-editable second one.
+    if tab_desc not in existing and locked_description(unit) not in existing:
         reqs.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id}, "description": tab_desc, "warningOnly": False,
             "editors": {"users": unit_editors}}}})
