@@ -148,7 +148,7 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
                 if wrote.lock is not None:
                     from danvan_sheets.history import record_lock_changes
 
-                    done += "\nKhóa sau hạn: " + " ".join(wrote.lock.lines(settings.campaign.deadline))
+                    done += "\nKhóa trang sau hạn — " + " ".join(wrote.lock.lines(settings.campaign.deadline))
                     record_lock_changes(settings, str(result.spec), wrote.lock.changed(), compiled_at)
         except DanvanError as exc:
             raise user_error(exc) from None

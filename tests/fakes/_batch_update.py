@@ -557,9 +557,10 @@ def add_protected_range(book: Spreadsheet, body: dict, ctx: Context) -> dict:
                          "groups": list(editors.get("groups") or [])}
     if "domainUsersCanEdit" in editors:
         stored["editors"]["domainUsersCanEdit"] = editors["domainUsersCanEdit"]
+    reply = proto3(copy.deepcopy(stored))  # the reply lists the editors as sent (recorded: `"editors": {}`)
     _keep_caller(stored, ctx)
     book.protected_ranges.append(stored)
-    return {"addProtectedRange": {"protectedRange": proto3(copy.deepcopy(stored))}}
+    return {"addProtectedRange": {"protectedRange": reply}}
 
 
 def _protected(book: Spreadsheet, pid: Any) -> dict:
