@@ -156,8 +156,15 @@ def test_zalo_out_writes_the_same_text_to_a_file(tmp_path, smtp_server):
     assert res.exit_code == 0 and not handler.messages
     assert "Đã ghi 3 tin nhắn Zalo" in res.output and str(out) in res.output
     assert out.read_text(encoding="utf-8") == shown
-    bad = _cli("remind", *args, "--zalo-out", str(out.parent))  # a folder: cannot be written as a file
+    folder = tmp_path / "thu-muc.txt"
+    folder.mkdir()
+    bad = _cli("remind", *args, "--zalo-out", str(folder))  # a folder: cannot be written as a file
     assert bad.exit_code == 3 and "Không ghi được tệp" in bad.output and "Traceback" not in bad.output
+    before = (tmp_path / "dk.xlsx").read_bytes()
+    for wrong in (tmp_path / "dk.xlsx", tmp_path / "zalo.xlsx"):  # never over the registrations, always a .txt
+        res = _cli("remind", *args, "--zalo-out", str(wrong))
+        assert res.exit_code == 2 and ".txt" in res.output and "Traceback" not in res.output
+    assert (tmp_path / "dk.xlsx").read_bytes() == before and not (tmp_path / "zalo.xlsx").exists()
     only = _cli("remind", *args, "--zalo", "--status", "chua_dang_ky")
     assert list(_blocks(only.output)) == [BIA, DOAN]
 

@@ -468,3 +468,25 @@ def test_remind_review_sends_each_unit_owing_its_form_once(filled, tmp_path, smt
         assert got[(emails[unit],)] == f"Nhắc báo cáo tổng kết năm mô hình “Dân vận khéo” năm 2023 — {unit}"
     again = invoke(*args, "--as-of", "2023-11-28")
     assert again.exit_code == 0 and "bỏ qua 2 đơn vị đã nhắc gần đây" in again.output and len(handler.messages) == 2
+
+
+def test_remind_review_sends_the_staff_copy_and_writes_zalo_text(filled, tmp_path, smtp_server):
+    ctl, handler = smtp_server()
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(CONFIG.read_text(encoding="utf-8").replace("[review]\n", f'[review]\nresults = "xlsx:{filled}"\n', 1)
+                   + f'\n[history]\npath = "{tmp_path / "h.sqlite"}"\n[smtp]\nhost = "127.0.0.1"\nport = {ctl.port}\n'
+                   'security = "none"\nfrom_addr = "Ban Tuyên giáo <btg@example.vn>"\ntimeout = 10\n'
+                   '[remind]\nstaff_emails = ["luu.btg@example.vn"]\n', encoding="utf-8")
+    args = ["remind", "--review", *REG[:4], "--config", str(cfg), "--as-of", "2023-11-28"]
+    out = tmp_path / "zalo.txt"
+    zalo = invoke(*args, "--zalo-out", str(out))
+    assert zalo.exit_code == 0 and not handler.messages and "Đã ghi 2 tin nhắn Zalo" in zalo.output
+    text = out.read_text(encoding="utf-8")
+    assert f"=== 1/2. {THUE} ===" in text and "Hạn báo cáo: 30/11/2023" in text and "danvan " not in text
+    sent = invoke(*args)
+    assert sent.exit_code == 0, sent.output
+    (copy,) = [m for to, m in handler.messages if to == ["luu.btg@example.vn"]]
+    assert str(copy["Subject"]) == "Bản lưu thư nhắc báo cáo kết quả thực hiện mô hình “Dân vận khéo” năm 2023 — 2 đơn vị"
+    body = copy.get_content()
+    assert f". {THUE} <" in body and f". {TUPHAP} <" in body and ": đã gửi ===" in body
+    assert "- Bản lưu gửi Ban Tuyên giáo <luu.btg@example.vn>: đã gửi" in sent.output

@@ -13,6 +13,7 @@ from danvan_sheets.errors import ConfigError, DanvanError
 
 DEFAULT_STATUSES = ("chua_dat", "chua_dang_ky")
 REGISTRATION = "thư đôn đốc đăng ký mô hình"  # the kind of reminder, in the staff's copy
+ZALO_SUFFIXES = (".txt",)
 
 
 def parse_statuses(text: str | None) -> tuple[str, ...]:
@@ -76,7 +77,8 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run, zalo, z
     try:
         statuses = parse_statuses(status_text)
         if zalo:  # no e-mail: the [smtp] settings play no part
-            result = run(source, units_path, settings, parse_as_of(as_of))
+            # --zalo-out is a .txt that never lands on the registrations (checked before any read).
+            result = run(source, units_path, settings, parse_as_of(as_of), out=zalo_out, out_suffixes=ZALO_SUFFIXES)
             emit_zalo(mail.reminders_for(result.report, settings, statuses), zalo_out)
             return
         smtp = mail.smtp_settings(settings.smtp)  # a mail setting that cannot work stops us before any read

@@ -149,6 +149,11 @@ def remind_review(source, units_path, config_path, as_of, results, dry_run: bool
     try:
         # A mail setting that cannot work stops us before any read (Zalo text needs none).
         smtp = SmtpSettings() if zalo else smtp_settings(settings.smtp)
+        if zalo_out:  # a .txt that never lands on the registrations, checked before any read
+            from danvan_sheets.cli.remind import ZALO_SUFFIXES
+            from danvan_sheets.pipeline import guard_output, resolve_spec
+
+            guard_output(zalo_out, resolve_spec(source, settings), ZALO_SUFFIXES)
         from danvan_sheets.yearend import review_reminders_due
 
         due, mails, _run = review_reminders_due(source, units_path, results, settings, day)
