@@ -26,7 +26,9 @@ from danvan_sheets.core.results import (
 from danvan_sheets.core.text import fold
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.pipeline import run
-from tests.test_remind import smtp_server  # noqa: F401  (fixture)
+from tests import test_remind
+
+smtp_server = test_remind.smtp_server  # the real SMTP server fixture (aiosmtpd on 127.0.0.1)
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "config" / "danvan.toml"
@@ -486,7 +488,8 @@ def test_remind_review_sends_the_staff_copy_and_writes_zalo_text(filled, tmp_pat
     sent = invoke(*args)
     assert sent.exit_code == 0, sent.output
     (copy,) = [m for to, m in handler.messages if to == ["luu.btg@example.vn"]]
-    assert str(copy["Subject"]) == "Bản lưu thư nhắc báo cáo kết quả thực hiện mô hình “Dân vận khéo” năm 2023 — 2 đơn vị"
+    kind = "thư nhắc báo cáo kết quả thực hiện mô hình"
+    assert str(copy["Subject"]) == f"Bản lưu {kind} “Dân vận khéo” năm 2023 — 2 đơn vị"
     body = copy.get_content()
     assert f". {THUE} <" in body and f". {TUPHAP} <" in body and ": đã gửi ===" in body
     assert "- Bản lưu gửi Ban Tuyên giáo <luu.btg@example.vn>: đã gửi" in sent.output
