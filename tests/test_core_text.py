@@ -206,3 +206,23 @@ def test_clean_is_idempotent_and_fold_and_matching_keep_its_length(s):
 
 def test_an_invisible_character_between_a_letter_and_its_mark_does_not_keep_them_apart():
     assert clean("A\u00ad\u0301") == "Á" == clean(clean("A\u00ad\u0301"))
+
+
+def test_no_character_decomposes_to_two_ascii_characters():
+    # fold() folds non-ASCII text by dropping what NFD leaves beyond ASCII, and trusts that
+    # result only when its length equals the text's: that is sound only while no character's
+    # NFD holds two ASCII characters (one could then hide a character that gave none).
+    import sys
+    import unicodedata
+
+    two = [hex(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF
+           and sum(ch.isascii() for ch in unicodedata.normalize("NFD", chr(i))) > 1]
+    assert two == []
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_FORM_CHARS + "ǅǈĳŉſẛǰÅΩ가각ｑｇ\U0001d400\u0f73\u0344", max_size=40) | st.text(max_size=20))
+def test_fold_equals_the_character_table(s):
+    from danvan_sheets.core.text import _FOLD
+
+    assert fold(s) == clean(s).translate(_FOLD)

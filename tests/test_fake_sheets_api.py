@@ -28,9 +28,9 @@ SHEETS = "https://sheets.googleapis.com"
 ENVIRONMENT_KEYS = {
     "$.properties.defaultFormat": "account default cell format; neither gspread nor the app reads it",
     "$.properties.spreadsheetTheme": "account theme colours; neither gspread nor the app reads it",
-    "$.sheets[].protectedRanges[].editors.users":
-        "Google adds the calling service account as editor; the fake has no caller identity",
 }
+# The account the recordings were made with: Google keeps it among a protected range's editors.
+RECORDED_CALLER = "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com"
 # Exchanges whose recorded outcome depends on something outside the API (e.g. another account's file).
 PRIVATE_FILE = "1jIKzPs8LsiZZdLdeMEP-5ZIHw6RkjiOmj1LrJN706Yc"
 
@@ -198,6 +198,7 @@ def _same_data(recorded, got) -> list[str]:
 
 
 def test_conformance_with_recorded_digest(fake_google):
+    fake_google.caller_email = RECORDED_CALLER
     replay = Replayer(fake_google)
     exchanges = _digest()
     replay.run(exchanges)
@@ -241,10 +242,41 @@ def test_conformance_with_recorded_digest(fake_google):
     "SpreadsheetTest.test_values_batch_get",
 ])
 def test_conformance_with_whole_cassettes(fake_google, cassette):
+    fake_google.caller_email = RECORDED_CALLER
     replay = Replayer(fake_google)
     replay.run(_cassette(cassette))
     print("skipped exchanges:", replay.skipped or "none")
     assert replay.problems == []
+
+
+def test_the_calling_account_stays_an_editor_of_a_protected_range(fake_google):
+    """Recorded: addProtectedRange with `"users": []` replies `"editors": {}`, and the sheet then lists
+    the calling service account as the range's editor. The lock after the deadline relies on it."""
+    fake_google.caller_email = RECORDED_CALLER
+    replay = Replayer(fake_google)
+    replay.run(_cassette("WorksheetTest.test_delete_protected_range"))
+    assert replay.problems == []
+    listed = [(ex, got.json()) for ex, got in replay.responses
+              if got is not None and ex["method"] == "GET" and "protectedRanges" in got.text]
+    assert listed
+    for ex, got in listed:
+        recorded = ex["response_body"]["sheets"][0]["protectedRanges"][0]["editors"]
+        assert got["sheets"][0]["protectedRanges"][0]["editors"] == recorded == {"users": [RECORDED_CALLER]}
+    # An update that names other editors keeps the caller too.
+    sid = fake_google.create_spreadsheet("x")
+    import requests
+
+    url = f"http://{fake_google.host}/v4/spreadsheets/{sid}:batchUpdate"
+    reply = requests.post(url, json={"requests": [{"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": 0}, "editors": {"users": ["a@x.vn"]}}}}]}, timeout=5).json()
+    pid = reply["replies"][0]["addProtectedRange"]["protectedRange"]["protectedRangeId"]
+    assert requests.post(url, json={"requests": [{"updateProtectedRange": {"protectedRange": {
+        "protectedRangeId": pid, "editors": {"users": ["b@x.vn"]}}, "fields": "editors"}}]}, timeout=5).ok
+    assert fake_google.protected_ranges(sid)[0]["editors"]["users"] == ["b@x.vn", RECORDED_CALLER]
+    # No protectedRangeId: Google refuses the request.
+    bad = requests.post(url, json={"requests": [{"updateProtectedRange": {"protectedRange": {
+        "editors": {"users": []}}, "fields": "editors"}}]}, timeout=5)
+    assert bad.status_code == 400
 
 
 # ---------------------------------------------------------------- through gspread

@@ -57,6 +57,15 @@ def _aggregate(env, fake, *args):
     return result
 
 
+def _one_write_with_notes_and_summary(fake):
+    """The run sent one write request, and it carried both the notes and the summary."""
+    assert fake.writes() == 1
+    (write,) = [r for r in fake.requests if r.is_write]
+    notes = [r for r in write.body["requests"] if "updateCells" in r and r["updateCells"].get("fields") == "note"]
+    assert notes and any("repeatCell" in r for r in write.body["requests"])
+    return notes
+
+
 def test_notes_written_updated_and_removed_one_write_each_run(env, fake_google):
     sid = env.sid
     _type(fake_google, sid, [
@@ -70,10 +79,7 @@ def test_notes_written_updated_and_removed_one_write_each_run(env, fake_google):
 
     # Run 1: a note on each problem cell, with the message and what to write.
     _aggregate(env, fake_google)
-    assert fake_google.writes() == 1
-    (write,) = [r for r in fake_google.requests if r.is_write]
-    kinds = {next(iter(r)) for r in write.body["requests"]}
-    assert "updateCells" in kinds and "repeatCell" in kinds  # notes and summary in the same batchUpdate
+    _one_write_with_notes_and_summary(fake_google)
     notes = _notes(fake_google, sid)
     assert notes[f"F{ROW}"] == THEIR_NOTE and notes[f"B{ROW}"] == THEIR_OTHER  # never touched
     assert notes[f"E{ROW}"].startswith(NOTE_PREFIX) and "Chưa ghi địa điểm triển khai" in notes[f"E{ROW}"]
@@ -84,7 +90,7 @@ def test_notes_written_updated_and_removed_one_write_each_run(env, fake_google):
     ws.update([["Phòng Kê khai"]], f"E{ROW}", value_input_option="RAW")
     ws.update([["ba"]], f"C{ROW + 1}", value_input_option="RAW")
     _aggregate(env, fake_google)
-    assert fake_google.writes() == 1
+    _one_write_with_notes_and_summary(fake_google)
     notes = _notes(fake_google, sid)
     assert f"E{ROW}" not in notes
     assert "Số lượng “ba” không hợp lệ" in notes[f"C{ROW + 1}"]
@@ -94,7 +100,7 @@ def test_notes_written_updated_and_removed_one_write_each_run(env, fake_google):
     ws.update([[1]], f"C{ROW + 1}", value_input_option="RAW")
     ws.update([["Tập thể"]], f"F{ROW}", value_input_option="RAW")
     result = _aggregate(env, fake_google)
-    assert fake_google.writes() == 1
+    _one_write_with_notes_and_summary(fake_google)
     assert _notes(fake_google, sid) == {f"F{ROW}": THEIR_NOTE, f"B{ROW}": THEIR_OTHER}
 
     # Nothing changed since: nothing sent at all.

@@ -26,7 +26,9 @@ from danvan_sheets.core.results import (
 from danvan_sheets.core.text import fold
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.pipeline import run
-from tests.test_remind import smtp_server  # noqa: F401  (fixture)
+from tests import test_remind
+
+smtp_server = test_remind.smtp_server  # the real SMTP server fixture (aiosmtpd on 127.0.0.1)
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "config" / "danvan.toml"
@@ -455,16 +457,39 @@ def test_remind_review_sends_each_unit_owing_its_form_once(filled, tmp_path, smt
     assert far.exit_code == 0 and "Không có đơn vị nào cần nhắc báo cáo kết quả" in far.output and not handler.messages
     preview = invoke(*args, "--as-of", "2023-11-28", "--dry-run")
     assert preview.exit_code == 0 and "2 thư sẽ được gửi" in preview.output and not handler.messages
+    zalo = invoke(*args, "--as-of", "2023-11-28", "--zalo")  # the same text for Zalo, nothing sent or recorded
+    assert zalo.exit_code == 0 and not handler.messages and "danvan " not in zalo.output
+    assert f"=== 1/2. {THUE} ===" in zalo.output and f"=== 2/2. {TUPHAP} ===" in zalo.output
     sent = invoke(*args, "--as-of", "2023-11-28")
     assert sent.exit_code == 0, sent.output
     got = {tuple(to): str(m["Subject"]) for to, m in handler.messages}
     emails = {line.split(",")[1]: line.split(",")[3] for line in
               (REPO / "demo" / "don-vi.csv").read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert set(got) == {(emails[THUE],), (emails[TUPHAP],)}
-    # Compared without spaces: the e-mail writer (writers/email.py) folds a long Subject between two encoded
-    # words, where RFC 2047 readers drop the space ("Chi bộSở"); reported, left to the writers' owner.
-    for unit in (THUE, TUPHAP):
-        want = f"Nhắc báo cáo tổng kết năm mô hình “Dân vận khéo” năm 2023 — {unit}"
-        assert got[(emails[unit],)].replace(" ", "") == want.replace(" ", "")
+    for unit in (THUE, TUPHAP):  # long subjects, folded: every space survives (writers/email.py encoded_header)
+        assert got[(emails[unit],)] == f"Nhắc báo cáo tổng kết năm mô hình “Dân vận khéo” năm 2023 — {unit}"
     again = invoke(*args, "--as-of", "2023-11-28")
     assert again.exit_code == 0 and "bỏ qua 2 đơn vị đã nhắc gần đây" in again.output and len(handler.messages) == 2
+
+
+def test_remind_review_sends_the_staff_copy_and_writes_zalo_text(filled, tmp_path, smtp_server):
+    ctl, handler = smtp_server()
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(CONFIG.read_text(encoding="utf-8").replace("[review]\n", f'[review]\nresults = "xlsx:{filled}"\n', 1)
+                   + f'\n[history]\npath = "{tmp_path / "h.sqlite"}"\n[smtp]\nhost = "127.0.0.1"\nport = {ctl.port}\n'
+                   'security = "none"\nfrom_addr = "Ban Tuyên giáo <btg@example.vn>"\ntimeout = 10\n'
+                   '[remind]\nstaff_emails = ["luu.btg@example.vn"]\n', encoding="utf-8")
+    args = ["remind", "--review", *REG[:4], "--config", str(cfg), "--as-of", "2023-11-28"]
+    out = tmp_path / "zalo.txt"
+    zalo = invoke(*args, "--zalo-out", str(out))
+    assert zalo.exit_code == 0 and not handler.messages and "Đã ghi 2 tin nhắn Zalo" in zalo.output
+    text = out.read_text(encoding="utf-8")
+    assert f"=== 1/2. {THUE} ===" in text and "Hạn báo cáo: 30/11/2023" in text and "danvan " not in text
+    sent = invoke(*args)
+    assert sent.exit_code == 0, sent.output
+    (copy,) = [m for to, m in handler.messages if to == ["luu.btg@example.vn"]]
+    kind = "thư nhắc báo cáo kết quả thực hiện mô hình"
+    assert str(copy["Subject"]) == f"Bản lưu {kind} “Dân vận khéo” năm 2023 — 2 đơn vị"
+    body = copy.get_content()
+    assert f". {THUE} <" in body and f". {TUPHAP} <" in body and ": đã gửi ===" in body
+    assert "- Bản lưu gửi Ban Tuyên giáo <luu.btg@example.vn>: đã gửi" in sent.output

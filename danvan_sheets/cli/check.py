@@ -68,6 +68,18 @@ def check(source, units_path, config_path, as_of, fmt):
     raise SystemExit(1 if report.flagged else 0)
 
 
+def _lock_asked(settings, result):
+    """[google] lock_after_deadline: the scheduled run locks the units' tabs once their days are over.
+    Only with a units list: the protections are the ones init added under the units' names."""
+    if not (settings.google.lock_after_deadline and result.units):
+        return None
+    from danvan_sheets.google.lock import lock_due
+    from danvan_sheets.google.publish import LockAsked
+
+    return LockAsked(lock_due(settings.campaign.deadline, settings.google.lock_grace_days),
+                     tuple(settings.google.staff_emails))
+
+
 @click.command(
     cls=VietCommand,
     epilog=_AGGREGATE_EXAMPLES,
@@ -90,7 +102,9 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
     Hai lần chạy không bao giờ chồng nhau: lần sau thấy lần trước đang chạy thì ghi
     nhật ký rồi thoát với mã 0 — trừ khi có --out: khi đó tệp chưa được ghi, nên lệnh
     báo lý do và thoát với mã 3. Mỗi lần ghi xong được lưu lại để `danvan doctor` báo
-    lần tổng hợp thành công gần nhất.
+    lần tổng hợp thành công gần nhất. Với nguồn gsheet: và [google] lock_after_deadline = true,
+    sau hạn đăng ký cộng lock_grace_days ngày, trang của mỗi đơn vị được khóa (chỉ Ban Tuyên
+    giáo sửa được, trừ đơn vị còn gia hạn) trong cùng lần ghi.
     """
     from danvan_sheets.pipeline import run
     from danvan_sheets.runs.job import UnattendedRun
@@ -124,12 +138,18 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
 
                 failures = table_failures(report, compiled_at)
                 wrote = publish_summary(result.data, report, compiled_at,
-                                        notes=settings.google.notes and not no_notes)
+                                        notes=settings.google.notes and not no_notes,
+                                        lock=_lock_asked(settings, result))
                 done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote.summary
                         else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
                 if wrote.notes_written or wrote.notes_removed:
                     done += (f" Ghi chú ở ô cần sửa trên trang đơn vị: {wrote.notes_written} ghi mới hoặc cập nhật, "
                              f"{wrote.notes_removed} xóa vì đã sửa xong.")
+                if wrote.lock is not None:
+                    from danvan_sheets.history import record_lock_changes
+
+                    done += "\nKhóa trang sau hạn — " + " ".join(wrote.lock.lines(settings.campaign.deadline))
+                    record_lock_changes(settings, str(result.spec), wrote.lock.changed(), compiled_at)
         except DanvanError as exc:
             raise user_error(exc) from None
         job.done()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, config_option, load, stdout_console, user_error
+from danvan_sheets.cli.base import VietCommand, config_option, load, parse_as_of, stdout_console, user_error
 from danvan_sheets.errors import ConfigError, DanvanError
 
 _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
@@ -135,7 +135,13 @@ def _last_success(rep, settings) -> None:
 @click.option("--form-sheet", is_flag=True,
               help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
                    "(thay cho mỗi đơn vị một trang), và in các câu hỏi cần tạo.")
-def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet):
+@click.option("--lock-after-deadline", "lock", is_flag=True,
+              help="Sau hạn đăng ký cộng [google] lock_grace_days ngày: khóa trang của mỗi đơn vị, chỉ Ban Tuyên "
+                   "giáo sửa được (trừ đơn vị có cột “Gia hạn đến” trong danh sách đơn vị); ghi vào lịch sử. "
+                   "Trước hạn đó không thay đổi gì.")
+@click.option("--as-of", "as_of", metavar="NGÀY",
+              help="Với --lock-after-deadline: ngày dùng để xét hạn, dạng 2023-05-02 hoặc 02/05/2023 (mặc định hôm nay).")
+def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet, lock, as_of):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
     Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
@@ -144,6 +150,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     nhiều lần vẫn an toàn: không bao giờ ghi đè hay xóa những gì đơn vị đã nhập;
     trên trang đơn vị đã điền, vùng khóa tiêu đề chỉ gồm các dòng trên dòng tiêu đề cột.
     Bảng tính do lệnh tạo (--create) được chia sẻ cho [google] staff_emails.
+    --lock-after-deadline chỉ khóa trang đơn vị sau hạn (không bố trí, không chia sẻ).
 
     \b
     Ví dụ:
@@ -151,6 +158,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
       danvan init --create "Đăng ký 2024" --folder https://drive.google.com/drive/folders/0AbC... --units config/don-vi.csv
       danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
+      danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --lock-after-deadline
     """
     from danvan_sheets.google.client import folder_id, open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
@@ -160,6 +168,14 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
 
     settings = load(config_path)
+    if as_of and not lock:
+        raise user_error(ConfigError("--as-of chỉ dùng cùng --lock-after-deadline."))
+    if lock and (create_title or folder or share or form_sheet):
+        raise user_error(ConfigError("--lock-after-deadline chỉ khóa trang đơn vị của một bảng tính đã có: không dùng "
+                                     "cùng --create, --folder, --share hay --form-sheet."))
+    if lock:
+        _lock_after_deadline(settings, source, units_path, parse_as_of(as_of))
+        return
     try:
         units = resolve_units(units_path, settings)
         if not units:
@@ -211,6 +227,53 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
 
         for line in instructions():
             click.echo(line.replace("gsheet:MÃ", f"gsheet:{result.key}"))
+
+
+def _lock_after_deadline(settings, source, units_path, today) -> None:
+    """init --lock-after-deadline: every unit's tab staff-only once its editing days are over, one batchUpdate."""
+    import datetime as dt
+
+    from danvan_sheets.google.client import open_client, spreadsheet_id
+    from danvan_sheets.google.errors import is_google_failure, translate
+    from danvan_sheets.google.lock import lock_due, plan_lock
+    from danvan_sheets.google.setup import matched_tabs
+    from danvan_sheets.history import record_lock_changes
+    from danvan_sheets.pipeline import resolve_spec, resolve_units
+    from danvan_sheets.sources.gsheet import fetch_metadata
+
+    staff = list(settings.google.staff_emails)
+    try:
+        units = resolve_units(units_path, settings)
+        if not units:
+            raise ConfigError("Cần danh sách đơn vị: thêm --units TỆP.csv hoặc ghi [source] units trong cấu hình.")
+        key = spreadsheet_id(_gsheet_target(source, settings))
+        spec = resolve_spec(source, settings)
+        client, identity, session = open_client(settings)
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    due = lock_due(settings.campaign.deadline, settings.google.lock_grace_days)
+    try:
+        meta = fetch_metadata(client, key)
+        ids = {s["properties"]["title"]: s["properties"].get("sheetId", 0) for s in meta.get("sheets", [])}
+        tabs = {code: ids[title] for code, title in matched_tabs(meta, units).items()}
+        plan = plan_lock(meta, tabs, units, staff, identity.email, today, due)
+        if plan.requests:
+            # One batch for every unit: Google applies it whole or not at all.
+            client.http_client.batch_update(key, {"requests": plan.requests})
+    except Exception as exc:  # noqa: BLE001
+        if is_google_failure(exc):
+            raise user_error(translate(exc, "khóa trang đơn vị", identity.email, session.stats.last_tries)) from None
+        raise
+    click.echo(f"Bảng tính: https://docs.google.com/spreadsheets/d/{key}/edit")
+    for line in plan.lines(settings.campaign.deadline):
+        click.echo(line)
+    if plan.locked and not staff:
+        click.echo("Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính và tài khoản chạy công cụ "
+                   "sửa được các trang đã khóa.")
+    try:
+        record_lock_changes(settings, str(spec), plan.changed(), dt.datetime.now())
+    except DanvanError as exc:
+        raise user_error(exc) from None
 
 
 def _print_init(result, staff) -> None:

@@ -52,6 +52,13 @@ def _heading(campaign) -> str:
     return f"đợt năm {campaign.year}, nguồn {campaign.source or '(không rõ)'}"
 
 
+def _lock_line(lk) -> str:
+    if lk.action == "locked":
+        return (f"- {_when(lk.at)}: Đã khóa trang, chỉ Ban Tuyên giáo sửa được (đơn vị được sửa đến hết ngày "
+                f"{lk.due:%d/%m/%Y}).")
+    return f"- {_when(lk.at)}: Mở lại trang cho đơn vị sửa (gia hạn đến hết ngày {lk.due:%d/%m/%Y})."
+
+
 def _names(items: list[str], limit: int = 6) -> str:
     shown = "; ".join(f"“{x}”" for x in items[:limit])
     return shown + (f" và {len(items) - limit} mô hình khác" if len(items) > limit else "")
@@ -73,7 +80,7 @@ def history(unit, config_path, year, source):
       danvan history DB-CUCTHUE
       danvan history "Đảng bộ Cục Thuế" --year 2023 --source xlsx:dang-ky-2023.xlsx
     """
-    from danvan_sheets.history.timeline import last_states, timeline
+    from danvan_sheets.history.timeline import TimelineEvent, last_states, locked_units, timeline
 
     settings = load(config_path)
     path = _db(settings)
@@ -88,10 +95,13 @@ def history(unit, config_path, year, source):
                 click.echo(f"Lịch sử {_heading(campaign)} chưa có đơn vị nào.")
                 return
             click.echo(f"Tình trạng mới nhất của {len(states)} đơn vị, {_heading(campaign)} (theo lịch sử {path}):")
+            locked = locked_units(path, campaign)
             for snap, seen in states:
+                lock = locked.get(snap.unit)
                 click.echo(f"- {snap.name} ({snap.unit}): {STATUS_LABELS.get(snap.status, snap.status)}, "
                            f"{snap.models}/{snap.required} mô hình; thay đổi lần cuối {_when(snap.run_at)}"
-                           + (f", kiểm tra gần nhất {_when(seen)}" if seen else "") + ".")
+                           + (f", kiểm tra gần nhất {_when(seen)}" if seen else "")
+                           + (f"; trang đã khóa từ {_when(lock.at)}" if lock else "") + ".")
             if damage:
                 # What could be read is shown above; the damaged rows are an error (exit 3), named.
                 raise DamagedHistory(damage, path)
@@ -102,7 +112,13 @@ def history(unit, config_path, year, source):
     if tl is None:
         raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử của đợt năm {year}. Xem danh sách bằng: danvan history"))
     click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}), {_heading(tl.campaign)}:")
-    for ev in tl.events:
+    # Lock changes sit among the checks at their own time (after a check of the same second).
+    items = sorted([(ev.run_at, 0, ev) for ev in tl.events] + [(lk.at, 1, lk) for lk in tl.locks],
+                   key=lambda item: (item[0], item[1]))
+    for _at, _kind, ev in items:
+        if not isinstance(ev, TimelineEvent):
+            click.echo(_lock_line(ev))
+            continue
         head = (f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
                 f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)") + ".")
         click.echo(head)

@@ -44,9 +44,8 @@ def parse_scale(text: str) -> tuple[str | None, str | None]:
     folded = fold(text)
     if not folded:
         return None, "missing_scale"
-    positions = {k: folded.find(w) for k, w in (("ca_nhan", "ca nhan"), ("tap_the", "tap the"))}
-    found = {k: p for k, p in positions.items() if p >= 0}
-    if not found:
+    person, group = folded.find("ca nhan"), folded.find("tap the")
+    if person < 0 and group < 0:
         return None, "invalid_scale"
     # "Tập thể, cá nhân": the first one written.
-    return min(found, key=lambda k: found[k]), None
+    return ("ca_nhan" if group < 0 or 0 <= person < group else "tap_the"), None

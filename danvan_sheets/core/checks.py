@@ -22,6 +22,7 @@ changes the reader's entries (the verdict holds its own copies).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -134,6 +135,8 @@ def check_row(row: RowRead) -> list[Finding]:
 
 
 # --- mandatory models ---------------------------------------------------------------------------
+# Asked for every unit of a run, always of the same few campaign models.
+@functools.lru_cache(maxsize=64)
 def _needles(model: MandatoryModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(key(w) for w in model.all_of), tuple(key(w) for w in model.any_of)
 

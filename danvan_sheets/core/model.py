@@ -192,6 +192,7 @@ class Unit:
     type: str
     email: str = ""
     tab: str = ""
+    extended_until: dt.date | None = None  # the registry's "Gia hạn đến": editing allowed through this day
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ def _cell_text(v: object) -> str:
         return ""
     if type(v) is str:
         return clean(v)
+    if type(v) is int:
+        return str(v)
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     return clean(cell_text(v))
@@ -273,7 +275,7 @@ class _Form:
                 if not name or sections.is_placeholder(name):
                     self.skip(r, "section")
                     continue
-            elif not name or sections.is_placeholder(name):
+            elif not name or sections.is_placeholder(head if head and name == head.text else name):
                 # Placeholder rows ("Mô hình….", "…") are set aside; numbers without a name are an error.
                 if self.has_real_data(r, stt):
                     self.reading.problems.append(self.problem("missing_name", r, c_name, self.decoded[r][c_name]))
@@ -320,7 +322,8 @@ class _Form:
         if problems:
             self.reading.problems.extend(problems)
             has_error = has_error or any(p.severity == "error" for p in problems)
-        moved = {k: a1(*self.anchors[(r, c)]) for k, c in cols.items() if (r, c) in self.anchors}
+        anchors = self.anchors
+        moved = {k: a1(*anchors[(r, c)]) for k, c in cols.items() if (r, c) in anchors} if anchors else None
         return Entry(r + 1, name, row.field, row.quantity, row.build.period if row.build else None,
                      row.done.period if row.done else None, row.location or None, row.scale, cols, self.raw[r],
                      has_error=has_error, moved=moved or None)

@@ -7,6 +7,7 @@ model, "Cộng" a total), a cell typed without any is compared folded.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from danvan_sheets.core.keywords import Said, Words, said
@@ -113,6 +114,8 @@ def is_numbering_row(values: list[str]) -> bool:
     cells = [v for v in values if v]
     if len(cells) < 3:
         return False
+    if cells[-1][:1] != "(" and not cells[-1].isdigit():  # a model row: its name is neither
+        return False
     if all(_NUMBERING.match(v) for v in cells):
         return True
     if all(v.isdigit() for v in cells):
@@ -138,6 +141,9 @@ _TIME_PARENT = Words(r"thời gian")
 _COLUMN_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 
 
+# Every form in a folder repeats the same header titles, and the sources test them too when
+# choosing a sheet: on a 2,000-file folder this memo saves ~0.4 s (benchmarks/RESULTS.md).
+@functools.lru_cache(maxsize=1024)
 def header_kind(text: str) -> str | None:
     bare = Said(clean(_COLUMN_NUMBER.sub("", text)).strip(" :.*"))
     for kind, pattern in _HEADER:

@@ -6,7 +6,8 @@ Tổng số (=SUM over Số lượng), sections I–IV with placeholder rows, th
 
 from __future__ import annotations
 
-from danvan_sheets.core.model import FIELD_LABELS, FIELDS, ROMAN, Campaign, Unit, UNIT_TYPE_LABELS
+from danvan_sheets.addresses import split_addresses
+from danvan_sheets.core.model import FIELD_LABELS, FIELDS, ROMAN, UNIT_TYPE_LABELS, Campaign, Unit
 from danvan_sheets.core.periods import HINT
 from danvan_sheets.core.tables import mandatory_label
 
@@ -110,14 +111,20 @@ def protection_descriptions(unit: Unit) -> tuple[str, str]:
             f"Tiêu đề biểu mẫu của {unit.name}: chỉ Ban Tuyên giáo được sửa")
 
 
+def locked_description(unit: Unit) -> str:
+    """The unit tab's protection once `init --lock-after-deadline` (or aggregate) turned it staff-only."""
+    return f"Trang của {unit.name}: đã khóa sau hạn đăng ký, chỉ Ban Tuyên giáo được sửa"
+
+
 def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existing: set[str],
                              head_end: int = HEADER_ROWS) -> list[dict]:
     """The unit's tab editable by the unit and the staff; its first `head_end` rows (the title
     above the form's header) by the staff only, no such lock when head_end is 0."""
     tab_desc, head_desc = protection_descriptions(unit)
     reqs = []
-    unit_editors = sorted({*staff, *([unit.email] if unit.email else [])})
-    if tab_desc not in existing:
+    unit_editors = sorted({*staff, *split_addresses(unit.email)})  # the registry cell may list several
+    # A tab locked after the deadline keeps its one protection: init never adds a unit-editable second one.
+    if tab_desc not in existing and locked_description(unit) not in existing:
         reqs.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id}, "description": tab_desc, "warningOnly": False,
             "editors": {"users": unit_editors}}}})

@@ -9,9 +9,18 @@ from dataclasses import dataclass
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import all_tables, summary_title
 from danvan_sheets.errors import SourceError
+from danvan_sheets.google.lock import LockPlan
 from danvan_sheets.sources import SourceData
 
 WHAT = "ghi trang tổng hợp"
+
+
+@dataclass(frozen=True)
+class LockAsked:
+    """[google] lock_after_deadline for this run: units edit through `due` (or their extension)."""
+
+    due: dt.date
+    staff: tuple[str, ...]
 
 
 @dataclass
@@ -19,16 +28,19 @@ class Published:
     summary: bool = False  # the summary tabs were (re)written
     notes_written: int = 0
     notes_removed: int = 0
+    lock: LockPlan | None = None  # what the lock after the deadline planned and sent
 
     def __bool__(self) -> bool:
-        return self.summary or bool(self.notes_written or self.notes_removed)
+        return self.summary or bool(self.notes_written or self.notes_removed) or bool(self.lock and self.lock.requests)
 
 
-def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, notes: bool = False) -> Published:
+def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, notes: bool = False,
+                    lock: LockAsked | None = None) -> Published:
     """Write what changed; nothing is sent when the sheet already says it all.
 
     notes: also bring our notes on the units' problem cells up to date (google/notes.py), in the
-    same single write request.
+    same single write request. lock: also turn the units' tabs staff-only once their editing
+    days are over (google/lock.py), in that same request.
     """
     import gspread
 
@@ -41,9 +53,12 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     tables = all_tables(report, compiled_at)
     metadata = pulled.metadata
     note_reqs = _note_requests(pulled, report) if notes else []
+    plan = _lock_plan(pulled, metadata, report, lock, identity.email) if lock else None
     for attempt in (1, 2):
         try:
-            return _write(client, pulled.key, metadata, current, tables, note_reqs)
+            out = _write(client, pulled.key, metadata, current, tables, note_reqs + (plan.requests if plan else []))
+            out.lock = plan
+            return out
         except gspread.exceptions.APIError as exc:
             # A retried batch whose first try did land: its addSheet now collides.
             # Re-read the tab list once and write over the tabs that exist.
@@ -53,6 +68,11 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
                 except Exception as again:  # noqa: BLE001
                     raise translate(again, WHAT, identity.email, session.stats.last_tries) from None
                 current = {}
+                if plan is not None and lock is not None:
+                    # The first try landed, lock included: plan again from the sheet as it is now,
+                    # keeping what the first plan changed to report and record.
+                    again_plan = _lock_plan(pulled, metadata, report, lock, identity.email)
+                    plan.requests = again_plan.requests
                 continue
             raise translate(exc, WHAT, identity.email, session.stats.last_tries) from None
         except Exception as exc:  # noqa: BLE001 - requests and google-auth (token) failures
@@ -70,7 +90,16 @@ def _note_requests(pulled, report: Report) -> list[dict]:
     return note_requests(parse_notes(pulled.metadata), wanted, set(unit_ids.values()))
 
 
-def _write(client, key: str, metadata: dict, current: dict, tables, note_reqs: list[dict]) -> Published:
+def _lock_plan(pulled, metadata: dict, report: Report, lock: LockAsked, caller: str | None) -> LockPlan:
+    from danvan_sheets.google.lock import plan_lock
+
+    ids = {t.title: t.sheet_id or 0 for t in pulled.tabs}
+    tabs = {v.unit.code: ids[v.tab] for v in report.units if v.tab in ids}
+    return plan_lock(metadata, tabs, [v.unit for v in report.units], list(lock.staff), caller, report.as_of, lock.due)
+
+
+def _write(client, key: str, metadata: dict, current: dict, tables, extra: list[dict]) -> Published:
+    """`extra`: the notes' updateCells and the lock's protected-range requests, sent with the summary."""
     from danvan_sheets.writers.gsheet_summary import summary_requests
 
     # Keyed by our canonical title: a summary tab retyped "TỔNG HỢP" is rewritten, not duplicated.
@@ -78,12 +107,14 @@ def _write(client, key: str, metadata: dict, current: dict, tables, note_reqs: l
               for s in metadata.get("sheets", [])}
     requests = summary_requests(tables, sheets, current)
     out = Published(summary=bool(requests))
-    for r in note_reqs:
+    for r in extra:
+        if "updateCells" not in r:
+            continue
         if r["updateCells"]["rows"][0]["values"][0].get("note"):
             out.notes_written += 1
         else:
             out.notes_removed += 1
-    if requests or note_reqs:
-        # Google applies a batch all or nothing: the summary and the notes land together or not at all.
-        client.http_client.batch_update(key, {"requests": requests + note_reqs})
+    if requests or extra:
+        # Google applies a batch all or nothing: the summary, the notes and the lock land together or not at all.
+        client.http_client.batch_update(key, {"requests": requests + extra})
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from danvan_sheets.addresses import split_addresses
 from danvan_sheets.core.model import Campaign, SheetReading, Unit
 from danvan_sheets.core.summary import match_tabs
 from danvan_sheets.core.tables import SUMMARY_SHEETS, summary_title
@@ -185,6 +186,5 @@ def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool
         _invite(client, key_, email, staff_message, notify, have, result.staff_shared, result, who)
     message = SHARE_MESSAGE.format(year=campaign.year, deadline=campaign.deadline)
     for u in units:
-        email = (u.email or "").strip()
-        if email:
+        for email in split_addresses(u.email):  # the registry cell may list several addresses
             _invite(client, key_, email, message, notify, have, result.shared, result, who)

@@ -91,7 +91,21 @@ def record_and_compare(settings, report, data, run_at: dt.datetime, source: Any 
     return findings
 
 
+def record_lock_changes(settings, source: Any, changes: list, at: dt.datetime) -> None:
+    """Store what a lock run changed: [(Unit, "locked" | "reopened", last editing day)], in the
+    campaign of the configuration's year and `source`, like the runs."""
+    from danvan_sheets.errors import DanvanError, SourceError
+
+    records = [store.LockRecord(u.code, u.name, action, at, due) for u, action, due in changes]
+    try:
+        store.record_locks(db_path(settings), campaign_key(settings.campaign.year, source), records)
+    except DanvanError as exc:
+        # The sheet has already changed: say that first, then why the record is missing.
+        raise SourceError(f"Đã đổi vùng khóa trên bảng tính, nhưng không ghi được vào lịch sử: {exc}") from None
+
+
 __all__ = [
     "COLUMNS", "CampaignKey", "campaign_key", "campaign_of", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path",
-    "extra_reasons", "grace_days", "parse_when", "record_and_compare", "record_run", "snapshot_at", "timeline",
+    "extra_reasons", "grace_days", "parse_when", "record_and_compare", "record_lock_changes", "record_run",
+    "snapshot_at", "timeline",
 ]

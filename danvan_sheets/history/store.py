@@ -141,12 +141,26 @@ def _m3_fingerprints(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE unit_snapshots ADD COLUMN fingerprint TEXT")
 
 
+def _m4_locks(conn: sqlite3.Connection) -> None:
+    """When a unit's tab was turned staff-only after the deadline (or opened again for an extension)."""
+    conn.execute("""CREATE TABLE locks (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        unit TEXT NOT NULL,
+        name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        at TEXT NOT NULL,
+        due TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX locks_unit ON locks (campaign_id, unit, id)")
+
+
 # sqlite-utils' migrations are the model: named steps applied in order, each once, each recorded,
 # all of one opening in one transaction. The version is the number of steps applied.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_initial", _m1_initial),
     ("0002_campaigns", _m2_campaigns),
     ("0003_fingerprints", _m3_fingerprints),
+    ("0004_locks", _m4_locks),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -634,3 +648,44 @@ def record_reminder(conn: sqlite3.Connection, unit: str, sent_at: dt.datetime, a
     with transaction(conn):
         conn.execute("INSERT INTO reminders (unit, sent_at, address, subject) VALUES (?, ?, ?, ?)",
                      (unit, sent_at.isoformat(timespec="seconds"), address, subject))
+
+
+# --- locks after the deadline ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LockRecord:
+    unit: str
+    name: str
+    action: str  # "locked" | "reopened" (google/lock.py)
+    at: dt.datetime
+    due: dt.date  # the last day the unit could edit (deadline + grace, or its extension)
+
+
+def record_locks(db_path: str | Path, campaign: CampaignKey, records: list[LockRecord]) -> None:
+    """What one lock run changed on the sheet; nothing for units it left as they were."""
+    if not records:
+        return
+    with opened(db_path) as conn, transaction(conn):
+        cid = _campaign_id(conn, campaign.year, campaign.source)
+        conn.executemany("INSERT INTO locks (campaign_id, unit, name, action, at, due) VALUES (?, ?, ?, ?, ?, ?)",
+                         [(cid, r.unit, r.name, r.action, r.at.isoformat(timespec="seconds"), r.due.isoformat())
+                          for r in records])
+
+
+def unit_locks(conn: sqlite3.Connection, unit: str, campaign_id: int,
+               damage: list[Damage] | None = None) -> list[LockRecord]:
+    """The unit's lock changes in one campaign, oldest first."""
+    rows = conn.execute("SELECT id, unit, name, action, at, due FROM locks WHERE unit = ? AND campaign_id = ? "
+                        "ORDER BY id", (unit, campaign_id)).fetchall()
+    out = []
+    for rid, code, name, action, at, due in rows:
+        when = parse_time(at)
+        try:
+            day = dt.date.fromisoformat(due) if isinstance(due, str) else None
+        except ValueError:
+            day = None
+        if when is None or day is None:
+            _damaged(damage, Damage("locks", rid, "at" if when is None else "due", at if when is None else due))
+            continue
+        out.append(LockRecord(code, name, action, when, day))
+    return out

@@ -64,6 +64,7 @@ class UnitTimeline:
     last_seen: dt.datetime | None
     campaign: CampaignKey | None = None
     damaged: list[store.Damage] = field(default_factory=list)
+    locks: list[store.LockRecord] = field(default_factory=list)  # turned staff-only / opened again
 
 
 def due_date(campaign: Campaign, grace_days: int) -> dt.date:
@@ -191,7 +192,8 @@ def timeline(db_path: str | Path, unit: str, year: int | None = None, source: st
         snaps = store.unit_snapshots(conn, code, cid, damage)
         events = timeline_of(snaps, lambda h, d: store.content_rows(conn, h, d), damage)
         seen = store.last_seen(conn, code, cid, damage)
-        return UnitTimeline(code, name, events, seen, campaign, list(dict.fromkeys(damage)))
+        locks = store.unit_locks(conn, code, cid, damage)
+        return UnitTimeline(code, name, events, seen, campaign, list(dict.fromkeys(damage)), locks)
 
 
 @dataclass
@@ -235,6 +237,20 @@ def last_states(db_path: str | Path, year: int | None = None, source: str | None
         states = [(s, store.last_seen(conn, s.unit, cid, damage)) for s in store.latest_snapshots(conn, cid, damage)]
     # SQLite orders by code point ("Hội" before "Đảng"); people read names without regard to diacritics.
     return campaign, sorted(states, key=lambda state: key(state[0].name or ""))
+
+
+def locked_units(db_path: str | Path, campaign: CampaignKey) -> dict[str, store.LockRecord]:
+    """unit code -> when its tab was locked, for the units whose last lock change was a lock."""
+    with store.opened(db_path) as conn:
+        cid = store.find_campaign(conn, campaign)
+        if cid is None:
+            return {}
+        last: dict[str, store.LockRecord] = {}
+        for code, in conn.execute("SELECT DISTINCT unit FROM locks WHERE campaign_id = ?", (cid,)).fetchall():
+            records = store.unit_locks(conn, code, cid, [])
+            if records:
+                last[code] = records[-1]
+    return {code: r for code, r in last.items() if r.action == "locked"}
 
 
 _WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")

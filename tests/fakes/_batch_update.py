@@ -18,8 +18,9 @@ class RequestError(Exception):
 
 
 class Context:
-    def __init__(self, new_id: Callable[[], int]):
+    def __init__(self, new_id: Callable[[], int], caller: str | None = None):
         self.new_id = new_id
+        self.caller = caller  # the account the request comes from (FakeGoogle.caller_email)
 
 
 # ---------------------------------------------------------------- field masks
@@ -556,8 +557,10 @@ def add_protected_range(book: Spreadsheet, body: dict, ctx: Context) -> dict:
                          "groups": list(editors.get("groups") or [])}
     if "domainUsersCanEdit" in editors:
         stored["editors"]["domainUsersCanEdit"] = editors["domainUsersCanEdit"]
+    reply = proto3(copy.deepcopy(stored))  # the reply lists the editors as sent (recorded: `"editors": {}`)
+    _keep_caller(stored, ctx)
     book.protected_ranges.append(stored)
-    return {"addProtectedRange": {"protectedRange": proto3(copy.deepcopy(stored))}}
+    return {"addProtectedRange": {"protectedRange": reply}}
 
 
 def _protected(book: Spreadsheet, pid: Any) -> dict:
@@ -567,8 +570,19 @@ def _protected(book: Spreadsheet, pid: Any) -> dict:
     raise RequestError(f"No protected range with id: {pid}")
 
 
+def _keep_caller(stored: dict, ctx: Context) -> None:
+    """Google keeps the requesting account among a range's editors whatever the request lists: the
+    recorded addProtectedRange sent `"users": []` and the sheet then listed the service account
+    (WorksheetTest.test_add_protected_range_normal). A warning-only range has no editors."""
+    users = stored["editors"]["users"]
+    if ctx.caller and not stored.get("warningOnly") and ctx.caller.lower() not in {u.lower() for u in users}:
+        users.append(ctx.caller)
+
+
 def update_protected_range(book: Spreadsheet, body: dict, ctx: Context) -> None:
     given = body.get("protectedRange") or {}
+    if "protectedRangeId" not in given:
+        raise RequestError("protectedRangeId is required.")
     stored = _protected(book, given.get("protectedRangeId"))
     for path in _mask_paths(body.get("fields"), given):
         if path == ["protectedRangeId"]:
@@ -580,6 +594,10 @@ def update_protected_range(book: Spreadsheet, body: dict, ctx: Context) -> None:
         _set(stored, path, value)
     stored.setdefault("editors", {}).setdefault("users", [])
     stored["editors"].setdefault("groups", [])
+    editors = stored["editors"]
+    if stored.get("warningOnly") and (editors["users"] or editors["groups"] or editors.get("domainUsersCanEdit")):
+        raise RequestError("Cannot set editors on a warning-only protected range.")
+    _keep_caller(stored, ctx)
 
 
 def delete_protected_range(book: Spreadsheet, body: dict, ctx: Context) -> None:

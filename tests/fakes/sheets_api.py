@@ -110,6 +110,9 @@ class FakeGoogle:
         self.clock: Callable[[], float] = time.monotonic
         self.quota_rejections = 0
         self.owner_email: str | None = None  # when set, new files get an owner permission
+        # The account the requests come from (the tool's service account): Google keeps it among
+        # the editors of every protected range it adds or updates.
+        self.caller_email: str | None = None
         # A service account owns no Drive storage: Google refuses it a new file in "My Drive"
         # (403 storageQuotaExceeded, gspread #1592) but not in a Shared Drive it belongs to.
         self.no_drive_storage = False
@@ -520,7 +523,7 @@ class FakeGoogle:
         book = self._spreadsheet_for(spreadsheet_id)
         work = copy.deepcopy(book)  # atomic: apply everything to a copy, swap in on success
         try:
-            replies = bu.run_batch(work, body.get("requests", []), bu.Context(self._new_sheet_id))
+            replies = bu.run_batch(work, body.get("requests", []), bu.Context(self._new_sheet_id, self.caller_email))
         except bu.BatchError as err:
             raise bad_request(err.message) from None
         work.touch()
