@@ -256,7 +256,7 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, MailSetupError):
         return str(exc)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        # Raised by send_message only for an address with diacritics on a server without SMTPUTF8
+        # Raised by send_whole only for an address with diacritics on a server without SMTPUTF8
         # (open_smtp turns the STARTTLS and AUTH cases into MailSetupError).
         return "máy chủ thư không nhận địa chỉ có chữ có dấu (không hỗ trợ SMTPUTF8); hãy dùng địa chỉ email không dấu"
     if isinstance(exc, smtplib.SMTPException):
