@@ -67,9 +67,12 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     try:
         header = [_HEADER_KEYS.get(key(h), clean(h).lower()) for h in next(reader)]
     except StopIteration:
-        raise ConfigError(f"{source}: tệp trống. Dòng đầu phải là: {_FIRST_LINE}, có thể thêm cột tab (Trang).") from None
+        raise ConfigError(
+            f"{source}: tệp trống. Dòng đầu phải là: {_FIRST_LINE}, có thể thêm cột tab (Trang)."
+        ) from None
     except csv.Error:
-        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
+        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu "
+                          "lại dạng “CSV UTF-8”.") from None
     missing = [h for h in REQUIRED if h not in header]
     if missing:
         raise ConfigError(
@@ -82,7 +85,8 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     try:
         rows = list(enumerate(reader, start=2))
     except csv.Error:
-        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
+        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu "
+                          "lại dạng “CSV UTF-8”.") from None
     for line, row in rows:
         if not any(clean(c) for c in row):
             continue
@@ -96,7 +100,8 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
             errors.append(f"dòng {line}: thiếu ten_don_vi.")
         if unit_type is None:
             errors.append(
-                f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở hoặc Đoàn thể khối."
+                f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở "
+                "hoặc Đoàn thể khối."
             )
         who = f" ({code}{', ' + name if name else ''})" if code else (f" ({name})" if name else "")
         if email:

@@ -82,7 +82,7 @@ def fill(ws, row: int, progress=None, words=None, figures=None, scores=None, tot
     if figures is not None:
         ws.cell(row=row, column=cols["Kết quả bằng số liệu"], value=figures)
     score_cols = [c for h, c in cols.items() if "tối đa" in h]
-    for c, v in zip(score_cols, scores or ()):
+    for c, v in zip(score_cols, scores or (), strict=False):
         ws.cell(row=row, column=c, value=v)
     if total is not None:
         ws.cell(row=row, column=cols["Tổng điểm"], value=total)
@@ -112,12 +112,14 @@ def test_the_blank_forms_read_back_as_not_reported_and_exit_1(template, registra
     result = invoke("review", *REG, "--as-of", "2023-07-01", "--results", f"xlsx:{template}", "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.output)
-    for u, v in zip(doc["units"], registration.units):
+    for u, v in zip(doc["units"], registration.units, strict=False):
         models = registered_models(v.entries)
         assert u["status"] == ("chua_bao_cao" if models else "du")
         assert [m["name"] for m in u["models"]] == [e.name for e in models]
         assert [p["cell"] for p in u["problems"]] == [f"E{FIRST + i}" for i in range(len(models))]
-    assert doc["totals"]["all"]["registered"]["all"] == sum(len(registered_models(v.entries)) for v in registration.units)
+    assert doc["totals"]["all"]["registered"]["all"] == sum(
+        len(registered_models(v.entries)) for v in registration.units
+    )
     assert doc["totals"]["all"]["reported"]["all"] == 0 and doc["recognised"] == []
 
 
@@ -137,13 +139,17 @@ def filled(template, registration, tmp_path_factory):
             if v.unit.name != THUE:
                 fill(ws, FIRST + i, "Hoàn thành", "Đã triển khai toàn cơ quan", "120 người tham gia", [15, 30, 15, 15])
     ws = wb[THUE]
-    fill(ws, FIRST, "Hoàn thành", "Giảm thời gian nộp thuế", "1.200 doanh nghiệp", [20, 40, 15, 0])       # 75: recognised
-    fill(ws, FIRST + 1, "đang triển khai", "Đang làm")                                                   # overdue at year end
+    # 75: recognised
+    fill(ws, FIRST, "Hoàn thành", "Giảm thời gian nộp thuế", "1.200 doanh nghiệp", [20, 40, 15, 0])
+    # overdue at year end
+    fill(ws, FIRST + 1, "đang triển khai", "Đang làm")
     fill(ws, FIRST + 2, "hoan thanh", scores=[25, 30, 15, 10])                                           # 25 > 20
     # The unit retyped a name without diacritics: still the model it registered.
-    fill(ws, FIRST + 3, "Đã hoàn thành", scores=[20, 34.5, 10, 10], name=fold(thue_models[3].name))    # 74.5: not recognised
+    # 74.5: not recognised
+    fill(ws, FIRST + 3, "Đã hoàn thành", scores=[20, 34.5, 10, 10], name=fold(thue_models[3].name))
     fill(ws, FIRST + 4, "Xong", name="Mô hình chưa từng đăng ký")
-    fill(ws, FIRST + 5, "Làm được một nửa", name=thue_models[4].name, total=80)                         # unreadable progress
+    # unreadable progress
+    fill(ws, FIRST + 5, "Làm được một nửa", name=thue_models[4].name, total=80)
     out = tmp_path_factory.mktemp("filled") / "ket-qua.xlsx"
     wb.save(out)
     return out
@@ -257,7 +263,8 @@ def test_result_tabs_on_google(tmp_path, fake_google, template, registration):
         src = next((wb[t] for t in wb.sheetnames if wb[t]["A2"].value == f"Đơn vị: {name}"), None)
         rows = [[c for c in row] for row in src.iter_rows(values_only=True)] if src is not None else []
         if name == THUE:
-            rows[FIRST - 1][4:11] = ["Hoàn thành", "Tốt", "50 doanh nghiệp", "20", "40", "20", "21"]  # "21" > 20, typed as text
+            # "21" > 20, typed as text
+            rows[FIRST - 1][4:11] = ["Hoàn thành", "Tốt", "50 doanh nghiệp", "20", "40", "20", "21"]
         fake_google.set_values(sid, name, [["" if c is None else c for c in row] for row in rows])
     result = setup.run("review", "--results", f"gsheet:{sid}", "--format", "json", "--as-of", "2023-07-01",
                        source=f"xlsx:{REPO / 'demo' / 'dang-ky-2023.xlsx'}")
@@ -336,7 +343,8 @@ def test_reminders_before_and_after_the_review_deadlines(template, filled, regis
     assert "Sắp đến hạn 20/06/2023 báo cáo sơ kết 6 tháng" in due[0].message()
     late = review_reminders(blank, mid + dt.timedelta(days=1))
     assert all(d.late and d.stage == "mid_year" for d in late)
-    # Filled forms: only Cục Thuế (its last model unreported, one unreadable progress) and Tư pháp (no tab) still owe it.
+    # Filled forms: only Cục Thuế (its last model unreported, one unreadable progress) and Tư pháp (no tab) still owe
+    # it.
     done = review_from_data(reg, parse_spec(f"xlsx:{filled}").read(settings), settings, dt.date(2023, 12, 1))
     end = review_reminders(done, review.year_end_deadline + dt.timedelta(days=1))
     assert {d.unit.name for d in end} == {THUE, TUPHAP} and all(d.late and d.stage == "year_end" for d in end)
@@ -363,7 +371,10 @@ def test_yearend_export_reads_back(filled, filled_doc, tmp_path):
     result = invoke("export", *REG, "--as-of", "2024-01-15", "--results", f"xlsx:{filled}", "--out", str(out))
     assert result.exit_code == 0, result.output
     t = filled_doc["totals"]
-    assert f"{t['all']['registered']['all']} mô hình đăng ký, {t['all']['recognised']['all']} được công nhận" in result.output
+    assert (
+        f"{t['all']['registered']['all']} mô hình đăng ký, {t['all']['recognised']['all']} được công nhận"
+        in result.output
+    )
     wb = load_workbook(out)
     assert wb.sheetnames == [SHEET_COUNTS, SHEET_RECOGNISED, SHEET_UNITS]
 
@@ -402,7 +413,9 @@ def test_yearend_export_refuses_csv_and_writing_over_the_results(filled, tmp_pat
     assert res.exit_code == 2 and ".xlsx" in res.output
     res = CliRunner().invoke(cli, ["export", *REG, "--results", f"xlsx:{filled}", "--out", str(filled)])
     assert res.exit_code == 2 and "báo cáo kết quả" in res.output
-    res = invoke("export", *REG, "--as-of", "2024-01-15", "--results", f"xlsx:{filled}", "--out", str(tmp_path / "y.json"))
+    res = invoke(
+        "export", *REG, "--as-of", "2024-01-15", "--results", f"xlsx:{filled}", "--out", str(tmp_path / "y.json")
+    )
     assert res.exit_code == 0
     doc = json.loads((tmp_path / "y.json").read_text(encoding="utf-8"))
     assert doc["scoring"]["pass_mark"] == 75 and doc["recognised"]
@@ -418,7 +431,11 @@ def test_reminder_emails_tell_the_clerk_what_to_report_and_where(filled, tmp_pat
     s = load_settings(CONFIG)
     end = s.review.year_end_deadline
     # Far from both deadlines nothing is read at all: a results source that does not exist is never opened.
-    assert review_reminders_due(REG[1], REG[3], f"xlsx:{tmp_path / 'khong-co.xlsx'}", s, dt.date(2023, 3, 1)) == ([], [], None)
+    assert review_reminders_due(REG[1], REG[3], f"xlsx:{tmp_path / 'khong-co.xlsx'}", s, dt.date(2023, 3, 1)) == (
+        [],
+        [],
+        None,
+    )
     s = dataclasses.replace(s, review=dataclasses.replace(s.review, results=f"xlsx:{filled}"))
     due, mails, result = review_reminders_due(REG[1], REG[3], None, s, end - dt.timedelta(days=2))
     assert {d.unit.name for d in due} == {THUE, TUPHAP} and not any(d.late for d in due)
@@ -442,7 +459,9 @@ def test_reminder_emails_tell_the_clerk_what_to_report_and_where(filled, tmp_pat
 def test_results_source_in_the_config_is_read_from_the_config_folder(tmp_path):
     p = tmp_path / "cfg" / "danvan.toml"
     p.parent.mkdir()
-    p.write_text('[campaign]\nyear = 2023\ndeadline = 2023-04-25\n[review]\nresults = "dir:ket-qua"\n', encoding="utf-8")
+    p.write_text(
+        '[campaign]\nyear = 2023\ndeadline = 2023-04-25\n[review]\nresults = "dir:ket-qua"\n', encoding="utf-8"
+    )
     assert load_settings(p).review.results == f"dir:{tmp_path / 'cfg' / 'ket-qua'}"
 
 

@@ -22,7 +22,8 @@ def _db(settings):
     path = db_path(settings)
     if not path.is_file():
         raise user_error(ConfigError(
-            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate có danh sách đơn vị (--units); "
+            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate có danh sách "
+            "đơn vị (--units); "
             "đường dẫn đặt ở [history] path trong cấu hình."))
     return path
 
@@ -110,7 +111,8 @@ def history(unit, config_path, year, source):
     except DanvanError as exc:
         raise user_error(exc) from None
     if tl is None:
-        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử của đợt năm {year}. Xem danh sách bằng: danvan history"))
+        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử của đợt năm {year}. Xem danh sách bằng: "
+                                     "danvan history"))
     click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}), {_heading(tl.campaign)}:")
     # Lock changes sit among the checks at their own time (after a check of the same second).
     items = sorted([(ev.run_at, 0, ev) for ev in tl.events] + [(lk.at, 1, lk) for lk in tl.locks],
@@ -119,8 +121,12 @@ def history(unit, config_path, year, source):
         if not isinstance(ev, TimelineEvent):
             click.echo(_lock_line(ev))
             continue
-        head = (f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
-                f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)") + ".")
+        head = (
+            f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
+            f"{ev.n_rows} dòng trên trang"
+            + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)")
+            + "."
+        )
         click.echo(head)
         if ev.added:
             click.echo(f"    Thêm: {_names(ev.added)}.")
@@ -132,7 +138,8 @@ def history(unit, config_path, year, source):
             click.echo("    (Có dòng lưu trữ bị hỏng: không so được với lần trước.)")
     if tl.last_seen:
         click.echo(f"Kiểm tra gần nhất: {_when(tl.last_seen)}.")
-    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
+    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out "
+               "khoi-phuc.xlsx")
     if tl.damaged:
         raise user_error(DamagedHistory(tl.damaged, path))
 
@@ -182,8 +189,12 @@ def restore(unit, when, out, config_path, force, year, source):
             raise ConfigError(f"Lịch sử không có đăng ký nào của đơn vị “{unit}” tại hoặc trước {_when(at)}. "
                               f"Xem các lần đã ghi bằng: danvan history {cli_arg(unit)}")
         snap = state.snapshot
-        groups = {f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows}
-        note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (f", trang “{snap.tab}”)" if snap.tab else ")")
+        groups = {
+            f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows
+        }
+        note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (
+            f", trang “{snap.tab}”)" if snap.tab else ")"
+        )
         written = write_unit_form(settings.campaign, snap.name, note, groups, out)
     except DanvanError as exc:
         raise user_error(exc) from None

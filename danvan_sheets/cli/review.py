@@ -17,7 +17,9 @@ Ví dụ:
   danvan review --source gsheet:1AbC... --results dir:bao-cao-ket-qua/ --format json > cuoi-nam.json"""
 
 
-@click.command(cls=VietCommand, epilog=_EXAMPLES, short_help="Cuối năm: kiểm tra báo cáo kết quả, chấm điểm, công nhận mô hình.")
+@click.command(
+    cls=VietCommand, epilog=_EXAMPLES, short_help="Cuối năm: kiểm tra báo cáo kết quả, chấm điểm, công nhận mô hình."
+)
 @common_options
 @click.option("--results", metavar="NGUỒN", help="Báo cáo kết quả của các đơn vị: xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc "
                                                  "gsheet:MÃ (mỗi đơn vị một trang hoặc một tệp; mặc định [review] "
@@ -77,7 +79,11 @@ def _write_template(source, units_path, settings, day, template: str, results) -
     if not reg.units:
         raise ConfigError("Cần danh sách đơn vị (--units hoặc [source] units) để lập biểu cho đúng từng đơn vị.")
     if as_folder:
-        if reg.spec.local and Path(template).expanduser().resolve() in (reg.spec.path(), *reg.spec.path().parents):
+        from danvan_sheets.sources import LocalSource
+
+        spec = reg.spec
+        target = Path(template).expanduser().resolve()
+        if isinstance(spec, LocalSource) and target in (spec.path(), *spec.path().parents):
             raise ConfigError(f"--template {template} là thư mục nguồn đăng ký: biểu trống sẽ bị đọc như bản đăng ký. "
                               "Hãy ghi ra thư mục khác.")
         paths = write_result_template_files(reg.report, settings.review, template)
@@ -87,7 +93,9 @@ def _write_template(source, units_path, settings, day, template: str, results) -
         click.echo(f"Đã lập biểu báo cáo kết quả cho {len(reg.report.units)} đơn vị (mỗi đơn vị một trang) vào {path}")
     n = sum(1 for v in reg.report.units if not any(not e.has_error and not e.duplicate for e in v.entries))
     if n:
-        click.echo(f"{n} đơn vị chưa có mô hình đăng ký hợp lệ: biểu của các đơn vị này để trống dòng mô hình.", err=True)
+        click.echo(
+            f"{n} đơn vị chưa có mô hình đăng ký hợp lệ: biểu của các đơn vị này để trống dòng mô hình.", err=True
+        )
 
 
 def export_yearend(source, units_path, config_path, as_of, out: str, fmt: str | None, results: str) -> None:
@@ -128,8 +136,10 @@ def export_yearend(source, units_path, config_path, as_of, out: str, fmt: str | 
                  + [f"Trang/tệp báo cáo “{t}” không khớp đơn vị nào trong danh sách." for t in year.unknown_tabs]):
         click.echo(note, err=True)
     a = year.totals["all"]
-    click.echo(f"Đã xuất báo cáo cuối năm: {a['registered']['all']} mô hình đăng ký, {a['recognised']['all']} được công "
-               f"nhận, của {a['units']} đơn vị vào {path}")
+    click.echo(
+        f"Đã xuất báo cáo cuối năm: {a['registered']['all']} mô hình đăng ký, {a['recognised']['all']} được công "
+        f"nhận, của {a['units']} đơn vị vào {path}"
+    )
 
 
 # --- `danvan remind --review`: the reminders before the 6-month and year-end review deadlines ----------

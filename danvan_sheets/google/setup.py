@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from danvan_sheets.addresses import split_addresses
@@ -131,10 +132,36 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
     for title in SUMMARY_SHEETS:
         if title not in summary_props:
             sid = new_id()
-            reqs.append({"addSheet": {"properties": {"sheetId": sid, "title": title, "gridProperties": {"rowCount": 200, "columnCount": 15}}}})
-            reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0}, "rows": [{"values": [
-                {"userEnteredValue": {"stringValue": "Chưa tổng hợp. Ban Tuyên giáo chạy: danvan aggregate"}}]}],
-                "fields": "userEnteredValue"}})
+            reqs.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": sid,
+                            "title": title,
+                            "gridProperties": {"rowCount": 200, "columnCount": 15},
+                        }
+                    }
+                }
+            )
+            reqs.append(
+                {
+                    "updateCells": {
+                        "start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
+                        "rows": [
+                            {
+                                "values": [
+                                    {
+                                        "userEnteredValue": {
+                                            "stringValue": "Chưa tổng hợp. Ban Tuyên giáo chạy: danvan aggregate"
+                                        }
+                                    }
+                                ]
+                            }
+                        ],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
             reqs.append(layout.staff_protection_request(sid, title, staff))
             result.added_tabs.append(title)
         elif layout.staff_description(title) not in existing_desc:
@@ -177,7 +204,7 @@ def _invite(client, key_: str, email: str, message: str, notify: bool, have: set
 
 
 def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool, result: InitResult,
-          staff: list[str] = (), who: str | None = None) -> None:
+          staff: Sequence[str] = (), who: str | None = None) -> None:
     """Writers: each unit's e-mail, and `staff` (the staff of a sheet the tool created, who could
     not even open it otherwise). `who`: the service account, for the messages."""
     have = {str(p.get("emailAddress", "")).lower() for p in client.list_permissions(key_)}

@@ -56,7 +56,8 @@ def _checked_ca_file(name: str) -> str:
     try:
         ssl.create_default_context(cafile=str(path))
     except ssl.SSLError:
-        raise ConfigError(f"{where}: tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN CERTIFICATE-----).") from None
+        raise ConfigError(f"{where}: tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN "
+                          "CERTIFICATE-----).") from None
     except OSError as exc:
         raise ConfigError(f"{where}: không đọc được tệp {name} ({os_reason(exc)}).") from None
     return str(path)
@@ -244,8 +245,9 @@ def _describe(exc: BaseException) -> str:
             f"{who} ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
             for who, (code, resp) in exc.recipients.items())
         # send_whole sends to every address of the unit or to none: say so when there were others.
-        return (f"máy chủ từ chối địa chỉ nhận {refused}"
-                + ("; thư không được gửi tới địa chỉ nào của đơn vị" if isinstance(exc, UnitRefused) and exc.of > 1 else ""))
+        return f"máy chủ từ chối địa chỉ nhận {refused}" + (
+            "; thư không được gửi tới địa chỉ nào của đơn vị" if isinstance(exc, UnitRefused) and exc.of > 1 else ""
+        )
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"đăng nhập máy chủ thư thất bại ({exc.smtp_code})"
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -266,8 +268,9 @@ def _describe(exc: BaseException) -> str:
         return "hết thời gian chờ máy chủ thư"
     if isinstance(exc, ssl.SSLCertVerificationError):
         # Other codes keep OpenSSL's own (English) reason, for whoever runs the mail server.
-        return _CERT_PROBLEMS.get(exc.verify_code,
-                                  f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code}: {exc.verify_message})")
+        return _CERT_PROBLEMS.get(
+            exc.verify_code, f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code}: {exc.verify_message})"
+        )
     if isinstance(exc, ssl.SSLError):
         return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
     if isinstance(exc, socket.gaierror):
@@ -360,8 +363,10 @@ def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
                 raise smtplib.SMTPAuthenticationError(535, b"connection closed during login") from None
             except smtplib.SMTPNotSupportedError:
                 # No AUTH offered: many servers offer it only on an encrypted connection.
-                raise MailSetupError("máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
-                                     "máy chủ thường cần \"starttls\" với cổng 587 hoặc \"ssl\" với cổng 465)") from None
+                raise MailSetupError(
+                    "máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
+                    'máy chủ thường cần "starttls" với cổng 587 hoặc "ssl" với cổng 465)'
+                ) from None
     except BaseException:
         conn.close()
         raise

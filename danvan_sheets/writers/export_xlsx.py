@@ -15,8 +15,8 @@ from pathlib import Path
 
 from danvan_sheets.core.model import (
     FIELD_LABELS,
-    FIELD_SHORT,
     FIELDS,
+    FORM_HEADER,
     ROMAN,
     SCALE_LABELS,
     STATUS_LABELS,
@@ -26,25 +26,17 @@ from danvan_sheets.core.model import (
     Entry,
     Report,
 )
+from danvan_sheets.core.tables import COUNT_HEADER
 from danvan_sheets.writers.print_xlsx import period_label, print_setup, put, save_workbook, styles
 from danvan_sheets.writers.safe_text import WriteFailure, csv_safe, isolated_rows, safe_tree
 
 SHEET_FORM = "Đăng ký toàn Khối"
 SHEET_COUNTS = "Thống kê"
-HEADER = [
-    "Stt",
-    "Tên mô hình",
-    "Số lượng",
-    "Thời gian xây dựng",
-    "Địa điểm triển khai",
-    "Quy mô thực hiện",
-    "Thời gian hoàn thành",
-]
+HEADER = FORM_HEADER
 NUMBERING = [f"({i})" for i in range(1, 8)]
 WIDTHS = [7, 52, 10, 17, 30, 14, 17]
 HEADER_ROW = 4  # rows 4-5 (header + numbering) repeat on every printed page
-COUNTS_HEADER = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt",
-                 *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
+COUNTS_HEADER = ["Loại đơn vị", *COUNT_HEADER]
 
 
 def form_title(campaign: Campaign) -> str:
