@@ -360,6 +360,8 @@ class RemindSettings:
     interval_hours: float = 24.0
     subject: str = "Đôn đốc đăng ký mô hình “{title}” năm {year} — {unit}"
     signature: str = "Ban Tuyên giáo Đảng ủy Khối cơ quan và doanh nghiệp tỉnh"
+    # Who gets the staff's copy of each run's reminders (the commands kept); () = [google] staff_emails.
+    staff_emails: tuple[str, ...] = ()
 
 
 def parse_remind(t: Table) -> RemindSettings:
@@ -381,6 +383,7 @@ def parse_remind(t: Table) -> RemindSettings:
         interval_hours=t.number("interval_hours", RemindSettings.interval_hours, 0, 24 * 366, "giờ"),
         subject=subject,
         signature=t.text("signature", RemindSettings.signature, required=t.has("signature")),
+        staff_emails=t.emails("staff_emails"),
     )
 
 

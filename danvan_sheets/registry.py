@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+from danvan_sheets.addresses import address_problem, checked_addresses
 from danvan_sheets.core.model import Unit
 from danvan_sheets.core.text import clean, key
 from danvan_sheets.errors import ConfigError, os_reason
@@ -66,9 +67,12 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     try:
         header = [_HEADER_KEYS.get(key(h), clean(h).lower()) for h in next(reader)]
     except StopIteration:
-        raise ConfigError(f"{source}: tệp trống. Dòng đầu phải là: {_FIRST_LINE}, có thể thêm cột tab (Trang).") from None
+        raise ConfigError(
+            f"{source}: tệp trống. Dòng đầu phải là: {_FIRST_LINE}, có thể thêm cột tab (Trang)."
+        ) from None
     except csv.Error:
-        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
+        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu "
+                          "lại dạng “CSV UTF-8”.") from None
     missing = [h for h in REQUIRED if h not in header]
     if missing:
         raise ConfigError(
@@ -81,7 +85,8 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
     try:
         rows = list(enumerate(reader, start=2))
     except csv.Error:
-        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from None
+        raise ConfigError(f"{source}: không đọc được CSV (dấu ngoặc kép hoặc dòng bị hỏng). Hãy mở bằng Excel và lưu "
+                          "lại dạng “CSV UTF-8”.") from None
     for line, row in rows:
         if not any(clean(c) for c in row):
             continue
@@ -95,10 +100,24 @@ def parse_units(text: str, source: str = "danh sách đơn vị") -> list[Unit]:
             errors.append(f"dòng {line}: thiếu ten_don_vi.")
         if unit_type is None:
             errors.append(
-                f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở hoặc Đoàn thể khối."
+                f"dòng {line}: loai_don_vi “{kind}” không hợp lệ; hãy ghi Đảng bộ cơ sở, Chi bộ cơ sở "
+                "hoặc Đoàn thể khối."
             )
-        if email and "@" not in email:
-            errors.append(f"dòng {line}: email “{email}” không hợp lệ.")
+        who = f" ({code}{', ' + name if name else ''})" if code else (f" ({name})" if name else "")
+        if email:
+            # One address or a list separated by "," or ";", each checked (README, "Danh sách đơn vị").
+            email, wrong = checked_addresses(email)
+            errors += [f"dòng {line}{who}, cột email: {problem}." for problem in wrong]
+        if "tab" in pos and "@" in tab and not address_problem(tab):
+            # "a@x.vn, b@y.vn" unquoted in a comma CSV: the second address slid into the tab column.
+            errors.append(f"dòng {line}{who}: cột tab là một địa chỉ email (“{tab}”); ô email có nhiều địa chỉ "
+                          "thì hãy đặt trong ngoặc kép hoặc ngăn cách bằng dấu chấm phẩy.")
+        extra = [clean(c) for c in row[len(header):] if clean(c)]
+        if extra:
+            # Cells beyond the header are read by no column: say so rather than drop them.
+            errors.append(f"dòng {line}{who}: có {len(row)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề "
+                          f"(thừa “{extra[0]}”); ô email có nhiều địa chỉ thì hãy đặt trong ngoặc kép hoặc ngăn "
+                          "cách bằng dấu chấm phẩy.")
         until = parse_day(until_text) if until_text else None
         if until_text and until is None:
             errors.append(f"dòng {line}, cột Gia hạn đến: “{until_text}” không phải ngày; hãy ghi dạng 10/05/2023 "

@@ -13,8 +13,15 @@ from danvan_sheets.core.reader import read_tab
 from tests.helpers_forms import AS_OF, HEADER, MANDATORY_CDS, YEAR, campaign, model, unit
 
 ALL = frozenset({"field", "quantity", "build", "done", "location", "scale"})
-GOOD = RowRead(ALL, "kinh_te", quantity=1, build=parse_period("Tháng 5/2023", YEAR), done=parse_period("Quý IV/2023", YEAR),
-               location="Phòng A", scale="tap_the")
+GOOD = RowRead(
+    ALL,
+    "kinh_te",
+    quantity=1,
+    build=parse_period("Tháng 5/2023", YEAR),
+    done=parse_period("Quý IV/2023", YEAR),
+    location="Phòng A",
+    scale="tap_the",
+)
 
 
 def codes(row: RowRead) -> list[tuple[str, str]]:
@@ -31,12 +38,16 @@ def test_each_row_check_finds_its_own_problem():
     assert codes(replace(GOOD, field=None)) == [("missing_field", "field")]
     assert codes(replace(GOOD, columns=ALL - {"field"}, field=None)) == [("missing_field", "name")]
     assert codes(replace(GOOD, field=None, field_text="Linh tinh")) == [("invalid_field", "field")]
-    assert codes(replace(GOOD, quantity=None, quantity_code="invalid_quantity", quantity_value="x")) == [("invalid_quantity", "quantity")]
+    assert codes(replace(GOOD, quantity=None, quantity_code="invalid_quantity", quantity_value="x")) == [
+        ("invalid_quantity", "quantity")
+    ]
     assert codes(replace(GOOD, build=parse_period("Sắp tới", YEAR))) == [("invalid_period", "build")]
     assert codes(replace(GOOD, done=parse_period("Thường xuyên", YEAR))) == [("vague_period", "done")]
     assert codes(replace(GOOD, done=parse_period("Quý I/2023", YEAR))) == [("completion_before_build", "done")]
     assert codes(replace(GOOD, location="")) == [("missing_location", "location")]
-    assert codes(replace(GOOD, scale=None, scale_code="invalid_scale", scale_text="Toàn thể")) == [("invalid_scale", "scale")]
+    assert codes(replace(GOOD, scale=None, scale_code="invalid_scale", scale_text="Toàn thể")) == [
+        ("invalid_scale", "scale")
+    ]
     # A column the form does not have is not checked.
     assert codes(replace(GOOD, columns=ALL - {"location"}, location="")) == []
 
@@ -45,8 +56,14 @@ def test_every_code_a_check_can_give_has_a_message_and_a_line_in_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for code in [*MESSAGES, *PERIOD_CODES]:
         assert f"`{code}`" in readme, code
-        assert code in (checks.__doc__ or "") or code in ("missing_name", "missing_header", "missing_column", "legacy_encoding",
-                                                          "duplicate_tab", "unreadable_tab"), code
+        assert code in (checks.__doc__ or "") or code in (
+            "missing_name",
+            "missing_header",
+            "missing_column",
+            "legacy_encoding",
+            "duplicate_tab",
+            "unreadable_tab",
+        ), code
     assert set(MESSAGES) | set(PERIOD_CODES) >= ERROR_CODES
 
 

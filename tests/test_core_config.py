@@ -34,26 +34,33 @@ def test_minimal_config_defaults():
 
 
 def test_effective_from_is_read():
-    text = BASE + '[[mandatory]]\nkey = "co_quan_hanh_phuc"\nname = "CQHP"\nkeywords = ["hạnh phúc"]\neffective_from = 2023-06-01\n'
+    text = BASE + ('[[mandatory]]\nkey = "co_quan_hanh_phuc"\nname = "CQHP"\nkeywords = ["hạnh phúc"]\neffective_from '
+                   '= 2023-06-01\n')
     (m,) = parse_settings(tomllib.loads(text)).campaign.mandatory
     assert m.effective_from == dt.date(2023, 6, 1)
 
 
-@pytest.mark.parametrize("text, key", [
-    ('[campaign]\nyear = "2023"\ndeadline = 2023-04-25\n', "campaign.year"),
-    (BASE + "deadlin = 1\n", "campaign.deadlin"),
-    ('[campaign]\nyear = 2023\ndeadline = "25/4/2023"\n', "campaign.deadline"),
-    ("[campaign]\nyear = 2023\n", "campaign.deadline"),
-    (BASE + 'count = "all"\n', "campaign.count"),
-    (BASE + 'mandatory_counts_toward_minimum = "no"\n', "campaign.mandatory_counts_toward_minimum"),
-    (BASE + '[quota]\nchi_bo_co_so = "1"\n', "quota.chi_bo_co_so"),
-    (BASE + "[quota]\nchi_bo = 1\n", "quota.chi_bo"),
-    (BASE + "[quotas]\nchi_bo_co_so = 1\n", "quotas"),
-    (BASE + '[[mandatory]]\nkey = "x"\nname = "y"\nkeywords = []\n', "mandatory[0].keywords"),
-    (BASE + '[[mandatory]]\nkey = "x"\nname = "y"\nkeywords = ["a"]\neffective_from = "soon"\n', "mandatory[0].effective_from"),
-    (BASE + '[[mandatory]]\nname = "y"\nkeywords = ["a"]\n', "mandatory[0].key"),
-    ("[source]\nspec = 1\n", "campaign"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ('[campaign]\nyear = "2023"\ndeadline = 2023-04-25\n', "campaign.year"),
+        (BASE + "deadlin = 1\n", "campaign.deadlin"),
+        ('[campaign]\nyear = 2023\ndeadline = "25/4/2023"\n', "campaign.deadline"),
+        ("[campaign]\nyear = 2023\n", "campaign.deadline"),
+        (BASE + 'count = "all"\n', "campaign.count"),
+        (BASE + 'mandatory_counts_toward_minimum = "no"\n', "campaign.mandatory_counts_toward_minimum"),
+        (BASE + '[quota]\nchi_bo_co_so = "1"\n', "quota.chi_bo_co_so"),
+        (BASE + "[quota]\nchi_bo = 1\n", "quota.chi_bo"),
+        (BASE + "[quotas]\nchi_bo_co_so = 1\n", "quotas"),
+        (BASE + '[[mandatory]]\nkey = "x"\nname = "y"\nkeywords = []\n', "mandatory[0].keywords"),
+        (
+            BASE + '[[mandatory]]\nkey = "x"\nname = "y"\nkeywords = ["a"]\neffective_from = "soon"\n',
+            "mandatory[0].effective_from",
+        ),
+        (BASE + '[[mandatory]]\nname = "y"\nkeywords = ["a"]\n', "mandatory[0].key"),
+        ("[source]\nspec = 1\n", "campaign"),
+    ],
+)
 def test_bad_config_names_the_key(text, key):
     with pytest.raises(ConfigError) as exc:
         parse_settings(tomllib.loads(text))
@@ -83,5 +90,7 @@ def test_every_commented_example_in_the_shipped_config_is_a_valid_setting(tmp_pa
     path = tmp_path / "all.toml"
     path.write_text(text, encoding="utf-8")
     settings = load_settings(path)
-    assert settings.smtp is not None and settings.smtp.security == "starttls" and settings.cron.alert_after_failures == 3
+    assert (
+        settings.smtp is not None and settings.smtp.security == "starttls" and settings.cron.alert_after_failures == 3
+    )
     assert settings.source.units == tmp_path / "don-vi.csv"  # relative to the configuration file's folder

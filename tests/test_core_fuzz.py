@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from danvan_sheets.core import legacy
 from danvan_sheets.core.reader import read_tab
@@ -12,10 +14,37 @@ from danvan_sheets.core.summary import build_report
 from danvan_sheets.core.tables import all_tables
 from tests.helpers_forms import AS_OF, HEADER, NUMBERING, REAL_TEXTS, TOTAL, YEAR, campaign, unit
 
-FORM_WORDS = REAL_TEXTS + HEADER + NUMBERING + TOTAL + [
-    "I", "II", "III", "IV", "Mô hình….", "…", "...", "Ghi chú", "Tổng số", "Đơn vị:", "Lĩnh vực", "Thời gian",
-    "Xây dựng", "Hoàn thành", "01", "1.0", "Quý V/2023", "Tháng 4 - 6/2023", "ngày tháng năm", "=SUM(A1)", "\u00a0", "\u200b", "\u00ad",
-]
+FORM_WORDS = (
+    REAL_TEXTS
+    + HEADER
+    + NUMBERING
+    + TOTAL
+    + [
+        "I",
+        "II",
+        "III",
+        "IV",
+        "Mô hình….",
+        "…",
+        "...",
+        "Ghi chú",
+        "Tổng số",
+        "Đơn vị:",
+        "Lĩnh vực",
+        "Thời gian",
+        "Xây dựng",
+        "Hoàn thành",
+        "01",
+        "1.0",
+        "Quý V/2023",
+        "Tháng 4 - 6/2023",
+        "ngày tháng năm",
+        "=SUM(A1)",
+        "\u00a0",
+        "\u200b",
+        "\u00ad",
+    ]
+)
 
 text = st.one_of(
     st.text(max_size=40),
@@ -75,7 +104,14 @@ def test_read_tab_never_raises_on_grids_with_a_header(rows):
 
 
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(["DB1", "Đảng bộ Cục Thuế", "Sheet1", "Tổng hợp", "CB1"]), st.one_of(ragged, form_grids())), max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["DB1", "Đảng bộ Cục Thuế", "Sheet1", "Tổng hợp", "CB1"]), st.one_of(ragged, form_grids())
+        ),
+        max_size=4,
+    )
+)
 def test_whole_core_never_raises(tabs):
     readings = [(None, read_tab(title, rows, YEAR)) for title, rows in tabs]
     units = [unit("DB1", "Đảng bộ Cục Thuế"), unit("CB1", "Chi bộ Bia", "chi_bo_co_so")]
@@ -94,7 +130,9 @@ def test_non_list_inputs_do_not_raise():
         _no_crash(read_tab("Tab", rows, YEAR))
 
 
-merges = st.lists(st.tuples(st.integers(-2, 30), st.integers(-2, 30), st.integers(-2, 12), st.integers(-2, 12)), max_size=6)
+merges = st.lists(
+    st.tuples(st.integers(-2, 30), st.integers(-2, 30), st.integers(-2, 12), st.integers(-2, 12)), max_size=6
+)
 
 
 @FUZZ

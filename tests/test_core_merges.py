@@ -34,7 +34,12 @@ def test_place_scale_and_completion_merged_down_over_three_models():
 
 
 def test_the_same_grid_without_its_merges_is_what_units_were_flagged_for():
-    grid = [H, ["I", "Kinh tế"], model(1, "Vay vốn", location="Toàn cơ quan"), [2, "Chi bộ số", 1, "Tháng 6/2023", None, "Tập thể", "12/2023"]]
+    grid = [
+        H,
+        ["I", "Kinh tế"],
+        model(1, "Vay vốn", location="Toàn cơ quan"),
+        [2, "Chi bộ số", 1, "Tháng 6/2023", None, "Tập thể", "12/2023"],
+    ]
     assert [p.code for p in read_tab("x", grid, YEAR).problems] == ["missing_location"]
     assert read_tab("x", grid, YEAR, [(2, 4, E, E + 1)]).problems == []
 
@@ -43,12 +48,21 @@ def test_a_problem_about_a_merged_value_points_at_the_top_left_cell():
     grid = [H, ["I", "Kinh tế"], [1, "Vay vốn", 1, "Tháng 5/2023", "Phòng A", "Toàn thể", "Quý IV/2023"],
             [2, "Chi bộ số", 1, "Tháng 6/2023", "Phòng B"]]
     r = read_tab("x", grid, YEAR, [(2, 4, F, F + 1), (2, 4, G, G + 1)])
-    assert [(p.code, p.cell, p.row, p.column) for p in r.problems] == [("invalid_scale", "F3", 3, "F"), ("invalid_scale", "F3", 4, "F")]
+    assert [(p.code, p.cell, p.row, p.column) for p in r.problems] == [
+        ("invalid_scale", "F3", 3, "F"),
+        ("invalid_scale", "F3", 4, "F"),
+    ]
     assert [e.has_error for e in r.entries] == [True, True]
 
 
 def test_a_section_title_merged_across_the_row_is_one_section():
-    grid = [H, ["I. LĨNH VỰC PHÁT TRIỂN KINH TẾ"], model(1, "Vay vốn"), [None, "II. Lĩnh vực văn hóa - xã hội"], model(1, "Thôn văn hóa")]
+    grid = [
+        H,
+        ["I. LĨNH VỰC PHÁT TRIỂN KINH TẾ"],
+        model(1, "Vay vốn"),
+        [None, "II. Lĩnh vực văn hóa - xã hội"],
+        model(1, "Thôn văn hóa"),
+    ]
     r = read_tab("x", grid, YEAR, [(1, 2, 0, 7), (3, 4, 1, 7)])
     assert [(e.field, e.name) for e in r.entries] == [(KT, "Vay vốn"), (VH, "Thôn văn hóa")]
     assert [(s.row, s.reason) for s in r.skipped_rows] == [(1, "header"), (2, "section"), (4, "section")]
@@ -66,7 +80,12 @@ def test_a_merge_crossing_a_section_boundary_fills_the_models_on_both_sides():
     assert [(e.field, e.name, e.location, e.scale) for e in r.entries] == [
         (KT, "Vay vốn", "Toàn cơ quan", "tap_the"), (VH, "Thôn văn hóa", "Toàn cơ quan", "tap_the")]
     # The placeholder under the merge has nothing of its own: no missing_name, still set aside.
-    assert [(s.row, s.reason) for s in r.skipped_rows] == [(1, "header"), (2, "section"), (4, "placeholder"), (5, "section")]
+    assert [(s.row, s.reason) for s in r.skipped_rows] == [
+        (1, "header"),
+        (2, "section"),
+        (4, "placeholder"),
+        (5, "section"),
+    ]
     assert r.problems == []
 
 
@@ -91,7 +110,12 @@ def test_a_name_merged_across_the_quantity_column_leaves_the_quantity_blank():
 
 
 def test_read_tabs_takes_the_merges_from_the_tab():
-    grid = [H, ["I", "Kinh tế"], model(1, "Vay vốn", location="Toàn cơ quan"), [2, "Chi bộ số", 1, "5/2023", None, "Tập thể", "12/2023"]]
+    grid = [
+        H,
+        ["I", "Kinh tế"],
+        model(1, "Vay vốn", location="Toàn cơ quan"),
+        [2, "Chi bộ số", 1, "5/2023", None, "Tập thể", "12/2023"],
+    ]
     [(tab, reading)] = read_tabs([Tab("x", grid, merges=[(2, 4, E, E + 1)])], YEAR)
     assert [e.location for e in reading.entries] == ["Toàn cơ quan", "Toàn cơ quan"]
     assert grid[3][E] is None  # the source's grid is not changed
@@ -115,4 +139,7 @@ def test_a_roman_numeral_merged_across_the_name_cell_is_a_section_not_a_model():
 def test_a_skipped_row_merged_across_says_its_text_once():
     grid = [["Đơn vị: Chi bộ A"], H, ["I", "Kinh tế"], model(1, "Vay vốn"), ["Ghi chú: ghi rõ tháng"]]
     r = read_tab("x", grid, YEAR, [(0, 1, 0, 7), (4, 5, 0, 7)])
-    assert [(s.row, s.text) for s in r.skipped_rows if s.row in (1, 5)] == [(1, "Đơn vị: Chi bộ A"), (5, "Ghi chú: ghi rõ tháng")]
+    assert [(s.row, s.text) for s in r.skipped_rows if s.row in (1, 5)] == [
+        (1, "Đơn vị: Chi bộ A"),
+        (5, "Ghi chú: ghi rõ tháng"),
+    ]

@@ -60,8 +60,15 @@ def test_serial_number_is_days_since_1899_12_30():
     assert dt.date(1899, 12, 30) + dt.timedelta(days=45061) == dt.date(2023, 5, 15)
 
 
-@pytest.mark.parametrize("value, start, end", [("Tháng 5", "2023-05", "2023-05"), ("Quý II", "2023-04", "2023-06"),
-                                               ("6 tháng đầu năm", "2023-01", "2023-06"), ("Tháng 4 - 6", "2023-04", "2023-06")])
+@pytest.mark.parametrize(
+    "value, start, end",
+    [
+        ("Tháng 5", "2023-05", "2023-05"),
+        ("Quý II", "2023-04", "2023-06"),
+        ("6 tháng đầu năm", "2023-01", "2023-06"),
+        ("Tháng 4 - 6", "2023-04", "2023-06"),
+    ],
+)
 def test_no_year_means_campaign_year_with_warning(value, start, end):
     r = parse_period(value, YEAR)
     assert r.code == "missing_year" and not r.is_error
@@ -100,10 +107,16 @@ def _read(build, done):
 
 def test_period_problems_in_the_reader_carry_their_cell():
     r, e = _read("Tháng 5", "Năm 2024")
-    assert [(p.code, p.severity, p.cell) for p in r.problems] == [("missing_year", "warning", "D3"), ("outside_year", "warning", "G3")]
+    assert [(p.code, p.severity, p.cell) for p in r.problems] == [
+        ("missing_year", "warning", "D3"),
+        ("outside_year", "warning", "G3"),
+    ]
     assert not e.has_error
     r, e = _read(None, "xyz")
-    assert [(p.code, p.severity, p.cell) for p in r.problems] == [("missing_period", "error", "D3"), ("invalid_period", "error", "G3")]
+    assert [(p.code, p.severity, p.cell) for p in r.problems] == [
+        ("missing_period", "error", "D3"),
+        ("invalid_period", "error", "G3"),
+    ]
     assert e.has_error and e.build is None and e.done is None
 
 
@@ -114,7 +127,11 @@ def test_completion_before_build_is_on_completion_cell():
 
 
 def test_completion_in_same_month_or_overlapping_is_fine():
-    for build, done in [("Tháng 5/2023", "Tháng 5/2023"), ("Quý II/2023", "Tháng 5/2023"), ("Năm 2023", "Tháng 12/2023")]:
+    for build, done in [
+        ("Tháng 5/2023", "Tháng 5/2023"),
+        ("Quý II/2023", "Tháng 5/2023"),
+        ("Năm 2023", "Tháng 12/2023"),
+    ]:
         r, e = _read(build, done)
         assert r.problems == [], (build, done)
 
@@ -126,20 +143,31 @@ def test_date_cells_in_reader():
     assert r.problems == []
 
 
-@pytest.mark.parametrize("value, start, end", [
-    ("Quí II/2023", "2023-04", "2023-06"), ("Quí 3 năm 2023", "2023-07", "2023-09"), ("quí IV/2023", "2023-10", "2023-12"),
-    ("Đầu năm 2023", "2023-01", "2023-03"), ("Cuối năm 2023", "2023-10", "2023-12"), ("Giữa năm 2023", "2023-06", "2023-07"),
-    ("Hết năm 2023", "2023-12", "2023-12"), ("Đến hết năm 2023", "2023-12", "2023-12"),
-    ("Từ tháng 5 đến hết năm 2023", "2023-05", "2023-12"), ("Từ đầu năm đến cuối năm 2023", "2023-01", "2023-12"),
-    ("cuoi nam 2023", "2023-10", "2023-12"),
-])
+@pytest.mark.parametrize(
+    "value, start, end",
+    [
+        ("Quí II/2023", "2023-04", "2023-06"),
+        ("Quí 3 năm 2023", "2023-07", "2023-09"),
+        ("quí IV/2023", "2023-10", "2023-12"),
+        ("Đầu năm 2023", "2023-01", "2023-03"),
+        ("Cuối năm 2023", "2023-10", "2023-12"),
+        ("Giữa năm 2023", "2023-06", "2023-07"),
+        ("Hết năm 2023", "2023-12", "2023-12"),
+        ("Đến hết năm 2023", "2023-12", "2023-12"),
+        ("Từ tháng 5 đến hết năm 2023", "2023-05", "2023-12"),
+        ("Từ đầu năm đến cuối năm 2023", "2023-01", "2023-12"),
+        ("cuoi nam 2023", "2023-10", "2023-12"),
+    ],
+)
 def test_the_ways_people_write_parts_of_the_year(value, start, end):
     r = parse_period(value, YEAR)
     assert r.code is None, r.message
     assert r.period.to_dict() == {"from": start, "to": end}
 
 
-@pytest.mark.parametrize("value", ["Thường xuyên", "thường xuyên.", "Thuong xuyen", "Thường xuyên năm 2023", "Quanh năm"])
+@pytest.mark.parametrize(
+    "value", ["Thường xuyên", "thường xuyên.", "Thuong xuyen", "Thường xuyên năm 2023", "Quanh năm"]
+)
 def test_ongoing_work_is_the_campaign_year_with_a_warning(value):
     r = parse_period(value, YEAR)
     assert r.code == "vague_period" and not r.is_error

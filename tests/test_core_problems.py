@@ -75,8 +75,17 @@ def test_missing_quantity_counts_one():
     assert v.models == 1
 
 
-@pytest.mark.parametrize("value, expected", [("Cá nhân", "ca_nhan"), ("tập thể", "tap_the"), ("TẬP THỂ", "tap_the"),
-                                             ("Cá nhân và tập thể", "ca_nhan"), ("Tap the", "tap_the"), ("Tập thể chi bộ", "tap_the")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Cá nhân", "ca_nhan"),
+        ("tập thể", "tap_the"),
+        ("TẬP THỂ", "tap_the"),
+        ("Cá nhân và tập thể", "ca_nhan"),
+        ("Tap the", "tap_the"),
+        ("Tập thể chi bộ", "tap_the"),
+    ],
+)
 def test_scale_values(value, expected):
     r = read(model(1, "Vay vốn", scale=value))
     assert r.problems == [] and r.entries[0].scale == expected
@@ -93,7 +102,9 @@ def test_problem_row_and_column_and_value():
 
 
 def test_duplicate_model_on_later_row_counted_once():
-    r = read(model(1, "Camera an ninh"), model(2, "Thôn văn hóa"), model(3, "CAMERA  AN NINH"), model(4, "Camera an ninh."))
+    r = read(
+        model(1, "Camera an ninh"), model(2, "Thôn văn hóa"), model(3, "CAMERA  AN NINH"), model(4, "Camera an ninh.")
+    )
     v = evaluate(unit(), r, campaign(), AS_OF)
     dups = [p for p in v.problems if p.code == "duplicate_model"]
     assert [(p.cell, p.severity) for p in dups] == [("B5", "warning"), ("B6", "warning")]
@@ -121,7 +132,16 @@ def test_missing_field_when_no_section_before_models():
 
 
 def test_missing_field_points_at_the_blank_field_cell_when_the_form_has_that_column():
-    head = ["Stt", "Lĩnh vực", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+    head = [
+        "Stt",
+        "Lĩnh vực",
+        "Tên mô hình",
+        "Số lượng",
+        "Thời gian xây dựng",
+        "Địa điểm triển khai",
+        "Quy mô thực hiện",
+        "Thời gian hoàn thành",
+    ]
     r = read_tab("x", [head, [1, "", "Vay vốn", 1, "5/2023", "P", "Tập thể", "12/2023"]], YEAR)
     p = only(r)
     assert (p.code, p.cell) == ("missing_field", "B2")  # the Lĩnh vực cell to fill, not the name
@@ -135,7 +155,16 @@ def test_one_stray_cell_far_to_the_right_does_not_widen_every_row():
 
 
 def test_invalid_field_in_field_column():
-    head = ["Stt", "Lĩnh vực", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+    head = [
+        "Stt",
+        "Lĩnh vực",
+        "Tên mô hình",
+        "Số lượng",
+        "Thời gian xây dựng",
+        "Địa điểm triển khai",
+        "Quy mô thực hiện",
+        "Thời gian hoàn thành",
+    ]
     r = read_tab("x", [head, [1, "Thể thao", "Vay vốn", 1, "5/2023", "P", "Tập thể", "12/2023"]], YEAR)
     p = only(r)
     assert (p.code, p.severity, p.cell) == ("invalid_field", "error", "B2")
@@ -177,6 +206,11 @@ def test_one_legacy_warning_per_tab_even_with_many_legacy_columns():
 def test_several_problems_on_one_row_each_with_its_cell():
     r = read([1, "Vay vốn", "x", None, None, "?", "Tháng 5"])
     assert sorted((p.cell, p.code) for p in r.problems) == [
-        ("C3", "invalid_quantity"), ("D3", "missing_period"), ("E3", "missing_location"), ("F3", "invalid_scale"), ("G3", "missing_year")]
+        ("C3", "invalid_quantity"),
+        ("D3", "missing_period"),
+        ("E3", "missing_location"),
+        ("F3", "invalid_scale"),
+        ("G3", "missing_year"),
+    ]
     for p in r.problems:
         assert_good_message(p)

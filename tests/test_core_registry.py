@@ -16,7 +16,10 @@ from tests.helpers_forms import AS_OF, MANDATORY_CDS, MANDATORY_HP, UNITS_CSV, Y
 def test_units_csv_with_tab_column():
     units = parse_units(UNITS_CSV)
     assert [(u.code, u.type, u.tab) for u in units] == [
-        ("DB-THUE", "dang_bo_co_so", ""), ("CB-BIA", "chi_bo_co_so", "Chi bộ Bia Sông Tiền"), ("DT-DOAN", "doan_the", "Đoàn Khối")]
+        ("DB-THUE", "dang_bo_co_so", ""),
+        ("CB-BIA", "chi_bo_co_so", "Chi bộ Bia Sông Tiền"),
+        ("DT-DOAN", "doan_the", "Đoàn Khối"),
+    ]
     assert units[1].name == "Chi bộ Công ty CPTM Bia SG- Sông Tiền" and units[0].email == "vp.thue@example.vn"
 
 
@@ -30,16 +33,27 @@ def test_units_csv_with_bom_from_excel(tmp_path):
 
 def test_units_csv_without_bom_and_without_tab_column(tmp_path):
     p = tmp_path / "don-vi.csv"
-    p.write_text("ma_don_vi,ten_don_vi,loai_don_vi,email\nDB1,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn\n", encoding="utf-8")
+    p.write_text(
+        "ma_don_vi,ten_don_vi,loai_don_vi,email\nDB1,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn\n", encoding="utf-8"
+    )
     (u,) = load_units(p)
     assert (u.code, u.name, u.type, u.tab) == ("DB1", "Đảng bộ Cục Thuế", "dang_bo_co_so", "")
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("Đảng bộ cơ sở", "dang_bo_co_so"), ("ĐẢNG BỘ CƠ SỞ", "dang_bo_co_so"), ("  dang   bo co so ", "dang_bo_co_so"),
-    (unicodedata.normalize("NFD", "Đảng bộ cơ sở"), "dang_bo_co_so"), ("Chi bộ cơ sở", "chi_bo_co_so"), ("chi\u00a0bo co so", "chi_bo_co_so"),
-    ("Đoàn thể khối", "doan_the"), ("Đoàn thể", "doan_the"), ("ĐOÀN THỂ", "doan_the"),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("Đảng bộ cơ sở", "dang_bo_co_so"),
+        ("ĐẢNG BỘ CƠ SỞ", "dang_bo_co_so"),
+        ("  dang   bo co so ", "dang_bo_co_so"),
+        (unicodedata.normalize("NFD", "Đảng bộ cơ sở"), "dang_bo_co_so"),
+        ("Chi bộ cơ sở", "chi_bo_co_so"),
+        ("chi\u00a0bo co so", "chi_bo_co_so"),
+        ("Đoàn thể khối", "doan_the"),
+        ("Đoàn thể", "doan_the"),
+        ("ĐOÀN THỂ", "doan_the"),
+    ],
+)
 def test_unit_type_variants(kind, expected):
     (u,) = parse_units(f"ma_don_vi,ten_don_vi,loai_don_vi,email\nX1,Tên,{kind},a@b.vn\n")
     assert u.type == expected
@@ -88,7 +102,16 @@ def test_tab_matches_by_tab_value():
 
 def test_unknown_tabs_never_stop_the_run_and_reserved_tabs_are_not_unknown():
     units = [unit("DB-THUE", "Đảng bộ Cục Thuế"), unit("CB-BIA", "Chi bộ Bia", "chi_bo_co_so")]
-    readings = _readings("Đảng bộ Cục Thuế", "Sheet1", "Tổng hợp", "Hướng dẫn", "TONG HOP", "Cần bổ sung", "Lỗi nhập liệu", "Danh sách đơn vị")
+    readings = _readings(
+        "Đảng bộ Cục Thuế",
+        "Sheet1",
+        "Tổng hợp",
+        "Hướng dẫn",
+        "TONG HOP",
+        "Cần bổ sung",
+        "Lỗi nhập liệu",
+        "Danh sách đơn vị",
+    )
     report = build_report(units, readings, campaign(), AS_OF)
     assert report.unknown_tabs == ["Sheet1"]
     assert [v.status for v in report.units] == ["dat", "chua_dang_ky"]
@@ -111,14 +134,19 @@ def test_second_tab_for_same_unit_is_warned():
     " Mã  đơn\u00a0vị , Tên đơn vị,Loại đơn vị ,Email,Trang",
 ])
 def test_units_csv_with_the_vietnamese_headers_an_excel_user_types(first_line):
-    units = parse_units(first_line + "\nDB1,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn,Cục Thuế\nCB1,Chi bộ Bia,Chi bộ cơ sở,,\n")
+    units = parse_units(
+        first_line + "\nDB1,Đảng bộ Cục Thuế,Đảng bộ cơ sở,a@b.vn,Cục Thuế\nCB1,Chi bộ Bia,Chi bộ cơ sở,,\n"
+    )
     assert [(u.code, u.name, u.type, u.email, u.tab) for u in units] == [
-        ("DB1", "Đảng bộ Cục Thuế", "dang_bo_co_so", "a@b.vn", "Cục Thuế"), ("CB1", "Chi bộ Bia", "chi_bo_co_so", "", "")]
+        ("DB1", "Đảng bộ Cục Thuế", "dang_bo_co_so", "a@b.vn", "Cục Thuế"),
+        ("CB1", "Chi bộ Bia", "chi_bo_co_so", "", ""),
+    ]
 
 
 def test_units_csv_saved_with_semicolons_by_a_vietnamese_excel(tmp_path):
     p = tmp_path / "don-vi.csv"
-    p.write_bytes(b"\xef\xbb\xbf" + "Mã đơn vị;Tên đơn vị;Loại đơn vị;Email;Trang\nDB1;Đảng bộ Sở NN, PTNT;Đảng bộ cơ sở;a@b.vn;\n".encode())
+    p.write_bytes(b"\xef\xbb\xbf" + "Mã đơn vị;Tên đơn vị;Loại đơn vị;Email;Trang\nDB1;Đảng bộ Sở NN, PTNT;Đảng bộ cơ "
+                                    "sở;a@b.vn;\n".encode())
     (u,) = load_units(p)
     assert (u.code, u.name, u.type) == ("DB1", "Đảng bộ Sở NN, PTNT", "dang_bo_co_so")
 

@@ -44,10 +44,16 @@ def test_trade_union_models_are_models_and_total_rows_are_totals():
             [None, "Cộng", 5], [None, "Tổng số:", 5], ["Tổng cộng (I+II+III+IV)", None, 5], [None, "TỔNG SỐ", 5],
             [None, "Tong so", 5], [None, "cong", 5]]
     r = read(grid)
-    assert [e.name for e in r.entries] == ["Công đoàn cơ sở vững mạnh gắn với sản xuất", "Công an thân thiện vì nhân dân phục vụ",
-                                           "Cộng đồng dân cư văn minh", "Tổng vệ sinh môi trường hằng tháng",
-                                           "Tông đơ cắt tóc miễn phí cho thương binh"]
-    assert [(s.row, s.reason) for s in r.skipped_rows] == [(1, "header"), (2, "section")] + [(n, "total") for n in range(8, 14)]
+    assert [e.name for e in r.entries] == [
+        "Công đoàn cơ sở vững mạnh gắn với sản xuất",
+        "Công an thân thiện vì nhân dân phục vụ",
+        "Cộng đồng dân cư văn minh",
+        "Tổng vệ sinh môi trường hằng tháng",
+        "Tông đơ cắt tóc miễn phí cho thương binh",
+    ]
+    assert [(s.row, s.reason) for s in r.skipped_rows] == [(1, "header"), (2, "section")] + [
+        (n, "total") for n in range(8, 14)
+    ]
     assert r.problems == []
 
 
@@ -77,7 +83,12 @@ COLLISIONS = [
     (lambda t: sections.header_kind(t) == "scale", "Quy mô", "Quỳ mô", "Quy mo"),
     (lambda t: sections.header_kind(t) == "stt", "Thứ tự", "Thư tư", "Thu tu"),
     (lambda t: sections.header_kind(t) == "build", "Thời gian xây dựng", "Thơi gian xây dựng", "Thoi gian xay dung"),
-    (lambda t: sections.header_kind(t) == "done", "Thời gian hoàn thành", "Thời gian hoàn thanh", "Thoi gian hoan thanh"),
+    (
+        lambda t: sections.header_kind(t) == "done",
+        "Thời gian hoàn thành",
+        "Thời gian hoàn thanh",
+        "Thoi gian hoan thanh",
+    ),
     (lambda t: sections.header_kind(t) == "name", "Tên mô hình", "Tến mô hình", "Ten mo hinh"),
     (lambda t: sections.sub_header_kind(t) == "done", "Kết thúc", "Kết thuc", "Ket thuc"),
     (lambda t: sections.unit_line(t) is not None, "Đơn vị: Chi bộ A", "Đơn vì: Chi bộ A", "Don vi: Chi bo A"),
@@ -100,17 +111,35 @@ def test_old_and_new_tone_placement_are_the_same_word():
 
 
 def test_a_cell_typed_without_any_diacritic_is_read_folded():
-    grid = [["Stt", "Ten mo hinh", "So luong", "Thoi gian xay dung", "Dia diem", "Quy mo", "Thoi gian hoan thanh"],
-            ["I", "Linh vuc kinh te"], model(1, "Cong doan co so vung manh"), [None, "Tong so", 1], ["Ghi chu:"], [None, "Mo hinh"]]
+    grid = [
+        ["Stt", "Ten mo hinh", "So luong", "Thoi gian xay dung", "Dia diem", "Quy mo", "Thoi gian hoan thanh"],
+        ["I", "Linh vuc kinh te"],
+        model(1, "Cong doan co so vung manh"),
+        [None, "Tong so", 1],
+        ["Ghi chu:"],
+        [None, "Mo hinh"],
+    ]
     r = read(grid)
     assert [(e.name, e.field) for e in r.entries] == [("Cong doan co so vung manh", "kinh_te")]
     assert [s.reason for s in r.skipped_rows] == ["header", "section", "total", "notes", "notes"]
 
 
 def test_every_non_empty_row_is_an_entry_or_skipped_with_its_reason():
-    grid = [[TITLE], ["Đơn vị: Chi bộ A"], H, NUMBERING, TOTAL, ["I", "Lĩnh vực phát triển kinh tế"],
-            model(1, "Vay vốn"), [2, "Mô hình…."], ["…", "…"], [None, None, None, None, None, None, None, None, "ghi bên lề"],
-            [3, None, 2, "5/2023"], *NOTES, [None, "Mô hình dưới ghi chú", 1, "5/2023", "A", "Tập thể", "12/2023"]]
+    grid = [
+        [TITLE],
+        ["Đơn vị: Chi bộ A"],
+        H,
+        NUMBERING,
+        TOTAL,
+        ["I", "Lĩnh vực phát triển kinh tế"],
+        model(1, "Vay vốn"),
+        [2, "Mô hình…."],
+        ["…", "…"],
+        [None, None, None, None, None, None, None, None, "ghi bên lề"],
+        [3, None, 2, "5/2023"],
+        *NOTES,
+        [None, "Mô hình dưới ghi chú", 1, "5/2023", "A", "Tập thể", "12/2023"],
+    ]
     r = read(grid)
     assert [e.row for e in r.entries] == [7]
     assert [(s.row, s.reason) for s in r.skipped_rows] == [
@@ -144,7 +173,9 @@ names = st.one_of(
 )
 model_rows = st.builds(
     lambda name, qty, build, scale: ["stt", name, qty, build, "Văn phòng", scale, "Quý IV/2023"],
-    names, st.sampled_from([1, 2, "01", None]), st.sampled_from(["Tháng 5/2023", "Quý II/2023", "6 tháng đầu năm 2023"]),
+    names,
+    st.sampled_from([1, 2, "01", None]),
+    st.sampled_from(["Tháng 5/2023", "Quý II/2023", "6 tháng đầu năm 2023"]),
     st.sampled_from(["Tập thể", "Cá nhân"]),
 )
 

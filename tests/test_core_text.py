@@ -10,7 +10,9 @@ import re
 import unicodedata
 
 import openpyxl
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from danvan_sheets.core import legacy
 from danvan_sheets.core.reader import read_tab
@@ -43,8 +45,19 @@ def test_decomposed_text_is_read_as_nfc():
 
 
 def test_nbsp_zero_width_and_doubled_spaces_collapsed():
-    grid = [H, ["I", "Kinh\u00a0tế"],
-            [1, "  Cải\u00a0tạo  phong\u200btục\ttập  quán\u00a0 ", " 1 ", "Tháng\u00a05/2023", "\u200bPhòng   Tổng\u00a0hợp ", "Tập\u00a0thể", "Tháng 12/2023\u200b"]]
+    grid = [
+        H,
+        ["I", "Kinh\u00a0tế"],
+        [
+            1,
+            "  Cải\u00a0tạo  phong\u200btục\ttập  quán\u00a0 ",
+            " 1 ",
+            "Tháng\u00a05/2023",
+            "\u200bPhòng   Tổng\u00a0hợp ",
+            "Tập\u00a0thể",
+            "Tháng 12/2023\u200b",
+        ],
+    ]
     r, e = _one(grid)
     # A zero-width space between two words separates them, like any space.
     assert e.name == "Cải tạo phong tục tập quán"
@@ -67,9 +80,16 @@ def test_fold_and_key_are_diacritics_and_case_insensitive():
 
 def test_tcvn3_tab_decoded_with_one_warning():
     enc = lambda s: legacy.encode(s, "tcvn3")  # noqa: E731
-    names = ["Cải tạo phong tục tập quán lạc hậu", "Vận động nhân dân lắp đặt camera an ninh", "Chi bộ 5 tốt, đảng viên 5 tốt"]
+    names = [
+        "Cải tạo phong tục tập quán lạc hậu",
+        "Vận động nhân dân lắp đặt camera an ninh",
+        "Chi bộ 5 tốt, đảng viên 5 tốt",
+    ]
     grid = [[enc("Đơn vị: Đảng bộ Cục Thuế")], [enc(h) for h in H], ["I", enc("Lĩnh vực phát triển kinh tế")]]
-    grid += [[i, enc(n), 1, enc("Tháng 5/2023"), enc("Phòng Tổng hợp"), enc("Tập thể"), enc("Quý IV/2023")] for i, n in enumerate(names, 1)]
+    grid += [
+        [i, enc(n), 1, enc("Tháng 5/2023"), enc("Phòng Tổng hợp"), enc("Tập thể"), enc("Quý IV/2023")]
+        for i, n in enumerate(names, 1)
+    ]
     assert grid[1][1] == "Tªn m« h×nh"  # what .VnTime text looks like read as Unicode
     r = read_tab("Cục Thuế", grid, YEAR)
     assert [e.name for e in r.entries] == names
@@ -83,11 +103,15 @@ def test_tcvn3_tab_decoded_with_one_warning():
 
 
 def test_vni_column_next_to_unicode_scale_column():
-    names = ["Cải tạo vệ sinh môi trường nông thôn", "Móc khoá an ninh", "Dân vận khéo trong vùng đồng bào dân tộc thiểu số"]
+    names = [
+        "Cải tạo vệ sinh môi trường nông thôn",
+        "Móc khoá an ninh",
+        "Dân vận khéo trong vùng đồng bào dân tộc thiểu số",
+    ]
     scales = ["Cá nhân", "Tập thể", "Cá nhân"]
     grid = [H, ["I", "Kinh tế"]]
     grid += [[i, legacy.encode(n, "vni"), 1, "5/2023", legacy.encode("Phòng Tổng hợp", "vni"), s, "12/2023"]
-             for i, (n, s) in enumerate(zip(names, scales), 1)]
+             for i, (n, s) in enumerate(zip(names, scales, strict=True), 1)]
     assert grid[2][1].startswith("Caûi taïo")
     r = read_tab("x", grid, YEAR)
     assert [e.name for e in r.entries] == names
@@ -101,7 +125,7 @@ def test_unicode_column_beside_tcvn3_column_is_never_corrupted():
     names = ["Chính quyền thân thiện vì nhân dân phục vụ", "Xã bình yên, gia đình hòa thuận", "Camera an ninh"]
     grid = [H, ["I", "Kinh tế"]]
     grid += [[i, legacy.encode(n, "tcvn3"), 1, "5/2023", "Văn phòng", s, "12/2023"]
-             for i, (n, s) in enumerate(zip(names, ["Cá nhân", "Cá nhân", "Tập thể"]), 1)]
+             for i, (n, s) in enumerate(zip(names, ["Cá nhân", "Cá nhân", "Tập thể"], strict=True), 1)]
     r = read_tab("x", grid, YEAR)
     assert [e.name.lower() for e in r.entries] == [n.lower() for n in names]
     assert [e.scale for e in r.entries] == ["ca_nhan", "ca_nhan", "tap_the"]
@@ -171,7 +195,13 @@ def test_formula_looking_names_stay_text_in_summary_workbook(tmp_path):
     report = _formula_report()
     out = write_summary_xlsx(report, tmp_path / "tong-hop.xlsx", dt.datetime(2023, 5, 2, 8, 0))
     wb = openpyxl.load_workbook(out)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value[:1] in "=+-@"
+    ]
     values = {c.value for c in cells}
     assert "=HYPERLINK(\"x\")" in values  # unit name in Tổng hợp and Cần bổ sung
     assert FORMULAS[0] in values  # duplicate row's value in Lỗi nhập liệu

@@ -38,7 +38,12 @@ def test_dat_with_quota_and_both_mandatory():
 
 
 def test_counted_rule_error_mandatory_duplicate():
-    grid = full(model(1, "Vay vốn"), model(2, "Camera an ninh", location=None), model(3, "Vay vốn"), vh=[model(1, "Thôn văn hóa")])
+    grid = full(
+        model(1, "Vay vốn"),
+        model(2, "Camera an ninh", location=None),
+        model(3, "Vay vốn"),
+        vh=[model(1, "Thôn văn hóa")],
+    )
     v = verdict(grid)
     assert [(e.name, e.counted) for e in v.entries] == [
         ("Vay vốn", True), ("Camera an ninh", False), ("Vay vốn", False),  # error, then duplicate
@@ -66,7 +71,15 @@ def test_quantity_two_meets_quota_alone():
     assert v.status == "dat" and v.models == 2
 
 
-@pytest.mark.parametrize("name", ["chuyen doi so trong chi bo", "CHUYỂN ĐỔI SỐ", "Ứng dụng chuyển  đổi\u00a0số", "Lãnh đạo thực hiện chuyển đổi số trong Đảng bộ Khối CQ&DN tỉnh"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "chuyen doi so trong chi bo",
+        "CHUYỂN ĐỔI SỐ",
+        "Ứng dụng chuyển  đổi\u00a0số",
+        "Lãnh đạo thực hiện chuyển đổi số trong Đảng bộ Khối CQ&DN tỉnh",
+    ],
+)
 def test_chuyen_doi_so_matched_diacritics_insensitively(name):
     m = campaign().mandatory[0]
     assert matches_mandatory(name, m)
@@ -86,7 +99,9 @@ def test_co_quan_hanh_phuc_needs_both(name, expected):
 
 
 def test_mandatory_missing_gives_chua_dat_with_reason():
-    grid = seed_form("x", {KT: [model(1, "Vay vốn"), model(2, "Camera an ninh"), model(3, "chuyen doi so trong chi bo")]})
+    grid = seed_form(
+        "x", {KT: [model(1, "Vay vốn"), model(2, "Camera an ninh"), model(3, "chuyen doi so trong chi bo")]}
+    )
     v = verdict(grid)
     assert v.status == "chua_dat" and v.models == 2
     assert v.mandatory == {"chuyen_doi_so": True, "co_quan_hanh_phuc": False}
@@ -174,14 +189,29 @@ def test_report_totals_by_type_and_unknown_tabs():
     short = full(model(1, "Vay vốn"))
     units = [unit("DB1", "Đảng bộ Cục Thuế"), unit("DB2", "Đảng bộ Tòa án Nhân dân tỉnh"),
              unit("CB1", "Chi bộ Bia", "chi_bo_co_so"), unit("DT1", "Đoàn Khối", "doan_the")]
-    readings = [(None, read_tab(t, g, YEAR)) for t, g in
-                [("DB1", ok), ("đảng bộ tòa án nhân dân tỉnh", short), ("CB1", short), ("Tờ nháp", ok), ("Tổng hợp", [])]]
+    readings = [
+        (None, read_tab(t, g, YEAR))
+        for t, g in [
+            ("DB1", ok),
+            ("đảng bộ tòa án nhân dân tỉnh", short),
+            ("CB1", short),
+            ("Tờ nháp", ok),
+            ("Tổng hợp", []),
+        ]
+    ]
     report = build_report(units, readings, campaign(), AS_OF)
     assert [v.status for v in report.units] == ["dat", "chua_dat", "dat", "chua_dang_ky"]
     assert report.unknown_tabs == ["Tờ nháp"]
     t = report.totals
     db = t["by_type"]["dang_bo_co_so"]
-    assert (db["units"], db["dat"], db["chua_dat"], db["chua_dang_ky"], db["percent_dat"], db["models"]) == (2, 1, 1, 0, 50.0, 3)
+    assert (db["units"], db["dat"], db["chua_dat"], db["chua_dang_ky"], db["percent_dat"], db["models"]) == (
+        2,
+        1,
+        1,
+        0,
+        50.0,
+        3,
+    )
     assert t["by_type"]["chi_bo_co_so"]["dat"] == 1 and t["by_type"]["doan_the"]["chua_dang_ky"] == 1
     assert t["all"]["units"] == 4 and t["all"]["models"] == 4 and t["all"]["percent_dat"] == 50.0
     assert sum(t["all"]["by_field"].values()) == t["all"]["models"]

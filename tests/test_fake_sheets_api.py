@@ -90,7 +90,7 @@ def shape_diff(recorded, got, path: str = "$") -> list[str]:
     if isinstance(recorded, list):
         if len(recorded) != len(got):
             return [f"{path}: recorded {len(recorded)} items, fake {len(got)}"]
-        return [d for i, (r, g) in enumerate(zip(recorded, got)) for d in shape_diff(r, g, f"{path}[{i}]")]
+        return [d for i, (r, g) in enumerate(zip(recorded, got, strict=True)) for d in shape_diff(r, g, f"{path}[{i}]")]
     return []
 
 
@@ -166,7 +166,7 @@ class Replayer:
                 else:
                     self._learn_ids(value, got.get(key))
         elif isinstance(recorded, list) and isinstance(got, list):
-            for r, g in zip(recorded, got):
+            for r, g in zip(recorded, got, strict=False):
                 self._learn_ids(r, g)
 
     def _check(self, label: str, ex: dict, got: requests.Response) -> None:
@@ -192,7 +192,7 @@ def _same_data(recorded, got) -> list[str]:
             out.append(f"{key}: recorded {recorded[key]!r}, fake {got.get(key)!r}")
     if isinstance(recorded, dict):
         for key in ("valueRanges", "responses"):
-            for r, g in zip(recorded.get(key, []), got.get(key, [])):
+            for r, g in zip(recorded.get(key, []), got.get(key, []), strict=False):
                 out += _same_data(r, g)
     return out
 
@@ -209,7 +209,9 @@ def test_conformance_with_recorded_digest(fake_google):
     by_uri = {(ex["method"], ex["uri"]): got for ex, got in replay.responses}
 
     def fake_json(method, fragment):
-        matches = [got.json() for (m, uri), got in by_uri.items() if m == method and fragment in uri and got is not None]
+        matches = [
+            got.json() for (m, uri), got in by_uri.items() if m == method and fragment in uri and got is not None
+        ]
         assert matches, fragment
         return matches[0]
 

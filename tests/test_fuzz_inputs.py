@@ -263,11 +263,15 @@ def units_csv(draw) -> bytes:
 def test_any_units_csv(work, data):
     path = work / "units-fuzz.csv"
     path.write_bytes(data)
-    result = run("check", "--source", f"xlsx:{work / 'units-book.xlsx'}", "--units", str(path),
-                 "--config", str(work / "danvan.toml"))
+    result = check_book(work, str(path), str(work / "danvan.toml"))
     assert_clean(result, (0, 1, 2))
     if result.exit_code == 2:
         assert str(path) in result.output or "danh sách đơn vị" in result.output
+
+
+def check_book(work, units: str, config: str):
+    """`danvan check` of the one-unit book written by _units_book."""
+    return run("check", "--source", f"xlsx:{work / 'units-book.xlsx'}", "--units", units, "--config", config)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -281,15 +285,7 @@ def _units_book(work):
 def test_units_csv_missing_columns_is_named(work):
     path = work / "units-missing.csv"
     path.write_text("ma_don_vi,ten_don_vi\nDB-THUE,Đảng bộ Cục Thuế\n", encoding="utf-8")
-    result = run(
-        "check",
-        "--source",
-        f"xlsx:{work / 'units-book.xlsx'}",
-        "--units",
-        str(path),
-        "--config",
-        str(work / "danvan.toml"),
-    )
+    result = check_book(work, str(path), str(work / "danvan.toml"))
     assert_clean(result, (2,))
     assert "thiếu cột loai_don_vi, email" in result.output
 
@@ -297,15 +293,7 @@ def test_units_csv_missing_columns_is_named(work):
 def test_units_csv_not_utf8(work):
     path = work / "units-cp1258.csv"
     path.write_bytes(UNITS_CSV.encode("utf-16"))
-    result = run(
-        "check",
-        "--source",
-        f"xlsx:{work / 'units-book.xlsx'}",
-        "--units",
-        str(path),
-        "--config",
-        str(work / "danvan.toml"),
-    )
+    result = check_book(work, str(path), str(work / "danvan.toml"))
     assert_clean(result, (2,))
     assert "UTF-8" in result.output
 
@@ -401,15 +389,7 @@ def test_any_config(work, text):
         expected: tuple[int, ...] = (0, 1)
     except ConfigError:
         expected = (2,)
-    result = run(
-        "check",
-        "--source",
-        f"xlsx:{work / 'units-book.xlsx'}",
-        "--units",
-        str(work / "don-vi.csv"),
-        "--config",
-        str(path),
-    )
+    result = check_book(work, str(work / "don-vi.csv"), str(path))
     assert_clean(result, expected)
     if result.exit_code == 2:
         assert "cấu hình" in result.output.lower() or "Cấu hình" in result.output
@@ -420,14 +400,6 @@ def test_array_of_tables_for_a_plain_section(work, section):
     """`[[google]]` where `[google]` is meant: a Vietnamese error naming the section, exit 2."""
     path = work / f"config-array-{section}.toml"
     path.write_text(f"[campaign]\nyear = 2023\ndeadline = 2023-04-25\n[[{section}]]\n", encoding="utf-8")
-    result = run(
-        "check",
-        "--source",
-        f"xlsx:{work / 'units-book.xlsx'}",
-        "--units",
-        str(work / "don-vi.csv"),
-        "--config",
-        str(path),
-    )
+    result = check_book(work, str(work / "don-vi.csv"), str(path))
     assert_clean(result, (2,))
     assert section in result.output

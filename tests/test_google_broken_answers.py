@@ -19,7 +19,9 @@ THUE = UNITS[0][1]
 @pytest.fixture
 def sid(fake_google):
     sid = fake_google.create_spreadsheet("Đăng ký 2023", [u[1] for u in UNITS])
-    fake_google.set_values(sid, THUE, seed_form(THUE, {"kinh_te": [model(1, "Dân vận khéo trong cải cách thủ tục thuế")]}))
+    fake_google.set_values(
+        sid, THUE, seed_form(THUE, {"kinh_te": [model(1, "Dân vận khéo trong cải cách thủ tục thuế")]})
+    )
     return sid
 
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from danvan_sheets.cli import cli
-from danvan_sheets.errors import ConfigError, SourceError
 from danvan_sheets.config import GoogleSettings, Table, parse_google
+from danvan_sheets.errors import ConfigError, SourceError
 from danvan_sheets.google.auth import load_identity, login
 from danvan_sheets.google.client import scopes_for
 from tests.fakes import browser as fake_browser
@@ -145,7 +145,9 @@ def test_an_unknown_browser_name_is_a_configuration_error(tmp_path, sign_in):
 
 def _config(tmp_path, google: dict) -> str:
     path = tmp_path / "danvan.toml"
-    path.write_text(CAMPAIGN_TOML + "\n[google]\n" + "".join(f'{k} = "{v}"\n' for k, v in google.items()), encoding="utf-8")
+    path.write_text(
+        CAMPAIGN_TOML + "\n[google]\n" + "".join(f'{k} = "{v}"\n' for k, v in google.items()), encoding="utf-8"
+    )
     return str(path)
 
 
@@ -193,7 +195,9 @@ def _no_browser(name):
 
 @pytest.mark.parametrize("find_browser", [_no_browser, lambda name: webbrowser.GenericBrowser("w3m")],
                          ids=["no browser", "console browser"])
-def test_without_a_usable_browser_the_address_is_printed_for_the_person_to_open(tmp_path, sign_in, capsys, find_browser):
+def test_without_a_usable_browser_the_address_is_printed_for_the_person_to_open(
+    tmp_path, sign_in, capsys, find_browser
+):
     google = google_section(tmp_path, sign_in)
     waiting = Waiting(login, as_settings(google), SCOPES, timeout_s=20, find_browser=find_browser)
     printed = ""
@@ -217,7 +221,9 @@ def test_waiting_time_reads_in_vietnamese():
 def test_only_text_mode_browsers_count_as_no_browser():
     from danvan_sheets.google.auth import is_console_browser
 
-    assert is_console_browser(webbrowser.GenericBrowser("w3m")) and is_console_browser(webbrowser.GenericBrowser("/usr/bin/lynx"))
+    assert is_console_browser(webbrowser.GenericBrowser("w3m")) and is_console_browser(
+        webbrowser.GenericBrowser("/usr/bin/lynx")
+    )
     # BROWSER=wslview on WSL: a real browser started from a command line.
     assert not is_console_browser(webbrowser.GenericBrowser("wslview"))
     assert not is_console_browser(webbrowser.BackgroundBrowser("firefox"))
@@ -232,7 +238,7 @@ def test_a_testing_app_login_records_when_its_refresh_token_ends(tmp_path, sign_
     google = google_section(tmp_path, sign_in)
     token = run_login(google, SCOPES, browser=sign_in.browser_command(), timeout_s=20)
     ends = refresh_token_expiry(token)
-    left = ends - dt.datetime.now(dt.timezone.utc)
+    left = ends - dt.datetime.now(dt.UTC)
     assert dt.timedelta(days=6, hours=23) < left <= dt.timedelta(days=7)
     # The login itself still loads.
     ident = load_identity(GoogleSettings(auth="oauth", token_cache=token), SCOPES, env={})

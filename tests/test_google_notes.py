@@ -68,10 +68,22 @@ def _one_write_with_notes_and_summary(fake):
 
 def test_notes_written_updated_and_removed_one_write_each_run(env, fake_google):
     sid = env.sid
-    _type(fake_google, sid, [
-        [1, "Dân vận khéo trong cải cách thủ tục hành chính thuế", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"],
-        [2, "Cán bộ thuế thân thiện vì người nộp thuế", "hai", "Quý II/2023", "Bộ phận một cửa", "Tập thể", "Quý IV/2023"],
-    ])
+    _type(
+        fake_google,
+        sid,
+        [
+            [1, "Dân vận khéo trong cải cách thủ tục hành chính thuế", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"],
+            [
+                2,
+                "Cán bộ thuế thân thiện vì người nộp thuế",
+                "hai",
+                "Quý II/2023",
+                "Bộ phận một cửa",
+                "Tập thể",
+                "Quý IV/2023",
+            ],
+        ],
+    )
     # Someone's notes: one on a cell with a problem (F8), one elsewhere (B8).
     ws = _sheet(fake_google, sid)
     ws.insert_note(f"F{ROW}", THEIR_NOTE)
@@ -111,7 +123,11 @@ def test_notes_written_updated_and_removed_one_write_each_run(env, fake_google):
 
 def test_a_note_someone_wrote_on_a_problem_cell_is_not_replaced(env, fake_google):
     sid = env.sid
-    _type(fake_google, sid, [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "Phòng A", "Nhóm", "Quý IV/2023"]])
+    _type(
+        fake_google,
+        sid,
+        [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "Phòng A", "Nhóm", "Quý IV/2023"]],
+    )
     _sheet(fake_google, sid).insert_note(f"F{ROW}", THEIR_NOTE)
     _aggregate(env, fake_google)
     assert _notes(fake_google, sid) == {f"F{ROW}": THEIR_NOTE}
@@ -123,7 +139,9 @@ def test_notes_can_be_turned_off(tmp_path, fake_google, how):
     setup = make_setup(tmp_path, fake_google.host, google_extra="notes = false" if how == "config" else "")
     setup.sid, setup.source = sid, f"gsheet:{sid}"
     assert_clean_exit(setup.run("init", source=setup.source), 0)
-    _type(fake_google, sid, [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"]])
+    _type(
+        fake_google, sid, [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"]]
+    )
     result = _aggregate(setup, fake_google, *(["--no-notes"] if how == "flag" else []))
     assert fake_google.writes() == 1  # the summary still written
     assert _notes(fake_google, sid) == {}
@@ -131,7 +149,11 @@ def test_notes_can_be_turned_off(tmp_path, fake_google, how):
 
 
 def test_notes_reported_in_the_output(env, fake_google):
-    _type(fake_google, env.sid, [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"]])
+    _type(
+        fake_google,
+        env.sid,
+        [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"]],
+    )
     fake_google.reset_log()
     result = env.run("aggregate", "--as-of", "2023-05-02", source=env.source)
     assert_clean_exit(result, 0)

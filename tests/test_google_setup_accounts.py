@@ -107,7 +107,9 @@ def test_init_on_a_filled_tab_locks_only_the_rows_above_its_header(tmp_path, fak
     assert lock["range"].get("startRowIndex", 0) == 0 and lock["range"]["endRowIndex"] == 2
     assert lock["editors"]["users"] == sorted(STAFF)
     # The tabs init added for the other units keep the full title lock of the form it lays out.
-    other_locks = [p["range"]["endRowIndex"] for p in _title_locks(fake_google, sid) if p["range"].get("sheetId", 0) != thue_id]
+    other_locks = [
+        p["range"]["endRowIndex"] for p in _title_locks(fake_google, sid) if p["range"].get("sheetId", 0) != thue_id
+    ]
     assert other_locks == [6, 6]
     assert fake_google.get_values(sid, THUE) == OWN_FORM[:4] + [[]] + OWN_FORM[5:]  # nothing typed changed
 

@@ -69,7 +69,9 @@ def deleted_column(report) -> dict[str, object]:
 def test_a_new_year_on_a_new_sheet_deletes_nothing_and_is_not_on_time_from_last_year(tmp_path):
     db = tmp_path / "h.sqlite"
     s23, s24 = settings_of(db, 2023), settings_of(db, 2024)
-    old = run_of(s23, "gsheet:1AbCdEfGhIjKlMnOp2023", {THUE: full(2023), BIA: full(2023)}, dt.datetime(2023, 4, 20, 9, 0))
+    old = run_of(
+        s23, "gsheet:1AbCdEfGhIjKlMnOp2023", {THUE: full(2023), BIA: full(2023)}, dt.datetime(2023, 4, 20, 9, 0)
+    )
     assert {c: v.history["on_time"] for c, v in by_code(old).items()} == {"DB-THUE": "dung_han", "CB-BIA": "dung_han"}
 
     # The 2024 sheet: Cục Thuế has an empty tab, Bia no tab yet. Same registry, same database.
@@ -112,7 +114,9 @@ def test_two_sources_of_one_year_are_two_campaigns(tmp_path):
     assert source_key(f"dir:{copy}/") == source_key(f"dir:{copy}") == f"dir:{copy.resolve()}"
     assert source_key("gsheet:https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOp2023/edit#gid=0") == \
         source_key("gsheet:1AbCdEfGhIjKlMnOp2023") == "gsheet:1AbCdEfGhIjKlMnOp2023"
-    later = run_of(s, f"xlsx:{tmp_path}/./dang-ky.xlsx", {THUE: {"kinh_te": full(2023)["kinh_te"]}}, dt.datetime(2023, 4, 23, 9, 0))
+    later = run_of(
+        s, f"xlsx:{tmp_path}/./dang-ky.xlsx", {THUE: {"kinh_te": full(2023)["kinh_te"]}}, dt.datetime(2023, 4, 23, 9, 0)
+    )
     assert len(by_code(later)["DB-THUE"].history["disappeared"]) == 2  # a real deletion in the real sheet
 
     # restore and history pick the campaign: by source, or they ask which one.
@@ -139,7 +143,9 @@ def test_history_and_restore_commands_choose_the_campaign(tmp_path):
     assert both.exit_code == 2 and "Lịch sử có 2 đợt năm 2024" in both.output and "--source" in both.output
     assert "Traceback" not in both.output
 
-    picked = CliRunner().invoke(cli, ["history", "DB-THUE", "--year", "2024", "--source", "xlsx:a-2024.xlsx", "--config", str(cfg)])
+    picked = CliRunner().invoke(
+        cli, ["history", "DB-THUE", "--year", "2024", "--source", "xlsx:a-2024.xlsx", "--config", str(cfg)]
+    )
     assert picked.exit_code == 0 and "Mô hình 2024" in picked.output
 
     none = CliRunner().invoke(cli, ["history", "--year", "2022", "--config", str(cfg)])
@@ -156,7 +162,8 @@ def _v1_database(path: Path) -> None:
     with sqlite3.connect(path) as c:
         c.executescript(store._SCHEMA_V1)
         c.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-        c.execute("INSERT INTO runs (id, run_at, source, units, changed) VALUES (1, '2023-04-20T09:00:00', 'gsheet:1AbCdEfGhIjKlMnOp2023', 2, 2)")
+        c.execute("INSERT INTO runs (id, run_at, source, units, changed) VALUES (1, '2023-04-20T09:00:00', "
+                  "'gsheet:1AbCdEfGhIjKlMnOp2023', 2, 2)")
         c.execute("INSERT INTO contents VALUES ('h0', 0)")
         for unit, name in (("DB-THUE", THUE), ("CB-BIA", BIA)):
             c.execute("INSERT INTO unit_snapshots (unit, run_id, hash, name, tab, status, models, required) "

@@ -27,7 +27,13 @@ def _config(tmp_path: Path) -> Path:
 def _record(tmp_path: Path):
     s = settings_for(tmp_path / "h.sqlite")
     legacy_name = legacy.encode("Cải tạo vệ sinh môi trường", "tcvn3")
-    first = {**FULL, "quoc_phong_an_ninh": [model(1, legacy_name, build="Quý II/2023"), model(2, "Móc khoá an ninh", quantity="hai")]}
+    first = {
+        **FULL,
+        "quoc_phong_an_ninh": [
+            model(1, legacy_name, build="Quý II/2023"),
+            model(2, "Móc khoá an ninh", quantity="hai"),
+        ],
+    }
     r, d = report_of(s, {"Đảng bộ Cục Thuế": first})
     record_run(tmp_path / "h.sqlite", r, d, dt.datetime(2023, 4, 20, 9, 15, 30))
     r, d = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, MANDATORY_CDS)]}})
@@ -57,7 +63,9 @@ def test_history_without_database_is_a_config_error(tmp_path):
 def test_restore_writes_the_form_as_it_was(tmp_path):
     _record(tmp_path)
     out = tmp_path / "khoi-phuc.xlsx"
-    res = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-20 09:15", "--out", str(out), "--config", str(_config(tmp_path))])
+    res = CliRunner().invoke(
+        cli, ["restore", "DB-THUE", "--at", "2023-04-20 09:15", "--out", str(out), "--config", str(_config(tmp_path))]
+    )
     assert res.exit_code == 0, res.output
     assert "Đã ghi 6 dòng đăng ký của Đảng bộ Cục Thuế (lúc 20/04/2023 09:15)" in res.output
     ws = load_workbook(out).active
@@ -77,11 +85,17 @@ def test_restore_writes_the_form_as_it_was(tmp_path):
 def test_restore_before_the_first_run_and_bad_time(tmp_path):
     _record(tmp_path)
     cfg = str(_config(tmp_path))
-    early = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-19", "--out", str(tmp_path / "x.xlsx"), "--config", cfg])
+    early = CliRunner().invoke(
+        cli, ["restore", "DB-THUE", "--at", "2023-04-19", "--out", str(tmp_path / "x.xlsx"), "--config", cfg]
+    )
     assert early.exit_code == 2 and "không có đăng ký nào" in early.output
-    bad = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "hôm qua", "--out", str(tmp_path / "x.xlsx"), "--config", cfg])
+    bad = CliRunner().invoke(
+        cli, ["restore", "DB-THUE", "--at", "hôm qua", "--out", str(tmp_path / "x.xlsx"), "--config", cfg]
+    )
     assert bad.exit_code == 2 and "không hợp lệ" in bad.output
-    later = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-23", "--out", str(tmp_path / "y.xlsx"), "--config", cfg])
+    later = CliRunner().invoke(
+        cli, ["restore", "DB-THUE", "--at", "2023-04-23", "--out", str(tmp_path / "y.xlsx"), "--config", cfg]
+    )
     assert later.exit_code == 0 and "Đã ghi 1 dòng" in later.output
 
 
@@ -93,7 +107,9 @@ def test_restore_splits_a_cell_that_held_a_section_title_and_its_first_model(tmp
     assert "Mô hình “Cơ quan văn hóa, xanh – sạch – đẹp”" in names  # the reader took the model out of the cell
     record_run(tmp_path / "h.sqlite", r, d, dt.datetime(2023, 4, 20, 9, 0))
     out = tmp_path / "k.xlsx"
-    res = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-20", "--out", str(out), "--config", str(_config(tmp_path))])
+    res = CliRunner().invoke(
+        cli, ["restore", "DB-THUE", "--at", "2023-04-20", "--out", str(out), "--config", str(_config(tmp_path))]
+    )
     assert res.exit_code == 0, res.output
     rows = [[c.value for c in row] for row in load_workbook(out).active.iter_rows(max_col=7)]
     assert sum(1 for row in rows if "Lĩnh vực văn hóa - xã hội" in str(row[1])) == 1  # one heading, the form's own

@@ -98,10 +98,13 @@ def test_restore_names_a_damaged_row_it_needs_and_ignores_one_it_does_not(tmp_pa
     cfg, db = _config(tmp_path)
     assert _run(*_command("check", tmp_path, cfg)).exit_code == 1
     with sqlite3.connect(db) as c:
-        (h,) = c.execute("SELECT r.hash FROM rows r JOIN content_rows cr ON cr.row_hash = r.hash "
-                         "JOIN unit_snapshots s ON s.hash = cr.content_hash WHERE s.unit = 'DB-CUCTHUE' LIMIT 1").fetchone()
+        (h,) = c.execute(
+            "SELECT r.hash FROM rows r JOIN content_rows cr ON cr.row_hash = r.hash "
+            "JOIN unit_snapshots s ON s.hash = cr.content_hash WHERE s.unit = 'DB-CUCTHUE' LIMIT 1"
+        ).fetchone()
         c.execute("UPDATE rows SET raw_json = '[1, 2' WHERE hash = ?", (h,))
-        shared = c.execute("SELECT COUNT(DISTINCT s.unit) FROM unit_snapshots s JOIN content_rows cr ON cr.content_hash = s.hash "
+        shared = c.execute("SELECT COUNT(DISTINCT s.unit) FROM unit_snapshots s JOIN content_rows cr ON "
+                           "cr.content_hash = s.hash "
                            "WHERE cr.row_hash = ?", (h,)).fetchone()[0]
     assert shared == 1
     bad = _run("restore", "DB-CUCTHUE", "--at", "2099-01-01", "--out", str(tmp_path / "a.xlsx"), "--config", str(cfg))

@@ -31,7 +31,10 @@ def test_an_unchanged_tab_stores_nothing_new_and_is_not_encoded_again(tmp_path):
     assert second.changed == 0 and counts(db) == before
 
     # A change is still stored: one edited model is one new row, one new content, one snapshot.
-    edited = {**FULL, "kinh_te": [model(1, "Vận động doanh nghiệp dùng hóa đơn điện tử", quantity=2), FULL["kinh_te"][1]]}
+    edited = {
+        **FULL,
+        "kinh_te": [model(1, "Vận động doanh nghiệp dùng hóa đơn điện tử", quantity=2), FULL["kinh_te"][1]],
+    }
     r3, d3 = report_of(s, {"Đảng bộ Cục Thuế": edited})
     third = record_run(db, r3, d3, dt.datetime(2023, 4, 20, 11, 0), "xlsx:a.xlsx")
     after = counts(db)
@@ -72,4 +75,6 @@ def test_new_campaign_rules_read_an_unchanged_tab_again(tmp_path):
     second = record_run(db, r2, d2, dt.datetime(2023, 4, 20, 10, 0))
     assert second.reused == 0 and second.changed == 1
     with sqlite3.connect(db) as c:
-        assert c.execute("SELECT COUNT(*) FROM rows WHERE parsed_json LIKE '%\"mandatory\":\"hoa_don\"%'").fetchone()[0] == 1
+        assert (
+            c.execute('SELECT COUNT(*) FROM rows WHERE parsed_json LIKE \'%"mandatory":"hoa_don"%\'').fetchone()[0] == 1
+        )

@@ -17,7 +17,15 @@ from danvan_sheets.config import parse_settings
 from danvan_sheets.core.model import Unit
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.grid import Tab
-from danvan_sheets.history import compare, extra_reasons, parse_when, record_and_compare, record_run, snapshot_at, timeline
+from danvan_sheets.history import (
+    compare,
+    extra_reasons,
+    parse_when,
+    record_and_compare,
+    record_run,
+    snapshot_at,
+    timeline,
+)
 from danvan_sheets.pipeline import report_from_data
 from danvan_sheets.sources import SourceData
 from tests.helpers_forms import MANDATORY_CDS, MANDATORY_HP, model, seed_form
@@ -153,7 +161,9 @@ def test_a_run_without_the_tab_leaves_no_false_deletion_in_the_timeline(tmp_path
 def test_an_edited_cell_is_not_a_lost_row(tmp_path):
     db = tmp_path / "h.sqlite"
     s = settings_for(db)
-    r1, d1 = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A", location=None), model(2, MANDATORY_CDS)]}})
+    r1, d1 = report_of(
+        s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A", location=None), model(2, MANDATORY_CDS)]}}
+    )
     record_and_compare(s, r1, d1, dt.datetime(2023, 4, 20, 9, 0))
     r2, d2 = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, "Mô hình A"), model(2, MANDATORY_CDS)]}})
     found = record_and_compare(s, r2, d2, dt.datetime(2023, 4, 21, 9, 0))
@@ -166,8 +176,16 @@ def test_lateness_against_deadline_and_grace(tmp_path):
     db = tmp_path / "h.sqlite"
     s = settings_for(db, grace=3)
     partial = {"kinh_te": [model(1, "Mô hình A")]}
-    r1, d1 = report_of(s, {"Đảng bộ Cục Thuế": partial, "Chi bộ Công ty Bia": {"kinh_te": [model(1, "Mô hình B"), model(2, MANDATORY_CDS)],
-                                                                              "van_hoa_xa_hoi": [model(1, MANDATORY_HP)]}})
+    r1, d1 = report_of(
+        s,
+        {
+            "Đảng bộ Cục Thuế": partial,
+            "Chi bộ Công ty Bia": {
+                "kinh_te": [model(1, "Mô hình B"), model(2, MANDATORY_CDS)],
+                "van_hoa_xa_hoi": [model(1, MANDATORY_HP)],
+            },
+        },
+    )
     f1 = record_and_compare(s, r1, d1, dt.datetime(2023, 4, 20, 9, 0))
     assert f1.units["CB-BIA"].on_time == "Đúng hạn"
     assert f1.units["DB-THUE"].on_time == ""  # not met yet, deadline not passed

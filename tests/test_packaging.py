@@ -100,6 +100,16 @@ def test_the_powershell_scripts_do_what_the_bash_scripts_do():
     assert "aggregate --quiet --config $Config @LogArgs @args" in cron_ps and "DANVAN_LOG" in cron_ps
 
 
+def test_the_test_scripts_lint_before_the_tests_and_pass_their_arguments_on():
+    test_sh = (REPO / "scripts" / "test.sh").read_text(encoding="utf-8")
+    test_ps = (REPO / "scripts" / "test.ps1").read_text(encoding="utf-8")
+    for text, pytest_call in ((test_sh, 'pytest "$@"'), (test_ps, "-m pytest @args")):
+        ruff, mypy, pytest_at = text.index("ruff check"), text.index("mypy danvan_sheets"), text.index(pytest_call)
+        assert ruff < pytest_at and mypy < pytest_at and "danvan_sheets tests" in text
+    assert "exit 1" in test_sh and "exit 1" in test_ps
+    assert "bash scripts/test.sh -q" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
 def test_the_task_scheduler_lines_are_valid_schtasks_commands():
     text = (REPO / "config" / "task-scheduler.example.cmd").read_text(encoding="utf-8")
     commands = [shlex.split(ln, posix=False) for ln in text.splitlines() if ln.startswith("schtasks ")]

@@ -31,7 +31,7 @@ class Collector:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
-            return "550 5.1.1 Hộp thư không tồn tại".encode("utf-8").decode("ascii", "ignore") or "550 no such user"
+            return "550 5.1.1 Hộp thư không tồn tại".encode().decode("ascii", "ignore") or "550 no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -56,7 +56,9 @@ def smtp_server():
         kwargs = {}
         if password is not None:
             def auth(server, session, envelope, mechanism, auth_data):
-                return AuthResult(success=auth_data.login == b"bantuyengiao" and auth_data.password == password.encode())
+                return AuthResult(
+                    success=auth_data.login == b"bantuyengiao" and auth_data.password == password.encode()
+                )
             kwargs = {"authenticator": auth, "auth_require_tls": False}
         ctl = Controller(handler, hostname="127.0.0.1", port=_free_port(), **kwargs)
         ctl.start()
@@ -89,7 +91,8 @@ def _setup(tmp_path: Path, port: int, extra: str = "") -> dict[str, str]:
     base = (REPO / "config" / "danvan.toml").read_text(encoding="utf-8")
     (tmp_path / "c.toml").write_text(
         base + f'\n[history]\npath = "{tmp_path / "h.sqlite"}"\n'
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom_addr = "Ban Tuyên giáo <btg@example.vn>"\ntimeout = 10\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom_addr = "Ban Tuyên giáo '
+        '<btg@example.vn>"\ntimeout = 10\n'
         + extra, encoding="utf-8")
     return {"args": ["--source", f"xlsx:{tmp_path / 'dk.xlsx'}", "--units", str(tmp_path / "dv.csv"),
                      "--config", str(tmp_path / "c.toml"), "--as-of", "2023-04-20"]}
@@ -196,8 +199,12 @@ def test_dry_run_prints_and_sends_nothing(tmp_path, smtp_server):
 
 def _with_login(cfg, timeout: int) -> None:
     """The test config, with an SMTP login whose password comes from DV_SMTP_PW."""
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        "timeout = 10\n", f'timeout = {timeout}\nuser = "bantuyengiao"\npassword_env = "DV_SMTP_PW"\n'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "timeout = 10\n", f'timeout = {timeout}\nuser = "bantuyengiao"\npassword_env = "DV_SMTP_PW"\n'
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_login_with_password_from_env(tmp_path, smtp_server):
@@ -237,7 +244,10 @@ def test_password_in_config_file_is_refused(tmp_path, smtp_server):
     ctl, _ = smtp_server()
     s = _setup(tmp_path, ctl.port)
     cfg = tmp_path / "c.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('timeout = 10\n', f'timeout = 10\npassword = "{PASSWORD}"\n'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("timeout = 10\n", f'timeout = 10\npassword = "{PASSWORD}"\n'),
+        encoding="utf-8",
+    )
     res = _run(s["args"])
     assert res.exit_code == 2 and "password_env" in res.output and PASSWORD not in res.output
 

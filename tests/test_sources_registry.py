@@ -16,6 +16,7 @@ from danvan_sheets.grid import Tab
 from danvan_sheets.pipeline import guard_output, read_source
 from danvan_sheets.sources import SOURCES, LocalSource, SourceData, parse_spec
 from danvan_sheets.sources.directory import DirSource
+from danvan_sheets.sources.form import FormResponsesSource
 from danvan_sheets.sources.gsheet import GoogleSheetSource
 from danvan_sheets.sources.xlsx import XlsxSource
 
@@ -33,6 +34,22 @@ def test_each_kind_parses_to_its_registered_class(spec, cls, local, publishes):
     assert type(source) is cls and SOURCES[cls.kind] is cls
     assert (source.local, source.publishes) == (local, publishes)
     assert str(source) == f"{cls.kind}:{spec.partition(':')[2].strip()}"
+
+
+def test_every_registry_key_is_its_kind_and_suffix():
+    assert {name: f"{cls.kind}{cls.suffix}" for name, cls in SOURCES.items()} == {name: name for name in SOURCES}
+
+
+@pytest.mark.parametrize("spec", ["gsheet:1AbCdEfGhIjK#responses", "GSHEET: 1AbCdEfGhIjK #RESPONSES "])
+def test_a_source_told_apart_by_its_suffix_comes_from_the_registry(spec):
+    source = parse_spec(spec)
+    assert type(source) is FormResponsesSource and SOURCES["gsheet#responses"] is FormResponsesSource
+    assert source.target == "1AbCdEfGhIjK" and str(source) == "gsheet:1AbCdEfGhIjK#responses"
+    # Without its registry line the same spec is the plain Google sheet, the suffix part of its key.
+    plain = {k: v for k, v in SOURCES.items() if k != "gsheet#responses"}
+    assert type(parse_spec(spec, plain)) is GoogleSheetSource
+    with pytest.raises(ConfigError, match="không hợp lệ"):
+        parse_spec("gsheet:#responses")
 
 
 def test_the_same_source_however_it_is_written(tmp_path, monkeypatch):

@@ -207,13 +207,21 @@ def parse_as_of(value: str | None) -> dt.date:
                         "hoặc 02/05/2023 (ngày/tháng/năm).", 2) from None
 
 
+CONFIG_HELP = ("Tệp cấu hình đợt đăng ký (mặc định: biến DANVAN_CONFIG, rồi config/danvan.toml nếu có ở thư mục "
+               "đang đứng, rồi tệp của `danvan config init`, rồi tệp mẫu kèm theo công cụ; xem `danvan config path`).")
+
+
+def config_option(what: str = "Tệp cấu hình đợt đăng ký"):
+    """--config, with where the tool looks when it is left out (config.default_config_path)."""
+    return click.option("--config", "config_path", metavar="TOML", help=CONFIG_HELP.replace(
+        "Tệp cấu hình đợt đăng ký", what, 1))
+
+
 def common_options(f):
     """--source, --units, --config, --as-of: the same on every command that reads the registrations."""
     f = click.option("--as-of", "as_of", metavar="NGÀY",
                      help="Ngày dùng để xét, dạng 2023-05-02 hoặc 02/05/2023 (mặc định: hôm nay).")(f)
-    f = click.option("--config", "config_path", metavar="TOML",
-                     help="Tệp cấu hình đợt đăng ký (mặc định: config/danvan.toml nếu có ở thư mục đang đứng, "
-                          "rồi tệp của `danvan config init`, rồi tệp mẫu kèm theo công cụ).")(f)
+    f = config_option()(f)
     f = click.option("--units", "units_path", metavar="CSV",
                      help="Danh sách đơn vị (ma_don_vi,ten_don_vi,loai_don_vi,email[,tab]).")(f)
     f = click.option("--source", metavar="NGUỒN",

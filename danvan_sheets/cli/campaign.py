@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, VietGroup, load, user_error
+from danvan_sheets.cli.base import VietCommand, VietGroup, config_option, load, user_error
 from danvan_sheets.core.model import UNIT_TYPE_LABELS, UNIT_TYPES
 from danvan_sheets.errors import ConfigError, DanvanError
 
@@ -43,7 +43,7 @@ def _quota(items: tuple[str, ...]) -> dict[str, int]:
 
 @campaign.command("new", cls=VietCommand, short_help="Tạo cấu hình năm mới từ cấu hình năm nay.")
 @click.argument("year", type=int, metavar="NĂM")
-@click.option("--config", "config_path", metavar="TOML", help="Cấu hình năm nay (mặc định config/danvan.toml).")
+@config_option("Cấu hình năm nay")
 @click.option("--out", metavar="TOML", help="Tệp cấu hình năm mới (mặc định cạnh cấu hình năm nay, tên có NĂM).")
 @click.option(
     "--deadline", metavar="NGÀY", help="Hạn đăng ký năm mới, dạng 2024-04-25 (mặc định: cùng ngày tháng năm nay)."

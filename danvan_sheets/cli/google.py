@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, load, parse_as_of, stdout_console, user_error
+from danvan_sheets.cli.base import VietCommand, config_option, load, parse_as_of, stdout_console, user_error
 from danvan_sheets.errors import ConfigError, DanvanError
 
 _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
@@ -14,7 +14,8 @@ def _gsheet_target(source: str | None, settings) -> str:
     from danvan_sheets.pipeline import resolve_spec
 
     if not (source or settings.source.spec):
-        raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec trong cấu hình.")
+        raise ConfigError("Chưa chỉ ra bảng tính. Hãy thêm --source gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN hoặc ghi [source] spec "
+                          "trong cấu hình.")
     spec = resolve_spec(source, settings)
     if not spec.publishes:
         raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")
@@ -24,7 +25,7 @@ def _gsheet_target(source: str | None, settings) -> str:
 @click.command(cls=VietCommand, short_help="Kiểm tra cài đặt Google và chỉ ra cần sửa gì.")
 @click.option("--source", metavar="gsheet:ID", help="Bảng tính cần kiểm tra (mặc định lấy từ cấu hình).")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị, để đối chiếu tên trang.")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@config_option()
 def doctor(source, units_path, config_path):
     """Kiểm tra cài đặt Google và chỉ ra cần sửa gì.
 
@@ -44,7 +45,8 @@ def doctor(source, units_path, config_path):
     rep = DoctorReport()
     try:
         settings = load(config_path)
-        rep.add(True, f"Đọc được cấu hình {settings.path}: đợt “{settings.campaign.title}” năm {settings.campaign.year}.")
+        rep.add(True, f"Đọc được cấu hình {settings.path}: đợt “{settings.campaign.title}” năm "
+                      f"{settings.campaign.year}.")
     except click.ClickException as exc:
         rep.fail(exc.format_message(), 2)
         settings = None
@@ -69,12 +71,12 @@ def doctor(source, units_path, config_path):
 
 
 def _doctor_sheet(rep, settings, source, units_path, email) -> None:
-    from danvan_sheets.core.summary import is_reserved, match_tabs
     from danvan_sheets.core.model import SheetReading
+    from danvan_sheets.core.summary import is_reserved, match_tabs
     from danvan_sheets.google.client import open_client, spreadsheet_id
     from danvan_sheets.google.errors import share_advice, status_of, translate
-    from danvan_sheets.sources.gsheet import fetch_metadata
     from danvan_sheets.pipeline import resolve_units
+    from danvan_sheets.sources.gsheet import fetch_metadata
 
     try:
         target = _gsheet_target(source, settings)
@@ -100,7 +102,7 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     if not units:
         rep.add(None, "Chưa có danh sách đơn vị (--units hoặc [source] units): bỏ qua bước đối chiếu trang.")
         return
-    readings = [(None, SheetReading(title=t)) for t in titles]
+    readings: list[tuple[object, SheetReading]] = [(None, SheetReading(title=t)) for t in titles]
     matched, unknown = match_tabs(units, readings)
     for u in units:
         if u.code in matched:
@@ -127,9 +129,13 @@ def _last_success(rep, settings) -> None:
 @click.option("--source", metavar="gsheet:ID", help="Bảng tính cần bố trí (mặc định lấy từ cấu hình).")
 @click.option("--create", "create_title", metavar="TÊN", help="Tạo bảng tính mới với tên này thay vì dùng --source.")
 @click.option("--units", "units_path", metavar="CSV", help="Danh sách đơn vị: mỗi đơn vị một trang.")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
-@click.option("--folder", metavar="THƯ_MỤC", help="Với --create: tạo bảng tính trong thư mục Google Drive này (đường dẫn "
-              "hoặc mã). Tài khoản dịch vụ chỉ tạo được trong thư mục của Drive dùng chung (Shared Drive).")
+@config_option()
+@click.option(
+    "--folder",
+    metavar="THƯ_MỤC",
+    help="Với --create: tạo bảng tính trong thư mục Google Drive này (đường dẫn "
+    "hoặc mã). Tài khoản dịch vụ chỉ tạo được trong thư mục của Drive dùng chung (Shared Drive).",
+)
 @click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
 @click.option("--no-notify", is_flag=True, help="Khi chia sẻ, không gửi email thông báo.")
 @click.option("--form-sheet", is_flag=True,
@@ -139,8 +145,12 @@ def _last_success(rep, settings) -> None:
               help="Sau hạn đăng ký cộng [google] lock_grace_days ngày: khóa trang của mỗi đơn vị, chỉ Ban Tuyên "
                    "giáo sửa được (trừ đơn vị có cột “Gia hạn đến” trong danh sách đơn vị); ghi vào lịch sử. "
                    "Trước hạn đó không thay đổi gì.")
-@click.option("--as-of", "as_of", metavar="NGÀY",
-              help="Với --lock-after-deadline: ngày dùng để xét hạn, dạng 2023-05-02 hoặc 02/05/2023 (mặc định hôm nay).")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="NGÀY",
+    help="Với --lock-after-deadline: ngày dùng để xét hạn, dạng 2023-05-02 hoặc 02/05/2023 (mặc định hôm nay).",
+)
 def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet, lock, as_of):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
@@ -156,15 +166,17 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     Ví dụ:
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
-      danvan init --create "Đăng ký 2024" --folder https://drive.google.com/drive/folders/0AbC... --units config/don-vi.csv
+      danvan init --create "Đăng ký 2024" --folder https://drive.google.com/drive/folders/0AbC... --units
+      config/don-vi.csv
       danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --lock-after-deadline
     """
     from danvan_sheets.google.client import folder_id, open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
-    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests, share as share_units
+    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests
+    from danvan_sheets.google.setup import share as share_units
     from danvan_sheets.pipeline import resolve_units
+    from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
 
     settings = load(config_path)
     if as_of and not lock:
@@ -184,7 +196,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
         if folder and not create_title:
             raise ConfigError("--folder chỉ dùng cùng --create (thư mục để tạo bảng tính mới).")
         folder_key = folder_id(folder) if folder else None
-        key = None if create_title else spreadsheet_id(_gsheet_target(source, settings))
+        key = "" if create_title else spreadsheet_id(_gsheet_target(source, settings))
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
         raise user_error(exc) from None
@@ -303,7 +315,7 @@ def _print_init(result, staff) -> None:
 
 
 @click.command(cls=VietCommand, short_help="Đăng nhập Google bằng tài khoản cán bộ (khi auth = \"oauth\").")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình (mặc định config/danvan.toml).")
+@config_option()
 @click.option("--browser", metavar="TÊN", default=None,
               help="Trình duyệt mở trang đăng nhập: tên (ví dụ firefox, google-chrome) hoặc dòng lệnh có %s ở chỗ "
                    "địa chỉ (mặc định: trình duyệt chính của máy).")

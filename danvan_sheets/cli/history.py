@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, load, user_error
+from danvan_sheets.cli.base import VietCommand, config_option, load, user_error
 from danvan_sheets.core.messages import cli_arg
 from danvan_sheets.core.model import STATUS_LABELS
 from danvan_sheets.errors import ConfigError, DanvanError
@@ -22,7 +22,8 @@ def _db(settings):
     path = db_path(settings)
     if not path.is_file():
         raise user_error(ConfigError(
-            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate có danh sách đơn vị (--units); "
+            f"Chưa có lịch sử ({path}). Lịch sử được ghi mỗi lần chạy danvan check hoặc danvan aggregate có danh sách "
+            "đơn vị (--units); "
             "đường dẫn đặt ở [history] path trong cấu hình."))
     return path
 
@@ -66,7 +67,7 @@ def _names(items: list[str], limit: int = 6) -> str:
 
 @click.command(cls=VietCommand, short_help="Xem lịch sử của một đơn vị, hoặc tình trạng mọi đơn vị.")
 @click.argument("unit", required=False, metavar="[ĐƠN_VỊ]")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+@config_option()
 @_campaign_options
 def history(unit, config_path, year, source):
     """Xem lịch sử đăng ký của một đơn vị qua từng lần kiểm tra (hoặc tình trạng mới nhất của mọi đơn vị).
@@ -110,7 +111,8 @@ def history(unit, config_path, year, source):
     except DanvanError as exc:
         raise user_error(exc) from None
     if tl is None:
-        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử của đợt năm {year}. Xem danh sách bằng: danvan history"))
+        raise user_error(ConfigError(f"Không có đơn vị “{unit}” trong lịch sử của đợt năm {year}. Xem danh sách bằng: "
+                                     "danvan history"))
     click.echo(f"Lịch sử đăng ký của {tl.name} ({tl.unit}), {_heading(tl.campaign)}:")
     # Lock changes sit among the checks at their own time (after a check of the same second).
     items = sorted([(ev.run_at, 0, ev) for ev in tl.events] + [(lk.at, 1, lk) for lk in tl.locks],
@@ -119,8 +121,12 @@ def history(unit, config_path, year, source):
         if not isinstance(ev, TimelineEvent):
             click.echo(_lock_line(ev))
             continue
-        head = (f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
-                f"{ev.n_rows} dòng trên trang" + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)") + ".")
+        head = (
+            f"- {_when(ev.run_at)}: {STATUS_LABELS.get(ev.status, ev.status)}, {ev.models}/{ev.required} mô hình, "
+            f"{ev.n_rows} dòng trên trang"
+            + (f" “{ev.tab}”" if ev.tab else " (không thấy trang tính trong nguồn lần đó)")
+            + "."
+        )
         click.echo(head)
         if ev.added:
             click.echo(f"    Thêm: {_names(ev.added)}.")
@@ -132,7 +138,8 @@ def history(unit, config_path, year, source):
             click.echo("    (Có dòng lưu trữ bị hỏng: không so được với lần trước.)")
     if tl.last_seen:
         click.echo(f"Kiểm tra gần nhất: {_when(tl.last_seen)}.")
-    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out khoi-phuc.xlsx")
+    click.echo(f"Lấy lại đăng ký tại một thời điểm: danvan restore {cli_arg(tl.unit)} --at \"YYYY-MM-DD HH:MM\" --out "
+               "khoi-phuc.xlsx")
     if tl.damaged:
         raise user_error(DamagedHistory(tl.damaged, path))
 
@@ -142,7 +149,7 @@ def history(unit, config_path, year, source):
 @click.option("--at", "when", required=True, metavar="THỜI_ĐIỂM",
               help="Thời điểm cần lấy lại: 2023-04-25 (cuối ngày đó), 2023-04-25 14:30 hoặc ISO 8601.")
 @click.option("--out", required=True, metavar="TỆP.xlsx", help="Tệp Excel ghi ra, theo đúng biểu mẫu đăng ký.")
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+@config_option()
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp --out đã có.")
 @_campaign_options
 def restore(unit, when, out, config_path, force, year, source):
@@ -182,8 +189,12 @@ def restore(unit, when, out, config_path, force, year, source):
             raise ConfigError(f"Lịch sử không có đăng ký nào của đơn vị “{unit}” tại hoặc trước {_when(at)}. "
                               f"Xem các lần đã ghi bằng: danvan history {cli_arg(unit)}")
         snap = state.snapshot
-        groups = {f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows}
-        note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (f", trang “{snap.tab}”)" if snap.tab else ")")
+        groups = {
+            f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows
+        }
+        note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (
+            f", trang “{snap.tab}”)" if snap.tab else ")"
+        )
         written = write_unit_form(settings.campaign, snap.name, note, groups, out)
     except DanvanError as exc:
         raise user_error(exc) from None

@@ -17,7 +17,9 @@ Ví dụ:
   danvan review --source gsheet:1AbC... --results dir:bao-cao-ket-qua/ --format json > cuoi-nam.json"""
 
 
-@click.command(cls=VietCommand, epilog=_EXAMPLES, short_help="Cuối năm: kiểm tra báo cáo kết quả, chấm điểm, công nhận mô hình.")
+@click.command(
+    cls=VietCommand, epilog=_EXAMPLES, short_help="Cuối năm: kiểm tra báo cáo kết quả, chấm điểm, công nhận mô hình."
+)
 @common_options
 @click.option("--results", metavar="NGUỒN", help="Báo cáo kết quả của các đơn vị: xlsx:TỆP.xlsx, dir:THƯ_MỤC hoặc "
                                                  "gsheet:MÃ (mỗi đơn vị một trang hoặc một tệp; mặc định [review] "
@@ -77,7 +79,11 @@ def _write_template(source, units_path, settings, day, template: str, results) -
     if not reg.units:
         raise ConfigError("Cần danh sách đơn vị (--units hoặc [source] units) để lập biểu cho đúng từng đơn vị.")
     if as_folder:
-        if reg.spec.local and Path(template).expanduser().resolve() in (reg.spec.path(), *reg.spec.path().parents):
+        from danvan_sheets.sources import LocalSource
+
+        spec = reg.spec
+        target = Path(template).expanduser().resolve()
+        if isinstance(spec, LocalSource) and target in (spec.path(), *spec.path().parents):
             raise ConfigError(f"--template {template} là thư mục nguồn đăng ký: biểu trống sẽ bị đọc như bản đăng ký. "
                               "Hãy ghi ra thư mục khác.")
         paths = write_result_template_files(reg.report, settings.review, template)
@@ -87,7 +93,9 @@ def _write_template(source, units_path, settings, day, template: str, results) -
         click.echo(f"Đã lập biểu báo cáo kết quả cho {len(reg.report.units)} đơn vị (mỗi đơn vị một trang) vào {path}")
     n = sum(1 for v in reg.report.units if not any(not e.has_error and not e.duplicate for e in v.entries))
     if n:
-        click.echo(f"{n} đơn vị chưa có mô hình đăng ký hợp lệ: biểu của các đơn vị này để trống dòng mô hình.", err=True)
+        click.echo(
+            f"{n} đơn vị chưa có mô hình đăng ký hợp lệ: biểu của các đơn vị này để trống dòng mô hình.", err=True
+        )
 
 
 def export_yearend(source, units_path, config_path, as_of, out: str, fmt: str | None, results: str) -> None:
@@ -128,21 +136,34 @@ def export_yearend(source, units_path, config_path, as_of, out: str, fmt: str | 
                  + [f"Trang/tệp báo cáo “{t}” không khớp đơn vị nào trong danh sách." for t in year.unknown_tabs]):
         click.echo(note, err=True)
     a = year.totals["all"]
-    click.echo(f"Đã xuất báo cáo cuối năm: {a['registered']['all']} mô hình đăng ký, {a['recognised']['all']} được công "
-               f"nhận, của {a['units']} đơn vị vào {path}")
+    click.echo(
+        f"Đã xuất báo cáo cuối năm: {a['registered']['all']} mô hình đăng ký, {a['recognised']['all']} được công "
+        f"nhận, của {a['units']} đơn vị vào {path}"
+    )
 
 
 # --- `danvan remind --review`: the reminders before the 6-month and year-end review deadlines ----------
 
-def remind_review(source, units_path, config_path, as_of, results, dry_run: bool) -> None:
+def remind_review(source, units_path, config_path, as_of, results, dry_run: bool, zalo_out: str | None = None,
+                  zalo: bool = False) -> None:
     """Called by `danvan remind --review`: e-mail each unit that owes its result form, at most once per
-    [remind] interval_hours (the same reminder log as the registration reminders)."""
+    [remind] interval_hours (the same reminder log as the registration reminders); or, with `zalo`,
+    print (write to `zalo_out`) the same text as Zalo messages and send nothing."""
+    from danvan_sheets.cli.remind import emit_zalo, print_outcomes, print_preview
+    from danvan_sheets.config import SmtpSettings
+    from danvan_sheets.writers.delivery import deliver
     from danvan_sheets.writers.email import smtp_settings
 
     settings = load(config_path)
     day = parse_as_of(as_of)
     try:
-        smtp = smtp_settings(settings.smtp)  # a mail setting that cannot work stops us before any read
+        # A mail setting that cannot work stops us before any read (Zalo text needs none).
+        smtp = SmtpSettings() if zalo else smtp_settings(settings.smtp)
+        if zalo_out:  # a .txt that never lands on the registrations, checked before any read
+            from danvan_sheets.cli.remind import ZALO_SUFFIXES
+            from danvan_sheets.pipeline import guard_output, resolve_spec
+
+            guard_output(zalo_out, resolve_spec(source, settings), ZALO_SUFFIXES)
         from danvan_sheets.yearend import review_reminders_due
 
         due, mails, _run = review_reminders_due(source, units_path, results, settings, day)
@@ -153,62 +174,19 @@ def remind_review(source, units_path, config_path, as_of, results, dry_run: bool
             click.echo(f"Không có đơn vị nào cần nhắc báo cáo kết quả (hạn: {dates}; bắt đầu nhắc trước "
                        f"{r.remind_days_before} ngày).")
             return
-        states = _deliver(mails, settings, smtp, dt.datetime.now(), dry_run)
+        if zalo:
+            emit_zalo(mails, zalo_out)
+            return
+        done = deliver(mails, settings, smtp, dt.datetime.now(), what=REVIEW, dry_run=dry_run)
     except DanvanError as exc:
         raise user_error(exc) from None
-    labels = {"sent": "đã gửi", "failed": "KHÔNG GỬI ĐƯỢC", "no_email": "THIẾU EMAIL", "skipped": "bỏ qua",
-              "preview": "xem trước"}
-    for m in mails:
-        state, detail = states[m.code]
-        if dry_run:
-            click.echo("=" * 72)
-            click.echo(f"Đến: {m.to or '(chưa có email)'}\nTiêu đề: {m.subject}\n\n{m.body}")
-        else:
-            click.echo(f"- {m.name} <{m.to or 'chưa có email'}>: {labels[state]}{': ' + detail if detail else ''}")
-    counts = {s: sum(1 for st, _ in states.values() if st == s) for s in labels}
     if dry_run:
-        click.echo("=" * 72)
-        click.echo(f"Chế độ thử (--dry-run): không gửi thư nào; {counts['preview']} thư sẽ được gửi.")
+        print_preview(mails, done, smtp.from_addr)
         return
-    click.echo(f"Đã gửi {counts['sent']} thư nhắc báo cáo kết quả, {counts['failed']} thư không gửi được, bỏ qua "
-               f"{counts['skipped']} đơn vị đã nhắc gần đây, {counts['no_email']} đơn vị chưa có email.")
-    raise SystemExit(3 if counts["failed"] else 2 if counts["no_email"] else 0)
+    print_outcomes(done)
+    click.echo(f"Đã gửi {done.count('sent')} thư nhắc báo cáo kết quả, {done.count('failed')} thư không gửi được, "
+               f"bỏ qua {done.count('skipped')} đơn vị đã nhắc gần đây, {done.count('no_email')} đơn vị chưa có email.")
+    raise SystemExit(done.exit_code)
 
 
-def _deliver(mails, settings, smtp, now, dry_run: bool) -> dict[str, tuple[str, str]]:
-    """Unit code -> (state, detail), sending what is due; each send is recorded as it goes."""
-    import os
-
-    from danvan_sheets.history import db_path, store
-    from danvan_sheets.writers import email as mail
-
-    interval = dt.timedelta(hours=settings.remind.interval_hours)
-    out: dict[str, tuple[str, str]] = {}
-    to_send = []
-    path = db_path(settings)
-    with store.opened(path if (path.is_file() or not dry_run) else ":memory:") as conn:
-        for m in mails:
-            if not m.to:
-                out[m.code] = ("no_email", "chưa có email trong danh sách đơn vị (cột email)")
-                continue
-            last = store.last_reminder(conn, m.code)
-            if last is not None and interval and now - last < interval:
-                out[m.code] = ("skipped", f"đã nhắc lúc {last:%H:%M %d/%m/%Y}")
-                continue
-            if dry_run:
-                out[m.code] = ("preview", "")
-            else:
-                to_send.append(m)
-        if to_send:
-            if not smtp.from_addr:
-                raise ConfigError("Chưa có địa chỉ gửi thư: hãy ghi [smtp] from_addr trong cấu hình.")
-            password = None
-            if smtp.user:
-                password = os.environ.get(smtp.password_env or "")
-                if not password:
-                    raise ConfigError(f"Biến môi trường {smtp.password_env or '(chưa ghi [smtp] password_env)'} "
-                                      "(mật khẩu thư) chưa được đặt.")
-            for res in mail.send_all(to_send, smtp, password,
-                                     on_sent=lambda r: store.record_reminder(conn, r.code, now, r.to, r.subject)):
-                out[res.code] = ("sent", "") if res.ok else ("failed", res.error)
-    return out
+REVIEW = "thư nhắc báo cáo kết quả thực hiện mô hình"  # the kind of reminder, in the staff's copy

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, load, parse_as_of, stdout_console, user_error
+from danvan_sheets.cli.base import VietCommand, config_option, load, parse_as_of, stdout_console, user_error
 from danvan_sheets.errors import ConfigError, DanvanError
 
 EXPORT_FORMATS = (".xlsx", ".csv", ".json")
@@ -44,7 +44,7 @@ Ví dụ:
     metavar="TÊN",
     help="Tên Khối, huyện của từng nguồn, theo thứ tự các --source (mặc định: tên tệp, thư mục, bảng tính).",
 )
-@click.option("--config", "config_path", metavar="TOML", help="Tệp cấu hình đợt đăng ký (mặc định config/danvan.toml).")
+@config_option()
 @click.option(
     "--as-of", "as_of", metavar="NGÀY", help="Ngày dùng để xét, dạng 2023-05-02 hoặc 02/05/2023 (mặc định: hôm nay)."
 )

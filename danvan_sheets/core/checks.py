@@ -11,7 +11,8 @@ changes the reader's entries (the verdict holds its own copies).
 |---|---|---|
 | field_named | missing_field, invalid_field | error |
 | quantity_whole | missing_quantity (warning, counts 1), invalid_quantity | error |
-| build_readable, done_readable | missing_period, invalid_period (error); missing_year, outside_year, vague_period (warning) | |
+| build_readable, done_readable | missing_period, invalid_period (error); missing_year, outside_year, vague_period
+(warning) | |
 | done_after_build | completion_before_build | error |
 | location_given | missing_location | error |
 | scale_known | missing_scale, invalid_scale | error |
@@ -179,8 +180,18 @@ def duplicates(entries: list[Entry], tab: str | None) -> list[Problem]:
     for e in entries:
         if e.duplicate:
             cell = e.cells.get("name")
-            problems.append(Problem("duplicate_model", "warning", message("duplicate_model", e.name), cell=cell, row=e.row,
-                                    column=cell.rstrip("0123456789") if cell else None, value=e.name, tab=tab))
+            problems.append(
+                Problem(
+                    "duplicate_model",
+                    "warning",
+                    message("duplicate_model", e.name),
+                    cell=cell,
+                    row=e.row,
+                    column=cell.rstrip("0123456789") if cell else None,
+                    value=e.name,
+                    tab=tab,
+                )
+            )
     return problems
 
 
@@ -243,8 +254,19 @@ def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of
     required = campaign.quotas.get(unit.type, 0)
     by_field = {f: 0 for f in FIELDS}
     if reading is None:
-        return UnitVerdict(unit, None, "chua_dang_ky", 0, required, by_field, {m.key: False for m in campaign.mandatory},
-                           [missing], [], [], url)
+        return UnitVerdict(
+            unit,
+            None,
+            "chua_dang_ky",
+            0,
+            required,
+            by_field,
+            {m.key: False for m in campaign.mandatory},
+            [missing],
+            [],
+            [],
+            url,
+        )
     entries = tag_entries(reading.entries, campaign)
     problems = list(reading.problems) + duplicates(entries, reading.title)
     problems.sort(key=lambda p: (p.row or 0, _col_index(p.column), p.code))
@@ -260,8 +282,20 @@ def evaluate(unit: Unit, reading: SheetReading | None, campaign: Campaign, as_of
         reasons = ["Trang đăng ký chưa có mô hình nào."]
         if any(p.code == "missing_header" for p in problems):
             reasons = ["Không đọc được biểu mẫu: thiếu dòng tiêu đề (Stt, Tên mô hình, Số lượng…)."]
-        return UnitVerdict(unit, reading.title, "chua_dang_ky", 0, required, by_field, found, reasons, entries, problems, url,
-                           skipped_rows=skipped)
+        return UnitVerdict(
+            unit,
+            reading.title,
+            "chua_dang_ky",
+            0,
+            required,
+            by_field,
+            found,
+            reasons,
+            entries,
+            problems,
+            url,
+            skipped_rows=skipped,
+        )
 
     facts = UnitFacts(unit, entries, problems, models, required, found, campaign, as_of)
     reasons = [r for check in UNIT_CHECKS for r in check(facts)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate, compress, count, islice, repeat
 from operator import ge, sub
 
@@ -92,7 +92,7 @@ _NAMES = tuple(ENCODINGS)
 ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI-Windows (phông VNI-Times)"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(name: str) -> re.Pattern:
     # One alternation, longest sequence first, so the regex engine does the left-to-right scan.
     seqs = sorted(ENCODINGS[name], key=len, reverse=True)
@@ -132,7 +132,7 @@ def decode(text: str, encoding: str) -> str:
     return " ".join(map(_WORD_DECODERS[encoding], text.split(" ")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _inverse(name: str) -> dict[str, str]:
     inv: dict[str, str] = {}
     # Prefer the lower-case mark: that is what a VNI keyboard types without Caps Lock.
@@ -190,7 +190,7 @@ _COMMON = set(
     tòa toà án sở thuế cục kho bạc ngân hàng điện lực bưu chính viễn thông bia sông tiền đường hoa cờ
     kiểu mẫu nâng bước em đồn biên con nuôi ngư rừng cây giống lúa chè quế tre măng nước nhà ở
     hòa hoà hóa hoá khóa khoá xóa xoá tòa toà toàn thuỷ thủy quà hoạ họa
-    """.split()
+    """.split()  # noqa: SIM905 -- a few hundred words read as text; as a list literal they would not be
 )
 
 
@@ -228,7 +228,7 @@ def readings(text: str) -> tuple[int, ...]:
     A score is higher the more the text reads like Vietnamese written in Unicode. A
     space always splits tokens, so the sum over words is the sum over tokens.
     """
-    return tuple(map(sum, zip(*map(_word_readings, text.split(" ")))))
+    return tuple(map(sum, zip(*map(_word_readings, text.split(" ")), strict=True)))
 
 
 # Beyond Latin-1 only real Unicode Vietnamese (or decomposed marks) has these.
@@ -266,7 +266,7 @@ def detect_column(texts: list[str]) -> str | None:
     # Running totals of each reading down the column. A long column decides early: once
     # one reading leads every other by a wide margin, the rest cannot turn it around in
     # practice (cells are still checked one by one when decoded).
-    sums = [list(accumulate(col)) for col in zip(*scored)]
+    sums = [list(accumulate(col)) for col in zip(*scored, strict=True)]
     at = _decided_at(sums)
     as_typed, *decoded = (s[at] for s in sums)
     best = max(range(len(decoded)), key=decoded.__getitem__)

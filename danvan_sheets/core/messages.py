@@ -24,20 +24,23 @@ MESSAGES = {
     "invalid_scale": lambda v: f"Quy mô “{_short(v)}” không hợp lệ. {SCALE_HINT}",
     "missing_name": lambda v: "Dòng có số liệu nhưng chưa có tên mô hình. Hãy ghi tên mô hình vào ô này.",
     "missing_field": lambda v: (
-        "Mô hình chưa thuộc lĩnh vực nào. Hãy đặt mô hình dưới một trong các mục I–IV "
-        f"({FIELD_HINT})."
+        f"Mô hình chưa thuộc lĩnh vực nào. Hãy đặt mô hình dưới một trong các mục I–IV ({FIELD_HINT})."
     ),
     "invalid_field": lambda v: f"Lĩnh vực “{_short(v)}” không rõ. Hãy ghi một trong: {FIELD_HINT}.",
     "missing_header": lambda v: (
         "Không tìm thấy dòng tiêu đề của biểu mẫu (Stt, Tên mô hình, Số lượng, Thời gian xây dựng…). "
         "Hãy giữ nguyên dòng tiêu đề theo mẫu."
     ),
-    "missing_column": lambda v: f"Biểu mẫu thiếu cột “{v}”. Hãy thêm lại cột này theo mẫu, các dòng mô hình chưa được tính.",
+    "missing_column": lambda v: (
+        f"Biểu mẫu thiếu cột “{v}”. Hãy thêm lại cột này theo mẫu, các dòng mô hình chưa được tính."
+    ),
     "duplicate_model": lambda v: f"Mô hình “{_short(v)}” đã ghi ở dòng trên; chỉ tính một lần. Hãy xóa dòng trùng.",
     "completion_before_build": lambda v: (
         "Thời gian hoàn thành sớm hơn thời gian bắt đầu xây dựng. Hãy kiểm tra lại tháng, quý, năm."
     ),
-    "unreadable_tab": lambda v: "Không đọc được trang này. Hãy kiểm tra lại biểu mẫu: giữ đúng dòng tiêu đề và các cột theo mẫu.",
+    "unreadable_tab": lambda v: (
+        "Không đọc được trang này. Hãy kiểm tra lại biểu mẫu: giữ đúng dòng tiêu đề và các cột theo mẫu."
+    ),
     "duplicate_tab": lambda v: f"Đơn vị có nhiều hơn một trang tính; chỉ đọc trang “{v}”. Hãy xóa các trang thừa.",
 }
 

@@ -50,6 +50,8 @@ COLUMNS = {
     "done": "Thời gian hoàn thành",
     "field": "Lĩnh vực",
 }
+# The seed form's seven column titles, Stt to Thời gian hoàn thành (its fields are sections I–IV).
+FORM_HEADER = [title for k, title in COLUMNS.items() if k != "field"]
 
 
 @dataclass(frozen=True)
@@ -251,8 +253,14 @@ class UnitVerdict:
             "entries": [e.to_dict() for e in self.entries],
             "problems": [p.to_dict() for p in self.problems],
             "skipped_rows": [s.to_dict() for s in self.skipped_rows],
-            **({"on_time": self.history.get("on_time") or None, "disappeared": list(self.history.get("disappeared", []))}
-               if self.history is not None else {}),
+            **(
+                {
+                    "on_time": self.history.get("on_time") or None,
+                    "disappeared": list(self.history.get("disappeared", [])),
+                }
+                if self.history is not None
+                else {}
+            ),
         }
 
 

@@ -46,7 +46,9 @@ def _rectangular(rows: object) -> list[list[object]]:
     return [list(row) if isinstance(row, (list, tuple)) else [row] for row in rows]
 
 
-def _decode_columns(rows: list[list[object]], title: str, problems: list[Problem]) -> tuple[list[list[object]], list[str]]:
+def _decode_columns(
+    rows: list[list[object]], title: str, problems: list[Problem]
+) -> tuple[list[list[object]], list[str]]:
     """-> (rows with legacy-font text decoded, encodings found). Rows are copied only if a cell changes."""
     decoded = rows
     found: dict[str, str] = {}  # encoding -> first cell converted
@@ -118,7 +120,9 @@ def read_tabs(tabs: Iterable, campaign_year: int) -> list[tuple[object, SheetRea
     return [(tab, read_tab(tab.title, tab.rows, campaign_year, getattr(tab, "merges", ()), periods)) for tab in tabs]
 
 
-def read_tab(title: str, rows: object, campaign_year: int, merges: Iterable = (), periods: dict | None = None) -> SheetReading:
+def read_tab(
+    title: str, rows: object, campaign_year: int, merges: Iterable = (), periods: dict | None = None
+) -> SheetReading:
     """Read one tab. `merges`: Tab.merges, (start_row, end_row, start_col, end_col), 0-based, half-open.
 
     `periods`: the time cells already read in this run. Every form repeats the same few
@@ -168,7 +172,14 @@ def _read(reading: SheetReading, rows: list[list[object]], anchors: Anchors, yea
     missing_cols = [k for k in _REQUIRED if k not in cols]
     for k in missing_cols:
         problems.append(
-            Problem("missing_column", "error", message("missing_column", COLUMNS[k]), cell=a1(header, cols["name"]), row=header + 1, tab=title)
+            Problem(
+                "missing_column",
+                "error",
+                message("missing_column", COLUMNS[k]),
+                cell=a1(header, cols["name"]),
+                row=header + 1,
+                tab=title,
+            )
         )
     _Form(reading, rows, decoded, texts, cols, anchors, year, bool(missing_cols), periods).read(header + span)
 
@@ -311,10 +322,20 @@ class _Form:
         scale_text = self.cell(r, cols.get("scale"))[1]
         scale, scale_code = parse_scale(scale_text)
         row = RowRead(
-            frozenset(cols), field, field_text, quantity, quantity_code, quantity_value,
-            self.period(build_text if isinstance(build_value, str) else build_value) if "build" in cols else None, build_value,
-            self.period(done_text if isinstance(done_value, str) else done_value) if "done" in cols else None, done_value,
-            self.cell(r, cols.get("location"))[1], scale, scale_code, scale_text,
+            frozenset(cols),
+            field,
+            field_text,
+            quantity,
+            quantity_code,
+            quantity_value,
+            self.period(build_text if isinstance(build_value, str) else build_value) if "build" in cols else None,
+            build_value,
+            self.period(done_text if isinstance(done_value, str) else done_value) if "done" in cols else None,
+            done_value,
+            self.cell(r, cols.get("location"))[1],
+            scale,
+            scale_code,
+            scale_text,
         )
 
         problems = [self.problem(f.code, r, cols.get(f.column, self.c_name), f.value, f.text) for f in check_row(row)]
@@ -343,6 +364,8 @@ class _Form:
         """A problem of row r; a merged value's problem points at the merge's top-left cell."""
         ar, ac = self.anchors.get((r, c), (r, c))
         sev: Severity = "error" if code in ERROR_CODES else "warning"
-        shown = None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
+        shown = (
+            None if value is None else (value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value))
+        )
         return Problem(code, sev, text or message(code, value), cell=a1(ar, ac), row=r + 1, column=col_letters(ac),
                        value=shown, tab=self.tab)

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from danvan_sheets.core import sections
 from danvan_sheets.core.cells import a1, col_letters
@@ -51,7 +51,11 @@ class ReviewSettings:
 # --- progress -----------------------------------------------------------------------------------
 
 PROGRESS = ("chua_trien_khai", "dang_trien_khai", "hoan_thanh")
-PROGRESS_LABELS = {"chua_trien_khai": "Chưa triển khai", "dang_trien_khai": "Đang triển khai", "hoan_thanh": "Hoàn thành"}
+PROGRESS_LABELS = {
+    "chua_trien_khai": "Chưa triển khai",
+    "dang_trien_khai": "Đang triển khai",
+    "hoan_thanh": "Hoàn thành",
+}
 _PROGRESS_RE = [
     ("chua_trien_khai", re.compile(r"^(?:chua|khong)\s+(?:trien khai|thuc hien|bat dau|lam)")),
     ("hoan_thanh", re.compile(r"^(?:da\s+)?(?:hoan thanh|xong|ket thuc)")),
@@ -192,6 +196,13 @@ def _problem(code: str, severity: str, text: str, r: int, c: int, tab: str, valu
     return Problem(code, severity, text, cell=a1(r, c), row=r + 1, column=col_letters(c), value=shown, tab=tab)  # type: ignore[arg-type]
 
 
+def _at_cell(code: str, severity: Literal["error", "warning"], text: str, cell: str | None, row: int | None,
+             tab: str, value: str | None) -> Problem:
+    """A problem about the cell `cell` ("C7") of the report tab `tab`."""
+    return Problem(code, severity, text, cell=cell, row=row, column=cell.rstrip("0123456789") if cell else None,
+                   value=value, tab=tab)
+
+
 def _criteria_needles(review: ReviewSettings) -> dict[str, str]:
     return {c.key: key(c.name) for c in review.criteria}
 
@@ -243,11 +254,11 @@ def _read(reading: ResultReading, rows: list, review: ReviewSettings, merges: li
         return
     header, cols = found
     reading.header_row = header + 1
-    for c in review.criteria:
-        if f"score:{c.key}" not in cols and "total" not in cols:
+    for crit in review.criteria:
+        if f"score:{crit.key}" not in cols and "total" not in cols:
             reading.problems.append(_problem(
                 "missing_score_column", "warning",
-                f"Biểu thiếu cột chấm điểm “{criterion_header(c)}”; mô hình chưa chấm được theo tiêu chí này.",
+                f"Biểu thiếu cột chấm điểm “{criterion_header(crit)}”; mô hình chưa chấm được theo tiêu chí này.",
                 header, cols["name"], title))
     c_name = cols["name"]
     c_stt = cols.get("stt")
@@ -307,16 +318,25 @@ def _read_row(r: int, row: list[str], values: list, cols: dict[str, int], review
         return values[c] if c < len(values) else None
 
     for crit in review.criteria:
-        c = cols.get(f"score:{crit.key}")
-        if c is None:
+        col = cols.get(f"score:{crit.key}")
+        if col is None:
             continue
-        score, ok = parse_score(value(c))
+        score, ok = parse_score(value(col))
         if not ok:
-            mine.append(_problem("invalid_score", "error", f"Điểm “{_short(row[c])}” không phải một số. Hãy ghi số điểm "
-                                 f"từ 0 đến {crit.points:g}.", r, c, title, value(c)))
+            mine.append(
+                _problem(
+                    "invalid_score",
+                    "error",
+                    f"Điểm “{_short(row[col])}” không phải một số. Hãy ghi số điểm từ 0 đến {crit.points:g}.",
+                    r,
+                    col,
+                    title,
+                    value(col),
+                )
+            )
         elif score is not None and not 0 <= score <= crit.points:
             mine.append(_problem("score_out_of_range", "error", f"Điểm {score:g} ngoài thang điểm của tiêu chí "
-                                 f"“{crit.name}” (từ 0 đến {crit.points:g}).", r, c, title, value(c)))
+                                 f"“{crit.name}” (từ 0 đến {crit.points:g}).", r, col, title, value(col)))
         elif score is not None:
             out.scores[crit.key] = score
     c_total = cols.get("total")
@@ -326,7 +346,8 @@ def _read_row(r: int, row: list[str], values: list, cols: dict[str, int], review
         mine.append(_problem("invalid_score", "error", f"Tổng điểm “{_short(row[c_total])}” không phải một số.",
                              r, c_total, title, value(c_total)))
     elif written is not None and not 0 <= written <= top:
-        mine.append(_problem("score_out_of_range", "error", f"Tổng điểm {written:g} ngoài thang điểm (từ 0 đến {top:g}).",
+        mine.append(_problem("score_out_of_range", "error", f"Tổng điểm {written:g} ngoài thang điểm (từ 0 đến "
+                                                            f"{top:g}).",
                              r, c_total, title, value(c_total)))  # type: ignore[arg-type]
         written = None
     if out.scores:
@@ -335,7 +356,7 @@ def _read_row(r: int, row: list[str], values: list, cols: dict[str, int], review
         # A criterion left blank; one with a bad score already has its own problem in that cell.
         bad = {p.cell for p in mine}
         blank = [cr for cr in review.criteria if cr.key not in out.scores
-                 and (c := cols.get(f"score:{cr.key}")) is not None and a1(r, c) not in bad]
+                 and (col := cols.get(f"score:{cr.key}")) is not None and a1(r, col) not in bad]
         if not scored_all and blank:
             left = [cr.name for cr in blank]
             where = cols.get(f"score:{blank[0].key}", cols["name"])
@@ -445,7 +466,9 @@ class YearReview:
         """The commendation list: best score first, then unit and name as registered."""
         order = {u.unit.code: i for i, u in enumerate(self.units)}
         found = [m for u in self.units for m in u.models if m.recognised(self.review)]
-        return sorted(found, key=lambda m: (-(m.total or 0), order[m.unit.code], m.registered.row if m.registered else 0))
+        return sorted(
+            found, key=lambda m: (-(m.total or 0), order[m.unit.code], m.registered.row if m.registered else 0)
+        )
 
     def to_dict(self) -> dict:
         r = self.review
@@ -476,8 +499,8 @@ def _review_unit(verdict_entries: list[Entry], unit: Unit, reading: ResultReadin
                  as_of: dt.date, missing: str) -> UnitReview:
     registered = registered_models(verdict_entries)
     if reading is None:
-        models = [ModelReview(unit, e.name, e.field, e, None) for e in registered]
-        return UnitReview(unit, None, "chua_bao_cao", models, [], [missing])
+        return UnitReview(unit, None, "chua_bao_cao", [ModelReview(unit, e.name, e.field, e, None) for e in registered],
+                          [], [missing])
     problems = list(reading.problems)
     by_key: dict[str, Entry] = {}
     for e in registered:
@@ -489,36 +512,85 @@ def _review_unit(verdict_entries: list[Entry], unit: Unit, reading: ResultReadin
         k = key(row.name)
         cell = row.cells.get("name")
         if k in seen:
-            problems.append(Problem("duplicate_result", "warning", f"Mô hình “{_short(row.name)}” đã báo cáo ở dòng "
-                                    f"{seen[k].row}; chỉ lấy dòng đó. Hãy xóa dòng trùng.", cell=cell, row=row.row,
-                                    column=cell.rstrip("0123456789") if cell else None, value=row.name, tab=reading.title))
+            problems.append(
+                _at_cell(
+                    "duplicate_result",
+                    "warning",
+                    f"Mô hình “{_short(row.name)}” đã báo cáo ở dòng "
+                    f"{seen[k].row}; chỉ lấy dòng đó. Hãy xóa dòng trùng.",
+                    cell,
+                    row.row,
+                    reading.title,
+                    row.name,
+                )
+            )
             continue
         seen[k] = row
         if k not in by_key:
-            problems.append(Problem("not_registered", "error", f"Mô hình “{_short(row.name)}” không có trong đăng ký đầu năm "
-                                    "của đơn vị. Hãy ghi đúng tên đã đăng ký (xem biểu mẫu Ban Tuyên giáo gửi); mô hình "
-                                    "chưa đăng ký không được chấm điểm.", cell=cell, row=row.row,
-                                    column=cell.rstrip("0123456789") if cell else None, value=row.name, tab=reading.title))
+            problems.append(
+                _at_cell(
+                    "not_registered",
+                    "error",
+                    f"Mô hình “{_short(row.name)}” không có trong đăng ký đầu năm "
+                    "của đơn vị. Hãy ghi đúng tên đã đăng ký (xem biểu mẫu Ban Tuyên giáo gửi); mô hình "
+                    "chưa đăng ký không được chấm điểm.",
+                    cell,
+                    row.row,
+                    reading.title,
+                    row.name,
+                )
+            )
             extra.append(ModelReview(unit, row.name, None, None, row))
     for e in registered:
-        row = seen.get(key(e.name))
-        m = ModelReview(unit, e.name, e.field, e, None if row is None or row.empty else row)
-        if row is None:
-            problems.append(Problem("not_reported", "error", f"Mô hình đã đăng ký “{_short(e.name)}” chưa có kết quả. Hãy "
-                                    f"thêm một dòng ghi đúng tên mô hình (ví dụ ở ô {reading.next_name_cell}) và tiến độ, "
-                                    "kết quả.", cell=reading.next_name_cell, tab=reading.title, value=e.name))
-        elif row.empty:
-            cell = row.cells.get("progress")
-            problems.append(Problem("not_reported", "error", f"Mô hình “{_short(e.name)}” chưa có kết quả. Hãy ghi tiến độ "
-                                    f"vào ô {cell} và kết quả vào các cột bên cạnh.", cell=cell, row=row.row,
-                                    column=cell.rstrip("0123456789") if cell else None, tab=reading.title, value=e.name))
-        elif e.done is not None and _month_end(e.done.end) < as_of and row.progress in ("chua_trien_khai", "dang_trien_khai"):
+        found = seen.get(key(e.name))
+        m = ModelReview(unit, e.name, e.field, e, None if found is None or found.empty else found)
+        if found is None:
+            problems.append(
+                Problem(
+                    "not_reported",
+                    "error",
+                    f"Mô hình đã đăng ký “{_short(e.name)}” chưa có kết quả. Hãy "
+                    f"thêm một dòng ghi đúng tên mô hình (ví dụ ở ô {reading.next_name_cell}) và tiến độ, "
+                    "kết quả.",
+                    cell=reading.next_name_cell,
+                    tab=reading.title,
+                    value=e.name,
+                )
+            )
+        elif found.empty:
+            cell = found.cells.get("progress")
+            problems.append(
+                _at_cell(
+                    "not_reported",
+                    "error",
+                    f"Mô hình “{_short(e.name)}” chưa có kết quả. Hãy ghi tiến độ "
+                    f"vào ô {cell} và kết quả vào các cột bên cạnh.",
+                    cell,
+                    found.row,
+                    reading.title,
+                    e.name,
+                )
+            )
+        elif (
+            e.done is not None
+            and _month_end(e.done.end) < as_of
+            and found.progress in ("chua_trien_khai", "dang_trien_khai")
+        ):
             m.overdue = True
-            cell = row.cells.get("progress")
-            problems.append(Problem("overdue", "warning", f"Đã quá thời gian hoàn thành đăng ký ({e.done.label()}) mà tiến "
-                                    f"độ vẫn là “{PROGRESS_LABELS[row.progress]}”. Hãy cập nhật tiến độ, hoặc ghi lý do "
-                                    "chậm vào cột kết quả.", cell=cell, row=row.row,
-                                    column=cell.rstrip("0123456789") if cell else None, tab=reading.title))
+            cell = found.cells.get("progress")
+            problems.append(
+                _at_cell(
+                    "overdue",
+                    "warning",
+                    f"Đã quá thời gian hoàn thành đăng ký ({e.done.label()}) mà tiến "
+                    f"độ vẫn là “{PROGRESS_LABELS[found.progress]}”. Hãy cập nhật tiến độ, hoặc ghi lý do "
+                    "chậm vào cột kết quả.",
+                    cell,
+                    found.row,
+                    reading.title,
+                    None,
+                )
+            )
         models.append(m)
     models.extend(extra)
     problems.sort(key=lambda p: (p.row or 10**9, p.column or "", p.code))
@@ -535,8 +607,13 @@ def _review_unit(verdict_entries: list[Entry], unit: Unit, reading: ResultReadin
         reasons.append(f"Còn {len(unreported)}/{len(registered)} mô hình đã đăng ký chưa báo cáo kết quả.")
     if extra:
         reasons.append(f"{len(extra)} mô hình không có trong đăng ký (tên ghi khác tên đã đăng ký?).")
-    errors = sorted({p.row for p in problems if p.severity == "error" and p.code not in ("not_reported", "not_registered")
-                     and p.row})
+    errors = sorted(
+        {
+            p.row
+            for p in problems
+            if p.severity == "error" and p.code not in ("not_reported", "not_registered") and p.row
+        }
+    )
     if errors:
         reasons.append(f"{len(errors)} dòng có lỗi cần sửa (dòng {', '.join(map(str, errors[:10]))}"
                        f"{'…' if len(errors) > 10 else ''}).")
@@ -592,8 +669,16 @@ def build_review(registration: Report, readings: list[tuple[Any, ResultReading]]
         for extra in idxs[1:]:
             title = readings[extra][1].title
             unknown.append(title)
-            ur.problems.append(Problem("duplicate_tab", "warning", f"Đơn vị có nhiều hơn một biểu báo cáo; chỉ đọc "
-                                       f"“{reading.title if reading else ''}”. Hãy xóa biểu thừa.", cell="A1", tab=title))
+            ur.problems.append(
+                Problem(
+                    "duplicate_tab",
+                    "warning",
+                    f"Đơn vị có nhiều hơn một biểu báo cáo; chỉ đọc "
+                    f"“{reading.title if reading else ''}”. Hãy xóa biểu thừa.",
+                    cell="A1",
+                    tab=title,
+                )
+            )
         out.append(ur)
     totals = {"by_type": {t: count_block([u for u in out if u.unit.type == t], review) for t in UNIT_TYPES},
               "all": count_block(out, review)}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from danvan_sheets.core.duplicates import DuplicateList
 from danvan_sheets.core.model import FIELD_SHORT, FIELDS, STATUS_LABELS, STATUSES, UNIT_TYPE_LABELS, Campaign, Report
-from danvan_sheets.core.tables import SEVERITY_LABELS, Table
+from danvan_sheets.core.tables import COUNT_HEADER, SEVERITY_LABELS, Table
 from danvan_sheets.core.text import key
 
 SHEET_PROVINCE = "Tổng hợp tỉnh"
@@ -190,13 +190,7 @@ def province_table(r: Rollup, compiled_at: dt.datetime) -> Table:
 SOURCE_HEADER = [
     "Cấp",
     "Khối, huyện",
-    "Số đơn vị",
-    "Đạt",
-    "Chưa đạt",
-    "Chưa đăng ký",
-    "% đạt",
-    *(FIELD_SHORT[f] for f in FIELDS),
-    "Tổng mô hình",
+    *COUNT_HEADER,
     "Số lỗi",
     "Nguồn",
     "Tình trạng đọc",

@@ -15,14 +15,20 @@ from danvan_sheets.core.text import clean
 
 _FIELD_ALTS = [
     ("xay_dung_he_thong_chinh_tri",
-     r"xây dựng (?:đảng và |đảng, )?(?:hệ thống chính trị|htct)|xây dựng đảng|hệ thống chính trị|xdhtct|xd\s*-?\s*htct|xdđ"),
+     r"xây dựng (?:đảng và |đảng, )?(?:hệ thống chính trị|htct)|xây dựng đảng|hệ thống chính "
+     r"trị|xdhtct|xd\s*-?\s*htct|xdđ"),
     ("quoc_phong_an_ninh", r"quốc phòng\s*-?\s*an ninh|quốc phòng|an ninh|qpan|qp\s*-\s*an"),
     ("van_hoa_xa_hoi", r"văn hóa\s*-?\s*xã hội|văn hóa|xã hội|vhxh|vh\s*-\s*xh"),
     ("kinh_te", r"(?:phát triển\s+)?kinh tế|kt"),
 ]
 _FIELD_RE = "|".join(f"(?P<{k}>{alt})" for k, alt in _FIELD_ALTS)
 _ROMAN_RE = r"iv|i{1,3}"
-_ROMAN_FIELD = {"i": "kinh_te", "ii": "van_hoa_xa_hoi", "iii": "quoc_phong_an_ninh", "iv": "xay_dung_he_thong_chinh_tri"}
+_ROMAN_FIELD = {
+    "i": "kinh_te",
+    "ii": "van_hoa_xa_hoi",
+    "iii": "quoc_phong_an_ninh",
+    "iv": "xay_dung_he_thong_chinh_tri",
+}
 _NOT_LETTER = r"(?![^\W\d_])"
 
 _TITLE = Words(
@@ -129,7 +135,10 @@ _HEADER = [
     ("stt", Words(r"(?:stt|tt|số tt|số thứ tự|thứ tự)$")),
     ("build", Words(r"thời gian\s*(?:xây dựng|bắt đầu|triển khai|thực hiện)|(?:tg|t/g)\s*xây dựng")),
     ("done", Words(r"thời gian\s*(?:hoàn thành|kết thúc)|(?:tg|t/g)\s*hoàn thành")),
-    ("name", Words(r"(?:tên\s+)?(?:các\s+)?(?:mô hình|điển hình)(?:\s*,\s*điển hình)?(?:\s*dân vận khéo)?$|tên mô hình")),
+    (
+        "name",
+        Words(r"(?:tên\s+)?(?:các\s+)?(?:mô hình|điển hình)(?:\s*,\s*điển hình)?(?:\s*dân vận khéo)?$|tên mô hình"),
+    ),
     ("quantity", Words(r"số lượng")),
     ("location", Words(r"địa điểm")),
     ("scale", Words(r"quy mô")),

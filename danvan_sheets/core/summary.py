@@ -33,7 +33,8 @@ def is_reserved(title: str) -> bool:
 _TYPE_PREFIX = [
     ("dang_bo_co_so", re.compile(r"^(?:dang bo|db|dbcs)\b")),
     ("chi_bo_co_so", re.compile(r"^(?:chi bo|cb|cbcs)\b")),
-    ("doan_the", re.compile(r"^(?:cong doan|doan thanh nien|doan tn|doan tncs|hoi cuu chien binh|hoi ccb|cd|cdcs|hoi phu nu)\b")),
+    ("doan_the", re.compile(r"^(?:cong doan|doan thanh nien|doan tn|doan tncs|hoi cuu chien binh|hoi ccb|cd|cdcs|hoi "
+                            r"phu nu)\b")),
 ]
 
 
@@ -126,7 +127,10 @@ def _totals(verdicts: list[UnitVerdict]) -> dict:
             "problems": sum(len(v.errors) for v in vs),
         }
 
-    return {"by_type": {t: block([v for v in verdicts if v.unit.type == t]) for t in UNIT_TYPES}, "all": block(verdicts)}
+    return {
+        "by_type": {t: block([v for v in verdicts if v.unit.type == t]) for t in UNIT_TYPES},
+        "all": block(verdicts),
+    }
 
 
 def build_report(
@@ -155,7 +159,9 @@ def build_report(
             title = readings[extra][1].title
             unknown.append(title)
             kept = readings[idxs[0]][1].title
-            verdict.problems.append(Problem("duplicate_tab", "warning", message("duplicate_tab", kept), cell="A1", tab=title))
+            verdict.problems.append(
+                Problem("duplicate_tab", "warning", message("duplicate_tab", kept), cell="A1", tab=title)
+            )
         verdicts.append(verdict)
     return Report(campaign, verdicts, unknown, _totals(verdicts), as_of, notices, tabs_are_files=by_file,
                   units_inferred=inferred)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from danvan_sheets.core.text import key
 from danvan_sheets.core.model import (
     FIELD_SHORT,
     FIELDS,
@@ -18,12 +17,17 @@ from danvan_sheets.core.model import (
     UNIT_TYPES,
     Report,
 )
+from danvan_sheets.core.text import key
 
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_TODO = "Cần bổ sung"
 SHEET_PROBLEMS = "Lỗi nhập liệu"
 SUMMARY_SHEETS = (SHEET_SUMMARY, SHEET_TODO, SHEET_PROBLEMS)
 _SUMMARY_BY_KEY = {key(t): t for t in SUMMARY_SHEETS}
+# The counts of a group of units (a unit type, a Khối, a district), after the group's own columns:
+# the same in the Khối's totals, the export's Thống kê sheet and the province's roll-up.
+COUNT_HEADER = ["Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", *(FIELD_SHORT[f] for f in FIELDS),
+                "Tổng mô hình"]
 
 
 def summary_title(title: str) -> str | None:
@@ -77,11 +81,12 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
             i, v.unit.name, UNIT_TYPE_LABELS[v.unit.type], *(v.by_field[f] for f in FIELDS), v.models, v.required,
             *("có" if v.mandatory.get(m.key) else "không" for m in c.mandatory),
             len(v.errors), STATUS_LABELS[v.status],
-            *([v.history.get("on_time_label", ""), len(v.history.get("disappeared", []))] if with_history else []),
+            *([(v.history or {}).get("on_time_label", ""), len((v.history or {}).get("disappeared", []))]
+              if with_history else []),
             "\n".join(v.reasons),
         ])
         t.row_status.append(v.status)
-    head = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt", *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
+    head = ["Loại đơn vị", *COUNT_HEADER]
     rows = []
     for group, label in [*((t_, UNIT_TYPE_LABELS[t_]) for t_ in UNIT_TYPES), ("all", "Toàn Khối")]:
         b = report.totals["all"] if group == "all" else report.totals["by_type"][group]

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from danvan_sheets.config import GoogleSettings
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.google import EMULATOR_ENV
+
 
 @dataclass
 class Identity:
@@ -25,13 +26,13 @@ class Identity:
     warnings: tuple[str, ...] = ()
 
 
-def emulator_host(env: dict | None = None) -> str | None:
+def emulator_host(env: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if env is None else env
     host = env.get(EMULATOR_ENV, "").strip()
     return host or None
 
 
-def key_path(google: GoogleSettings, env: dict | None = None) -> Path | None:
+def key_path(google: GoogleSettings, env: Mapping[str, str] | None = None) -> Path | None:
     env = os.environ if env is None else env
     if google.credentials is not None:
         return google.credentials
@@ -62,7 +63,9 @@ def read_service_account(path: Path) -> dict:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise ConfigError(f"Tệp khóa {path} không phải JSON hợp lệ. Hãy tải lại khóa từ Google Cloud Console.") from None
+        raise ConfigError(
+            f"Tệp khóa {path} không phải JSON hợp lệ. Hãy tải lại khóa từ Google Cloud Console."
+        ) from None
     if not isinstance(info, dict) or info.get("type") != "service_account":
         raise ConfigError(f"Tệp {path} không phải khóa tài khoản dịch vụ (cần \"type\": \"service_account\").")
     missing = [k for k in ("client_email", "private_key", "token_uri") if not info.get(k)]
@@ -71,7 +74,7 @@ def read_service_account(path: Path) -> dict:
     return info
 
 
-def load_identity(google: GoogleSettings, scopes: list[str], env: dict | None = None) -> Identity:
+def load_identity(google: GoogleSettings, scopes: list[str], env: Mapping[str, str] | None = None) -> Identity:
     env = os.environ if env is None else env
     if emulator_host(env):
         # Google's *_EMULATOR_HOST convention: no credentials at all.
@@ -135,7 +138,10 @@ _CONSOLE_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx
 def is_console_browser(controller: object) -> bool:
     import webbrowser
 
-    return type(controller) is webbrowser.GenericBrowser and Path(getattr(controller, "name", "")).name in _CONSOLE_BROWSERS
+    return (
+        type(controller) is webbrowser.GenericBrowser
+        and Path(getattr(controller, "name", "")).name in _CONSOLE_BROWSERS
+    )
 
 
 def _duration(seconds: float) -> str:
@@ -166,14 +172,17 @@ def login(google: GoogleSettings, scopes: list[str], browser: str | None = None,
     try:
         flow = InstalledAppFlow.from_client_secrets_file(str(secrets), scopes)
     except (ValueError, KeyError, OSError, json.JSONDecodeError):
-        raise ConfigError(f"Tệp client_secrets {secrets} không đúng dạng OAuth “Desktop app”. Hãy tải lại từ Google Cloud Console.") from None
+        raise ConfigError(f"Tệp client_secrets {secrets} không đúng dạng OAuth “Desktop app”. Hãy tải lại từ Google "
+                          "Cloud Console.") from None
     browser = browser or None
     try:
         controller = (find_browser or webbrowser.get)(browser)
     except webbrowser.Error:
         if browser:
-            raise ConfigError(f"Không tìm thấy trình duyệt “{browser}” trên máy này. Hãy bỏ --browser hoặc ghi tên khác "
-                              "(ví dụ firefox, google-chrome).") from None
+            raise ConfigError(
+                f"Không tìm thấy trình duyệt “{browser}” trên máy này. Hãy bỏ --browser hoặc ghi tên khác "
+                "(ví dụ firefox, google-chrome)."
+            ) from None
         controller = None
     # No browser at all (a server reached over SSH) would make run_local_server fail before it
     # prints anything; a console browser (w3m, lynx) would take over the terminal and cannot show
@@ -230,7 +239,7 @@ def _token_json(creds, answer: dict) -> str:
     data = json.loads(creds.to_json())
     seconds = answer.get("refresh_token_expires_in")
     if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 < seconds < 10**9:
-        until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+        until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
         data[TOKEN_EXPIRY_KEY] = until.replace(microsecond=0).isoformat()
     return json.dumps(data)
 

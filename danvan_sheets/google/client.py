@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from danvan_sheets.errors import ConfigError
 from danvan_sheets.google import DRIVE_FILE_SCOPE, SHEETS_SCOPE
@@ -54,7 +55,8 @@ def open_client(settings, drive: bool = False, policy: RetryPolicy | None = None
         client = gspread.Client(auth=AnonymousCredentials(), session=session)
     else:
         session = authorized_session(identity.credentials, policy)
-        client = gspread.Client(auth=identity.credentials, session=session)
+        # load_identity made a google-auth Credentials of one kind or another (Identity keeps it untyped).
+        client = gspread.Client(auth=cast(Any, identity.credentials), session=session)
     timeout = settings.google.timeout
     client.set_timeout((10, timeout))
     return client, identity, session

@@ -28,7 +28,13 @@ class DoctorReport:
 
 
 def check_credentials(settings, env=None) -> tuple[DoctorReport, object | None]:
-    from danvan_sheets.google.auth import emulator_host, key_path, permission_warning, read_service_account, token_cache_path
+    from danvan_sheets.google.auth import (
+        emulator_host,
+        key_path,
+        permission_warning,
+        read_service_account,
+        token_cache_path,
+    )
 
     rep = DoctorReport()
     if emulator_host(env):
@@ -46,7 +52,8 @@ def check_credentials(settings, env=None) -> tuple[DoctorReport, object | None]:
         return rep, None
     path = key_path(settings.google, env)
     if path is None:
-        rep.fail("Chưa có khóa tài khoản dịch vụ: ghi [google] credentials trong cấu hình hoặc đặt GOOGLE_APPLICATION_CREDENTIALS.", 2)
+        rep.fail("Chưa có khóa tài khoản dịch vụ: ghi [google] credentials trong cấu hình hoặc đặt "
+                 "GOOGLE_APPLICATION_CREDENTIALS.", 2)
         return rep, None
     try:
         info = read_service_account(Path(path))
@@ -56,7 +63,8 @@ def check_credentials(settings, env=None) -> tuple[DoctorReport, object | None]:
     rep.add(True, f"Đọc được tệp khóa {path}.")
     if warn := permission_warning(Path(path)):
         rep.add(False, warn)
-    rep.add(None, f"Tài khoản dịch vụ: {info['client_email']} — hãy chia sẻ bảng tính với địa chỉ này, quyền Người chỉnh sửa.")
+    rep.add(None, f"Tài khoản dịch vụ: {info['client_email']} — hãy chia sẻ bảng tính với địa chỉ này, quyền Người "
+                  "chỉnh sửa.")
     return rep, info["client_email"]
 
 

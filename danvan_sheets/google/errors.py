@@ -89,7 +89,6 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     `email` is the service account's address; None means a person's OAuth login (or the emulator).
     """
     import requests
-
     from google.auth import exceptions as auth_exc
 
     from danvan_sheets.google.transport import BrokenReply
@@ -114,7 +113,9 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     if isinstance(exc, auth_exc.RefreshError):
         return _refresh_failure(exc, what, email)
     if isinstance(exc, auth_exc.TransportError):
-        return SourceError(f"Không kết nối được tới máy chủ đăng nhập của Google khi {what}. Kiểm tra mạng rồi chạy lại.")
+        return SourceError(
+            f"Không kết nối được tới máy chủ đăng nhập của Google khi {what}. Kiểm tra mạng rồi chạy lại."
+        )
     if isinstance(exc, requests.Timeout):
         return SourceError(f"Hết thời gian chờ Google khi {what}. Kiểm tra mạng rồi chạy lại.")
     if isinstance(exc, requests.ConnectionError):
@@ -127,10 +128,13 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     if status == 403:
         return SourceError(f"Không có quyền {what} (mã 403). {share_advice(email)}")
     if status == 401:
-        return SourceError(f"Google từ chối đăng nhập khi {what} (mã 401). Kiểm tra tệp khóa hoặc chạy lại `danvan login`.")
+        return SourceError(
+            f"Google từ chối đăng nhập khi {what} (mã 401). Kiểm tra tệp khóa hoặc chạy lại `danvan login`."
+        )
     if status == 429:
         return SourceError(
-            f"Google giới hạn số lần truy cập khi {what} (mã 429){_tries(tries)}. Dữ liệu cũ vẫn giữ nguyên; hãy chạy lại sau ít phút."
+            f"Google giới hạn số lần truy cập khi {what} (mã 429){_tries(tries)}. Dữ liệu cũ vẫn giữ nguyên; hãy chạy "
+            "lại sau ít phút."
         )
     if status == 400:
         return SourceError(
@@ -142,7 +146,8 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
         return SourceError(f"Yêu cầu gửi Google quá dài khi {what} (mã 414).")
     if status is not None and status >= 500:
         return SourceError(
-            f"Máy chủ Google đang lỗi khi {what} (mã {status}){_tries(tries)}. Tổng hợp cũ vẫn giữ nguyên; hãy chạy lại sau."
+            f"Máy chủ Google đang lỗi khi {what} (mã {status}){_tries(tries)}. "
+            "Tổng hợp cũ vẫn giữ nguyên; hãy chạy lại sau."
         )
     message = ""
     if status is not None:
@@ -154,6 +159,8 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
 def _google_says(exc: BaseException) -> str:
     """": Google's own message", one line and short, when its error body has one."""
     response = getattr(exc, "response", None)
+    if response is None:
+        return ""
     try:
         message = response.json()["error"]["message"]
     except Exception:  # noqa: BLE001 - an HTML page, a broken body: nothing to quote

@@ -6,11 +6,12 @@ Tổng số (=SUM over Số lượng), sections I–IV with placeholder rows, th
 
 from __future__ import annotations
 
-from danvan_sheets.core.model import FIELD_LABELS, FIELDS, ROMAN, Campaign, Unit, UNIT_TYPE_LABELS
+from danvan_sheets.addresses import split_addresses
+from danvan_sheets.core.model import FIELD_LABELS, FIELDS, FORM_HEADER, ROMAN, UNIT_TYPE_LABELS, Campaign, Unit
 from danvan_sheets.core.periods import HINT
 from danvan_sheets.core.tables import mandatory_label
 
-HEADER = ["Stt", "Tên mô hình", "Số lượng", "Thời gian xây dựng", "Địa điểm triển khai", "Quy mô thực hiện", "Thời gian hoàn thành"]
+HEADER = FORM_HEADER
 WIDTHS = [50, 360, 80, 150, 220, 130, 150]
 PLACEHOLDER_ROWS = 3
 HEADER_ROWS = 6  # title … Tổng số: the staff's, protected from the units
@@ -51,6 +52,7 @@ def form_rows(unit: Unit, campaign: Campaign) -> tuple[list[list[object]], dict]
 
 
 def _cell(v: object, bold: bool = False, center: bool = False, wrap: bool = True) -> dict:
+    value: dict[str, object]
     if isinstance(v, str) and v.startswith("="):
         value = {"formulaValue": v}
     elif isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -72,7 +74,7 @@ def unit_tab_requests(sheet_id: int, unit: Unit, campaign: Campaign, index: int 
     cell_rows = []
     for ri, r in enumerate(rows):
         is_section = ri >= first and ri <= last and r and r[0] in ROMAN.values()
-        bold = ri in (0, 1, 3, 5) or is_section or (r and r[0] == "Ghi chú")
+        bold = bool(ri in (0, 1, 3, 5) or is_section or (r and r[0] == "Ghi chú"))
         center = ri in (0, 3, 4)
         cell_rows.append({"values": [_cell(v, bold=bold, center=center, wrap=ri not in (0, 1)) for v in r]})
     props: dict = {"sheetId": sheet_id, "title": unit.tab or unit.name,
@@ -81,23 +83,80 @@ def unit_tab_requests(sheet_id: int, unit: Unit, campaign: Campaign, index: int 
         props["index"] = index
     reqs: list[dict] = [
         {"addSheet": {"properties": props}},
-        {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": cell_rows,
-                         "fields": "userEnteredValue,userEnteredFormat"}},
-        {"mergeCells": {"range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 7}, "mergeType": "MERGE_ALL"}},
-        {"mergeCells": {"range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 7}, "mergeType": "MERGE_ALL"}},
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": cell_rows,
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        },
+        {
+            "mergeCells": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "startRowIndex": 0,
+                    "endRowIndex": 1,
+                    "startColumnIndex": 0,
+                    "endColumnIndex": 7,
+                },
+                "mergeType": "MERGE_ALL",
+            }
+        },
+        {
+            "mergeCells": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "startRowIndex": 1,
+                    "endRowIndex": 2,
+                    "startColumnIndex": 0,
+                    "endColumnIndex": 7,
+                },
+                "mergeType": "MERGE_ALL",
+            }
+        },
         # Quy mô: a dropdown; not strict, so an old value typed differently is flagged by check, not refused.
-        {"setDataValidation": {
-            "range": {"sheetId": sheet_id, "startRowIndex": first, "endRowIndex": last + 1, "startColumnIndex": 5, "endColumnIndex": 6},
-            "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in SCALE_CHOICES]},
-                     "inputMessage": "Chọn Cá nhân hoặc Tập thể.", "strict": False, "showCustomUi": True}}},
+        {
+            "setDataValidation": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "startRowIndex": first,
+                    "endRowIndex": last + 1,
+                    "startColumnIndex": 5,
+                    "endColumnIndex": 6,
+                },
+                "rule": {
+                    "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in SCALE_CHOICES]},
+                    "inputMessage": "Chọn Cá nhân hoặc Tập thể.",
+                    "strict": False,
+                    "showCustomUi": True,
+                },
+            }
+        },
     ]
     for col in (3, 6):
         # The Sheets API has no bare input hint: a never-failing custom formula carries the message.
         letter = "DG"[0 if col == 3 else 1]
-        reqs.append({"setDataValidation": {
-            "range": {"sheetId": sheet_id, "startRowIndex": first, "endRowIndex": last + 1, "startColumnIndex": col, "endColumnIndex": col + 1},
-            "rule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": f"=LEN({letter}{first + 1})>=0"}]},
-                     "inputMessage": TIME_HINT, "strict": False}}})
+        reqs.append(
+            {
+                "setDataValidation": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": first,
+                        "endRowIndex": last + 1,
+                        "startColumnIndex": col,
+                        "endColumnIndex": col + 1,
+                    },
+                    "rule": {
+                        "condition": {
+                            "type": "CUSTOM_FORMULA",
+                            "values": [{"userEnteredValue": f"=LEN({letter}{first + 1})>=0"}],
+                        },
+                        "inputMessage": TIME_HINT,
+                        "strict": False,
+                    },
+                }
+            }
+        )
     for ci, w in enumerate(WIDTHS):
         reqs.append({"updateDimensionProperties": {
             "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": ci, "endIndex": ci + 1},
@@ -121,7 +180,7 @@ def unit_protection_requests(sheet_id: int, unit: Unit, staff: list[str], existi
     above the form's header) by the staff only, no such lock when head_end is 0."""
     tab_desc, head_desc = protection_descriptions(unit)
     reqs = []
-    unit_editors = sorted({*staff, *([unit.email] if unit.email else [])})
+    unit_editors = sorted({*staff, *split_addresses(unit.email)})  # the registry cell may list several
     # A tab locked after the deadline keeps its one protection: init never adds a unit-editable second one.
     if tab_desc not in existing and locked_description(unit) not in existing:
         reqs.append({"addProtectedRange": {"protectedRange": {
@@ -149,7 +208,8 @@ def guide_rows(campaign: Campaign) -> list[list[object]]:
     rows: list[list[object]] = [
         [f"HƯỚNG DẪN ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year}"],
         [],
-        [f"Hạn gửi đăng ký: ngày {c.deadline:%d/%m/%Y}. Mỗi đơn vị điền vào trang mang tên đơn vị mình, không sửa trang của đơn vị khác."],
+        [f"Hạn gửi đăng ký: ngày {c.deadline:%d/%m/%Y}. Mỗi đơn vị điền vào trang mang tên đơn vị mình, không sửa "
+         "trang của đơn vị khác."],
         ["Chỉ tiêu (số mô hình tối thiểu, không kể hai mô hình bắt buộc cấp Khối):"],
     ]
     for t, label in UNIT_TYPE_LABELS.items():
@@ -161,7 +221,8 @@ def guide_rows(campaign: Campaign) -> list[list[object]]:
     rows += [
         [],
         ["Cách điền:"],
-        ["  • Ghi mỗi mô hình một dòng, dưới đúng mục I–IV (kinh tế; văn hóa - xã hội; quốc phòng - an ninh; xây dựng hệ thống chính trị)."],
+        ["  • Ghi mỗi mô hình một dòng, dưới đúng mục I–IV (kinh tế; văn hóa - xã hội; quốc phòng - an ninh; xây dựng "
+         "hệ thống chính trị)."],
         ["  • Số lượng: một số nguyên dương (1, 2, 3…)."],
         [f"  • Thời gian xây dựng, thời gian hoàn thành: {TIME_HINT}"],
         ["  • Địa điểm triển khai: phòng, ban, bộ phận…; Quy mô thực hiện: chọn Cá nhân hoặc Tập thể."],
@@ -174,11 +235,28 @@ def guide_rows(campaign: Campaign) -> list[list[object]]:
 def guide_requests(sheet_id: int, campaign: Campaign) -> list[dict]:
     rows = guide_rows(campaign)
     return [
-        {"addSheet": {"properties": {"sheetId": sheet_id, "title": "Hướng dẫn", "index": 0,
-                                     "gridProperties": {"rowCount": max(len(rows) + 10, 40), "columnCount": 4}}}},
-        {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                         "rows": [{"values": [_cell(v, bold=ri == 0, wrap=False) for v in r]} for ri, r in enumerate(rows)],
-                         "fields": "userEnteredValue,userEnteredFormat"}},
-        {"updateDimensionProperties": {"range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
-                                       "properties": {"pixelSize": 900}, "fields": "pixelSize"}},
+        {
+            "addSheet": {
+                "properties": {
+                    "sheetId": sheet_id,
+                    "title": "Hướng dẫn",
+                    "index": 0,
+                    "gridProperties": {"rowCount": max(len(rows) + 10, 40), "columnCount": 4},
+                }
+            }
+        },
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": [{"values": [_cell(v, bold=ri == 0, wrap=False) for v in r]} for ri, r in enumerate(rows)],
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        },
+        {
+            "updateDimensionProperties": {
+                "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+                "properties": {"pixelSize": 900},
+                "fields": "pixelSize",
+            }
+        },
     ]

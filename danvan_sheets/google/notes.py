@@ -85,8 +85,8 @@ def wanted_notes(report: Report, sheet_ids: dict[str, int]) -> dict[tuple[int, i
 
     # Through the writers' safe-text helper: a control character a unit typed (quoted in a message)
     # would make Google refuse the whole batch, the summary with it.
-    return {k: safe_value("\n".join([f"{NOTE_PREFIX} Cần sửa ô này:", *(f"• {m}" for m in v), NOTE_FOOTER]),
-                          GSHEET_CELL_MAX)
+    return {k: str(safe_value("\n".join([f"{NOTE_PREFIX} Cần sửa ô này:", *(f"• {m}" for m in v), NOTE_FOOTER]),
+                          GSHEET_CELL_MAX))
             for k, v in texts.items()}
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from danvan_sheets.addresses import split_addresses
 from danvan_sheets.core.model import Campaign, SheetReading, Unit
 from danvan_sheets.core.summary import match_tabs
 from danvan_sheets.core.tables import SUMMARY_SHEETS, summary_title
@@ -130,10 +132,36 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
     for title in SUMMARY_SHEETS:
         if title not in summary_props:
             sid = new_id()
-            reqs.append({"addSheet": {"properties": {"sheetId": sid, "title": title, "gridProperties": {"rowCount": 200, "columnCount": 15}}}})
-            reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0}, "rows": [{"values": [
-                {"userEnteredValue": {"stringValue": "Chưa tổng hợp. Ban Tuyên giáo chạy: danvan aggregate"}}]}],
-                "fields": "userEnteredValue"}})
+            reqs.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": sid,
+                            "title": title,
+                            "gridProperties": {"rowCount": 200, "columnCount": 15},
+                        }
+                    }
+                }
+            )
+            reqs.append(
+                {
+                    "updateCells": {
+                        "start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
+                        "rows": [
+                            {
+                                "values": [
+                                    {
+                                        "userEnteredValue": {
+                                            "stringValue": "Chưa tổng hợp. Ban Tuyên giáo chạy: danvan aggregate"
+                                        }
+                                    }
+                                ]
+                            }
+                        ],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
             reqs.append(layout.staff_protection_request(sid, title, staff))
             result.added_tabs.append(title)
         elif layout.staff_description(title) not in existing_desc:
@@ -176,7 +204,7 @@ def _invite(client, key_: str, email: str, message: str, notify: bool, have: set
 
 
 def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool, result: InitResult,
-          staff: list[str] = (), who: str | None = None) -> None:
+          staff: Sequence[str] = (), who: str | None = None) -> None:
     """Writers: each unit's e-mail, and `staff` (the staff of a sheet the tool created, who could
     not even open it otherwise). `who`: the service account, for the messages."""
     have = {str(p.get("emailAddress", "")).lower() for p in client.list_permissions(key_)}
@@ -185,6 +213,5 @@ def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool
         _invite(client, key_, email, staff_message, notify, have, result.staff_shared, result, who)
     message = SHARE_MESSAGE.format(year=campaign.year, deadline=campaign.deadline)
     for u in units:
-        email = (u.email or "").strip()
-        if email:
+        for email in split_addresses(u.email):  # the registry cell may list several addresses
             _invite(client, key_, email, message, notify, have, result.shared, result, who)

@@ -13,6 +13,7 @@ import json
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
@@ -28,12 +29,12 @@ class RetryPolicy:
     max_tries: int = RetrySettings.max_tries
     max_seconds: float = RetrySettings.max_seconds
     base_delay: float = RetrySettings.base_delay
-    sleep: object = time.sleep
-    clock: object = time.monotonic
-    rand: object = random.random
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    rand: Callable[[], float] = random.random
 
     @classmethod
-    def from_settings(cls, retry: RetrySettings) -> "RetryPolicy":
+    def from_settings(cls, retry: RetrySettings) -> RetryPolicy:
         return cls(max_tries=retry.max_tries, max_seconds=retry.max_seconds, base_delay=retry.base_delay)
 
 
@@ -118,7 +119,9 @@ class RetryingMixin:
             left = max(p.max_seconds - (p.clock() - started), 0.5)
             kwargs["timeout"] = _capped(kwargs.get("timeout"), left)
             try:
-                response = _whole_call(super().request, method, url, args, kwargs, _deadline(kwargs["timeout"], left))
+                # The mixin's next class is requests.Session or AuthorizedSession, unknown to mypy here.
+                send = super().request  # type: ignore[misc]
+                response = _whole_call(send, method, url, args, kwargs, _deadline(kwargs["timeout"], left))
             except (requests.ConnectionError, requests.Timeout) as exc:
                 error = exc
             if response is not None and response.status_code not in RETRY_STATUSES:

@@ -105,7 +105,21 @@ def record_lock_changes(settings, source: Any, changes: list, at: dt.datetime) -
 
 
 __all__ = [
-    "COLUMNS", "CampaignKey", "campaign_key", "campaign_of", "HistoryFindings", "RunRecord", "UnitHistory", "compare", "db_path",
-    "extra_reasons", "grace_days", "parse_when", "record_and_compare", "record_lock_changes", "record_run",
-    "snapshot_at", "timeline",
+    "COLUMNS",
+    "CampaignKey",
+    "campaign_key",
+    "campaign_of",
+    "HistoryFindings",
+    "RunRecord",
+    "UnitHistory",
+    "compare",
+    "db_path",
+    "extra_reasons",
+    "grace_days",
+    "parse_when",
+    "record_and_compare",
+    "record_lock_changes",
+    "record_run",
+    "snapshot_at",
+    "timeline",
 ]

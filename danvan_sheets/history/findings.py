@@ -46,7 +46,8 @@ def _when(t: dt.datetime) -> str:
 def damaged_notice(findings: HistoryFindings, path: object = "") -> str:
     codes = findings.skipped
     shown = ", ".join(codes[:8]) + (f" và {len(codes) - 8} đơn vị khác" if len(codes) > 8 else "")
-    return (f"{damage_text(findings.damaged)} Lần này không xét thời hạn và mô hình bị xóa của {len(codes)} đơn vị ({shown}); "
+    return (f"{damage_text(findings.damaged)} Lần này không xét thời hạn và mô hình bị xóa của {len(codes)} đơn vị "
+            f"({shown}); "
             f"kết quả kiểm tra vẫn theo đúng những gì đọc được (lịch sử: {path}).")
 
 
@@ -59,8 +60,10 @@ def lost_reason(code: str, h: UnitHistory) -> str | None:
     )
     more = f" và {len(h.disappeared) - 5} mô hình khác" if len(h.disappeared) > 5 else ""
     return (
-        f"{len(h.disappeared)} mô hình đã bị xóa khỏi trang tính (phát hiện lúc {_when(first.noticed_at)}): {names}{more}. "
-        f"Bản cũ vẫn còn: danvan restore {cli_arg(code)} --at \"{first.restore_at:%Y-%m-%d %H:%M:%S}\" --out khoi-phuc.xlsx"
+        f"{len(h.disappeared)} mô hình đã bị xóa khỏi trang tính (phát hiện lúc {_when(first.noticed_at)}): "
+        f"{names}{more}. "
+        f"Bản cũ vẫn còn: danvan restore {cli_arg(code)} --at \"{first.restore_at:%Y-%m-%d %H:%M:%S}\" --out "
+        "khoi-phuc.xlsx"
     )
 
 
@@ -89,7 +92,9 @@ def extra_reasons(findings: HistoryFindings) -> dict[str, list[str]]:
     """Unit code -> reasons to append to that unit's verdict (lost rows first: they need action)."""
     out: dict[str, list[str]] = {}
     for code, h in findings.units.items():
-        reasons = [r for r in (lost_reason(code, h), gone_reason(code, h, findings.tabs_are_files), late_reason(h)) if r]
+        reasons = [
+            r for r in (lost_reason(code, h), gone_reason(code, h, findings.tabs_are_files), late_reason(h)) if r
+        ]
         if reasons:
             out[code] = reasons
     return out

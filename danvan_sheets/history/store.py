@@ -18,6 +18,7 @@ run killed half-way leaves nothing behind but the rolled-back journal.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -117,7 +118,8 @@ def _m2_campaigns(conn: sqlite3.Connection) -> None:
         "THEN CAST(substr(run_at, 1, 4) AS INTEGER) ELSE 0 END FROM runs").fetchall()
     for source, year in legacy:
         cid = _campaign_id(conn, year, source_key(source))
-        conn.execute("UPDATE runs SET campaign_id = ? WHERE source = ? AND CASE WHEN run_at GLOB '[0-9][0-9][0-9][0-9]-*' "
+        conn.execute("UPDATE runs SET campaign_id = ? WHERE source = ? AND CASE WHEN run_at GLOB "
+                     "'[0-9][0-9][0-9][0-9]-*' "
                      "THEN CAST(substr(run_at, 1, 4) AS INTEGER) ELSE 0 END = ?", (cid, source, year))
     conn.execute("CREATE INDEX runs_campaign ON runs (campaign_id, id)")
     conn.execute("""CREATE TABLE unit_seen_v2 (
@@ -186,8 +188,10 @@ def migrate(conn: sqlite3.Connection, path: str | Path = "") -> int:
             raise SourceError(f"Cơ sở dữ liệu lịch sử {path} ghi số phiên bản lược đồ không đọc được. "
                               "Hãy đổi tên tệp để công cụ tạo tệp mới (tệp cũ vẫn giữ được).")
         if version > SCHEMA_VERSION:
-            raise SourceError(f"Cơ sở dữ liệu lịch sử {path} do một phiên bản mới hơn của danvan-sheets ghi "
-                              f"(lược đồ {version}, bản này chỉ biết tới {SCHEMA_VERSION}). Hãy cập nhật danvan-sheets.")
+            raise SourceError(
+                f"Cơ sở dữ liệu lịch sử {path} do một phiên bản mới hơn của danvan-sheets ghi "
+                f"(lược đồ {version}, bản này chỉ biết tới {SCHEMA_VERSION}). Hãy cập nhật danvan-sheets."
+            )
         if version == SCHEMA_VERSION:
             return version
         for name, step in MIGRATIONS[version:]:
@@ -206,7 +210,9 @@ def _campaign_id(conn: sqlite3.Connection, year: int, source: str) -> int:
 
 def find_campaign(conn: sqlite3.Connection, campaign: CampaignKey) -> int | None:
     """The id of a recorded campaign, or None when no run of it was ever recorded."""
-    row = conn.execute("SELECT id FROM campaigns WHERE year = ? AND source = ?", (campaign.year, campaign.source)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM campaigns WHERE year = ? AND source = ?", (campaign.year, campaign.source)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -349,10 +355,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        try:
+        # After SQLITE_FULL and the like the rollback itself fails; the real error matters.
+        with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass  # after SQLITE_FULL and the like the rollback itself fails; the real error matters
         raise
     else:
         conn.execute("COMMIT")
@@ -425,7 +430,9 @@ def tab_fingerprint(tab, salt: str) -> str:
 def _store_rows(conn: sqlite3.Connection, verdict, tabs_by_title: dict) -> str:
     """Store the unit's rows (each once, content-addressed) and its list of rows; -> the content hash."""
     rows = _unit_rows(verdict, tabs_by_title)
-    hashed = [(_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed) for sheet_row, name_key, raw, parsed in rows]
+    hashed = [
+        (_sha(raw + "\x00" + parsed), sheet_row, name_key, raw, parsed) for sheet_row, name_key, raw, parsed in rows
+    ]
     conn.executemany("INSERT OR IGNORE INTO rows (hash, name_key, raw_json, parsed_json) VALUES (?, ?, ?, ?)",
                      [(h, name_key, raw, parsed) for h, _r, name_key, raw, parsed in hashed])
     row_hashes = [(sheet_row, h) for h, sheet_row, *_ in hashed]
@@ -457,47 +464,49 @@ def record_run(
     """
     campaign = campaign or campaign_key(report.campaign.year, source)
     tabs_by_title = {t.title: t for t in getattr(data, "tabs", []) or []}
-    with opened(db_path) as conn:
-        with transaction(conn):
-            cid = _campaign_id(conn, campaign.year, campaign.source)
-            cur = conn.execute("INSERT INTO runs (run_at, source, units, campaign_id) VALUES (?, ?, ?, ?)",
-                               (run_at.isoformat(timespec="seconds"), str(source), len(report.units), cid))
-            run_id = int(cur.lastrowid or 0)
-            changed = reused = 0
-            salt = run_salt(report)
-            for i, v in enumerate(report.units):
-                tab = tabs_by_title.get(v.tab) if v.tab else None
-                fingerprint = tab_fingerprint(tab, salt) if tab is not None else None
-                last = conn.execute(
-                    "SELECT s.hash, s.status, s.models, s.required, s.name, s.tab, s.fingerprint, s.id FROM unit_snapshots s "
-                    "JOIN runs r ON r.id = s.run_id WHERE s.unit = ? AND r.campaign_id = ? ORDER BY s.run_id DESC LIMIT 1",
-                    (v.unit.code, cid),
-                ).fetchone()
-                if fingerprint is not None and last is not None and last[6] == fingerprint:
-                    # The tab is exactly as last read: its rows are already stored, so the JSON
-                    # of every row is not built again (most units, most runs).
-                    content = last[0]
-                    reused += 1
-                else:
-                    content = _store_rows(conn, v, tabs_by_title)
-                state = (content, v.status, v.models, v.required, v.unit.name, v.tab)
-                if last is None or tuple(last[:6]) != state:
-                    conn.execute(
-                        "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab, fingerprint) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (v.unit.code, run_id, *state, fingerprint),
-                    )
-                    changed += 1
-                elif last[6] != fingerprint:
-                    # Same rows from a grid that differs elsewhere (a note beside the form, a snapshot
-                    # stored before fingerprints): the next run may skip; the timeline gains nothing.
-                    conn.execute("UPDATE unit_snapshots SET fingerprint = ? WHERE id = ?", (fingerprint, last[7]))
-                conn.execute("INSERT INTO unit_seen (campaign_id, unit, run_id) VALUES (?, ?, ?) "
-                             "ON CONFLICT (campaign_id, unit) DO UPDATE SET run_id = excluded.run_id",
-                             (cid, v.unit.code, run_id))
-                if i == 0 and during_write is not None:
-                    during_write()
-            conn.execute("UPDATE runs SET changed = ? WHERE id = ?", (changed, run_id))
+    with opened(db_path) as conn, transaction(conn):
+        cid = _campaign_id(conn, campaign.year, campaign.source)
+        cur = conn.execute("INSERT INTO runs (run_at, source, units, campaign_id) VALUES (?, ?, ?, ?)",
+                           (run_at.isoformat(timespec="seconds"), str(source), len(report.units), cid))
+        run_id = int(cur.lastrowid or 0)
+        changed = reused = 0
+        salt = run_salt(report)
+        for i, v in enumerate(report.units):
+            tab = tabs_by_title.get(v.tab) if v.tab else None
+            fingerprint = tab_fingerprint(tab, salt) if tab is not None else None
+            last = conn.execute(
+                "SELECT s.hash, s.status, s.models, s.required, s.name, s.tab, s.fingerprint, s.id FROM "
+                "unit_snapshots s "
+                "JOIN runs r ON r.id = s.run_id WHERE s.unit = ? AND r.campaign_id = ? "
+                "ORDER BY s.run_id DESC LIMIT 1",
+                (v.unit.code, cid),
+            ).fetchone()
+            if fingerprint is not None and last is not None and last[6] == fingerprint:
+                # The tab is exactly as last read: its rows are already stored, so the JSON
+                # of every row is not built again (most units, most runs).
+                content = last[0]
+                reused += 1
+            else:
+                content = _store_rows(conn, v, tabs_by_title)
+            state = (content, v.status, v.models, v.required, v.unit.name, v.tab)
+            if last is None or tuple(last[:6]) != state:
+                conn.execute(
+                    "INSERT INTO unit_snapshots (unit, run_id, hash, status, models, required, name, tab, "
+                    "fingerprint) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (v.unit.code, run_id, *state, fingerprint),
+                )
+                changed += 1
+            elif last[6] != fingerprint:
+                # Same rows from a grid that differs elsewhere (a note beside the form, a snapshot
+                # stored before fingerprints): the next run may skip; the timeline gains nothing.
+                conn.execute("UPDATE unit_snapshots SET fingerprint = ? WHERE id = ?", (fingerprint, last[7]))
+            conn.execute("INSERT INTO unit_seen (campaign_id, unit, run_id) VALUES (?, ?, ?) "
+                         "ON CONFLICT (campaign_id, unit) DO UPDATE SET run_id = excluded.run_id",
+                         (cid, v.unit.code, run_id))
+            if i == 0 and during_write is not None:
+                during_write()
+        conn.execute("UPDATE runs SET changed = ? WHERE id = ?", (changed, run_id))
     return RunRecord(run_id, run_at, str(source), len(report.units), changed, campaign, cid, reused)
 
 
@@ -525,10 +534,12 @@ class DamagedHistory(SourceError):
         self.damages = list(dict.fromkeys(damages))
         self.path = path
         where = f" {path}" if path else ""
-        super().__init__(f"Cơ sở dữ liệu lịch sử{where} có dữ liệu hỏng: "
-                         + "; ".join(d.text() for d in self.damages[:5])
-                         + (f" và {len(self.damages) - 5} chỗ khác" if len(self.damages) > 5 else "")
-                         + ". Các lần chạy khác vẫn dùng được; hãy sửa hoặc xóa dòng đó (ví dụ bằng DB Browser for SQLite).")
+        super().__init__(
+            f"Cơ sở dữ liệu lịch sử{where} có dữ liệu hỏng: "
+            + "; ".join(d.text() for d in self.damages[:5])
+            + (f" và {len(self.damages) - 5} chỗ khác" if len(self.damages) > 5 else "")
+            + ". Các lần chạy khác vẫn dùng được; hãy sửa hoặc xóa dòng đó (ví dụ bằng DB Browser for SQLite)."
+        )
 
 
 def damage_text(damages: list[Damage]) -> str:
@@ -564,7 +575,9 @@ def _snapshot(row, damage: list[Damage] | None) -> Snapshot | None:
 _SNAP_COLS = "s.unit, s.name, s.tab, s.run_id, r.run_at, s.hash, s.status, s.models, s.required"
 
 
-def unit_snapshots(conn: sqlite3.Connection, unit: str, campaign_id: int, damage: list[Damage] | None = None) -> list[Snapshot]:
+def unit_snapshots(
+    conn: sqlite3.Connection, unit: str, campaign_id: int, damage: list[Damage] | None = None
+) -> list[Snapshot]:
     """The unit's snapshots in one campaign, oldest first: other years and sources are other campaigns."""
     rows = conn.execute(
         f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
@@ -577,7 +590,8 @@ def unit_snapshots(conn: sqlite3.Connection, unit: str, campaign_id: int, damage
 def latest_snapshots(conn: sqlite3.Connection, campaign_id: int, damage: list[Damage] | None = None) -> list[Snapshot]:
     rows = conn.execute(
         f"SELECT {_SNAP_COLS} FROM unit_snapshots s JOIN runs r ON r.id = s.run_id "
-        "WHERE r.campaign_id = ? AND s.run_id = (SELECT MAX(t.run_id) FROM unit_snapshots t JOIN runs q ON q.id = t.run_id "
+        "WHERE r.campaign_id = ? AND s.run_id = "
+        "(SELECT MAX(t.run_id) FROM unit_snapshots t JOIN runs q ON q.id = t.run_id "
         "WHERE t.unit = s.unit AND q.campaign_id = r.campaign_id) ORDER BY s.name",
         (campaign_id,),
     ).fetchall()
@@ -612,8 +626,11 @@ def content_rows(conn: sqlite3.Connection, content_hash: str, damage: list[Damag
     return out
 
 
-def last_seen(conn: sqlite3.Connection, unit: str, campaign_id: int, damage: list[Damage] | None = None) -> dt.datetime | None:
-    row = conn.execute("SELECT r.run_at, r.id FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ? AND u.campaign_id = ?",
+def last_seen(
+    conn: sqlite3.Connection, unit: str, campaign_id: int, damage: list[Damage] | None = None
+) -> dt.datetime | None:
+    row = conn.execute("SELECT r.run_at, r.id FROM unit_seen u JOIN runs r ON r.id = u.run_id WHERE u.unit = ? AND "
+                       "u.campaign_id = ?",
                        (unit, campaign_id)).fetchone()
     if not row:
         return None

@@ -164,7 +164,9 @@ def choose_campaign(conn, year: int | None = None, source: str | None = None) ->
         assert cid is not None
         return campaign, cid
     wanted = ", ".join(x for x in (f"năm {year}" if year is not None else "", f"nguồn {source}" if source else "") if x)
-    listed = "; ".join(f"năm {c.year}, nguồn {c.source or '(không rõ)'} ({n} lần chạy)" for c, n in store.campaigns(conn))
+    listed = "; ".join(
+        f"năm {c.year}, nguồn {c.source or '(không rõ)'} ({n} lần chạy)" for c, n in store.campaigns(conn)
+    )
     if not found:
         raise ConfigError(f"Lịch sử chưa có lần chạy nào của đợt {wanted or 'nào'}. "
                           + (f"Các đợt đã ghi: {listed}. Chọn đợt bằng --year và --source." if listed else ""))
@@ -201,7 +203,8 @@ class UnitState:
     snapshot: Snapshot
     rows: list[StoredRow]
     campaign: CampaignKey | None = None
-    damaged: list[store.Damage] = field(default_factory=list)  # elsewhere in the unit's history, not in what is given back
+    # elsewhere in the unit's history, not in what is given back
+    damaged: list[store.Damage] = field(default_factory=list)
 
 
 def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime, year: int | None = None,
@@ -231,7 +234,9 @@ def snapshot_at(db_path: str | Path, unit: str, when: dt.datetime, year: int | N
 
 def last_states(db_path: str | Path, year: int | None = None, source: str | None = None,
                 damage: list | None = None) -> tuple[CampaignKey, list[tuple[Snapshot, dt.datetime | None]]]:
-    """The latest snapshot of every unit of the campaign; with a `damage` list, damaged ones are noted there and left out."""
+    """The latest snapshot of every unit of the campaign.
+
+    With a `damage` list, damaged ones are noted there and left out."""
     with store.opened(db_path) as conn:
         campaign, cid = choose_campaign(conn, year, source)
         states = [(s, store.last_seen(conn, s.unit, cid, damage)) for s in store.latest_snapshots(conn, cid, damage)]
@@ -282,4 +287,5 @@ def parse_when(text: str) -> dt.datetime:
             return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo else parsed
         except ValueError:
             pass
-    raise ConfigError(f"Thời điểm “{text}” không hợp lệ. Hãy ghi dạng 2023-04-25, 2023-04-25 14:30 hoặc 2023-04-25T14:30:00.")
+    raise ConfigError(f"Thời điểm “{text}” không hợp lệ. Hãy ghi dạng 2023-04-25, 2023-04-25 14:30 hoặc "
+                      "2023-04-25T14:30:00.")

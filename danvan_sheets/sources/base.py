@@ -33,6 +33,9 @@ class Source(Protocol):
     kind: ClassVar[str]
     # How the user writes one, for the message when a spec does not parse.
     example: ClassVar[str]
+    # Set apart from another source of the same kind by how its target ends ("#responses"), or "".
+    # parse_spec removes it: `target` never carries it, `__str__` puts it back.
+    suffix: ClassVar[str]
     # A file or folder on this machine: aggregate then needs --out, and --out must not land on it.
     local: ClassVar[bool]
     # A Google spreadsheet the tool lays out (init, doctor) and writes the summary tabs back into.
@@ -68,6 +71,7 @@ class LocalSource:
     target: str
     kind: ClassVar[str] = ""
     example: ClassVar[str] = ""
+    suffix: ClassVar[str] = ""
     local: ClassVar[bool] = True
     publishes: ClassVar[bool] = False
 

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
+from danvan_sheets.core.model import COLUMNS
 from danvan_sheets.core.text import clean, key
 from danvan_sheets.errors import SourceError
 from danvan_sheets.grid import Tab
@@ -28,15 +29,7 @@ SUFFIX = "#responses"
 # The header `danvan init --form-sheet` writes, and the question titles to give the Form.
 TIMESTAMP = "Dấu thời gian"
 UNIT = "Đơn vị"
-FORM_FIELDS = [
-    "Lĩnh vực",
-    "Tên mô hình",
-    "Số lượng",
-    "Thời gian xây dựng",
-    "Địa điểm triển khai",
-    "Quy mô thực hiện",
-    "Thời gian hoàn thành",
-]
+FORM_FIELDS = [COLUMNS[k] for k in ("field", "name", "quantity", "build", "location", "scale", "done")]
 HEADER = [TIMESTAMP, UNIT, *FORM_FIELDS]
 
 # Google Forms names the first column after the form's language.
@@ -172,6 +165,7 @@ class FormResponsesSource:
     target: str  # the spreadsheet's key or URL, without the suffix
     kind: ClassVar[str] = "gsheet"
     example: ClassVar[str] = "gsheet:MÃ#responses"
+    suffix: ClassVar[str] = SUFFIX
     local: ClassVar[bool] = False
     publishes: ClassVar[bool] = True
 

@@ -132,6 +132,7 @@ class GoogleSheetSource:
     target: str  # the spreadsheet's key or URL
     kind: ClassVar[str] = "gsheet"
     example: ClassVar[str] = "gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN"
+    suffix: ClassVar[str] = ""
     local: ClassVar[bool] = False
     publishes: ClassVar[bool] = True
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 import smtplib
 import socket
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from danvan_sheets.addresses import split_addresses
 from danvan_sheets.config import (
     REMIND_SUBJECT_FIELDS,
     SMTP_DEFAULT_PORTS,
@@ -52,7 +56,8 @@ def _checked_ca_file(name: str) -> str:
     try:
         ssl.create_default_context(cafile=str(path))
     except ssl.SSLError:
-        raise ConfigError(f"{where}: tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN CERTIFICATE-----).") from None
+        raise ConfigError(f"{where}: tệp {name} không phải chứng chỉ dạng PEM (bắt đầu bằng -----BEGIN "
+                          "CERTIFICATE-----).") from None
     except OSError as exc:
         raise ConfigError(f"{where}: không đọc được tệp {name} ({os_reason(exc)}).") from None
     return str(path)
@@ -74,7 +79,25 @@ def subject_for(template: str, verdict: UnitVerdict, campaign: Campaign) -> str:
                            status=STATUS_LABELS[verdict.status])
 
 
-def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature: str = DEFAULT_SIGNATURE) -> str:
+# A staff command inside a reason ("Bản cũ vẫn còn: danvan restore DB-X --at …"): the clerk cannot
+# run it, so the clerk's copy says what the clerk can do instead; the staff's copy keeps it.
+STAFF_COMMAND = re.compile(r"\bdanvan [a-z][a-z-]*")
+CLERK_INSTEAD = ("Nếu xóa nhầm, hãy nhập lại vào trang của đơn vị, hoặc đề nghị Ban Tuyên giáo gửi lại bản cũ "
+                 "(Ban Tuyên giáo vẫn lưu) để chép lại.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def clerk_text(reason: str) -> str:
+    """`reason` without its sentences that hold a staff command, CLERK_INSTEAD said once in their place."""
+    if STAFF_COMMAND.search(reason) is None:
+        return reason
+    kept = [s for s in _SENTENCE_END.split(reason) if STAFF_COMMAND.search(s) is None]
+    return " ".join([*kept, CLERK_INSTEAD])
+
+
+def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature: str = DEFAULT_SIGNATURE,
+             staff: bool = False) -> str:
+    """The reminder's text: for the unit's clerk (what to fix, where), or with the staff's commands (`staff`)."""
     v = verdict
     kind = UNIT_TYPE_LABELS.get(v.unit.type, v.unit.type)
     lines = [
@@ -87,7 +110,7 @@ def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature
         f"(chỉ tiêu {kind}: ít nhất {v.required} mô hình).",
     ]
     if v.reasons:
-        lines += ["", "Đơn vị cần bổ sung:", *(f"  - {r}" for r in v.reasons)]
+        lines += ["", "Đơn vị cần bổ sung:", *(f"  - {r if staff else clerk_text(r)}" for r in v.reasons)]
     errors = [p for p in v.errors if p.cell]
     if errors:
         where = f" trên trang “{v.tab}”" if v.tab else ""
@@ -110,19 +133,35 @@ def body_for(verdict: UnitVerdict, campaign: Campaign, today: dt.date, signature
     return "\n".join(lines)
 
 
+def encoded_header(text: str) -> str:
+    """`text` as RFC 2047 encoded words, folded, for Message.set_raw.
+
+    The email package's own folding (policy.default, up to Python 3.12 at least) writes the
+    space before a word that starts a new encoded word as folding white space, which readers
+    drop: a long Vietnamese subject read back as "Tổngcông". email.header.Header keeps every
+    space inside an encoded word, each word within RFC 2047's 75 characters.
+    """
+    from email.header import Header
+
+    if text.isascii() and "=?" not in text and len(text) <= 60:
+        return text
+    return Header(text, "utf-8", header_name="Subject").encode(linesep="\n")
+
+
 @dataclass
 class Reminder:
     code: str
     name: str
-    to: str
+    to: str  # one address, or several separated by ", " (the registry's e-mail cell, checked)
     subject: str
-    body: str
+    body: str  # what the unit's clerk reads: no staff command
+    staff_body: str = ""  # the staff's copy of the same message, commands kept ("" when the same as body)
 
     def message(self, from_addr: str) -> EmailMessage:
         msg = EmailMessage()
         msg["From"] = from_addr
         msg["To"] = self.to
-        msg["Subject"] = self.subject
+        msg.set_raw("Subject", encoded_header(self.subject))
         msg["Date"] = formatdate(localtime=True)
         domain = parseaddr(from_addr)[1].rpartition("@")[2] or None
         msg["Message-ID"] = make_msgid(domain=domain)
@@ -133,9 +172,32 @@ class Reminder:
 def compose(verdict: UnitVerdict, campaign: Campaign, today: dt.date, subject_template: str = DEFAULT_SUBJECT,
             signature: str = DEFAULT_SIGNATURE) -> Reminder:
     # A unit's text pasted from Word can hold control characters: the subject is one line, the body plain text.
+    clerk = printable(body_for(verdict, campaign, today, signature))
+    staff = printable(body_for(verdict, campaign, today, signature, staff=True))
     return Reminder(verdict.unit.code, verdict.unit.name, verdict.unit.email.strip(),
-                    one_line(subject_for(subject_template, verdict, campaign)),
-                    printable(body_for(verdict, campaign, today, signature)))
+                    one_line(subject_for(subject_template, verdict, campaign)), clerk, "" if staff == clerk else staff)
+
+
+def reminders_for(report, settings, statuses: Iterable[str]) -> list[Reminder]:
+    """One reminder per unit of the report whose status is in `statuses`, in the report's order."""
+    wanted = set(statuses)
+    return [compose(v, report.campaign, report.as_of, settings.remind.subject, settings.remind.signature)
+            for v in report.units if v.status in wanted]
+
+
+def staff_copy(reminders: list[tuple[Reminder, str]], to: str, what: str, title: str, year: int) -> Reminder:
+    """One message to the staff: each (reminder, what became of it) of this run, the staff's commands kept.
+
+    `what`: the kind of reminder, as in "Bản lưu {what}" ("thư đôn đốc đăng ký mô hình").
+    """
+    lines = [f"Bản lưu {what} “{title}” năm {year} gửi {len(reminders)} đơn vị trong lần chạy này.",
+             "Thư gửi đơn vị chỉ ghi việc cán bộ văn phòng của đơn vị làm được; bản lưu này giữ nguyên các lệnh "
+             "của công cụ dành cho Ban Tuyên giáo.", ""]
+    for i, (r, state) in enumerate(reminders, 1):
+        lines += [f"=== {i}/{len(reminders)}. {r.name} <{r.to or 'chưa có email'}>: {state} ===",
+                  f"Tiêu đề: {r.subject}", "", (r.staff_body or r.body).rstrip(), ""]
+    subject = f"Bản lưu {what} “{title}” năm {year} — {len(reminders)} đơn vị"
+    return Reminder("", "Ban Tuyên giáo", to, one_line(subject), printable("\n".join(lines)))
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -179,8 +241,13 @@ def _describe(exc: BaseException) -> str:
         return ("tên đăng nhập hoặc mật khẩu thư có ký tự ngoài ASCII (chữ có dấu) nên không đăng nhập được; "
                 "hãy dùng mật khẩu ứng dụng chỉ gồm chữ không dấu, số và ký hiệu")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, resp = next(iter(exc.recipients.values()), (0, b""))
-        return f"máy chủ từ chối địa chỉ nhận ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+        refused = "; ".join(
+            f"{who} ({code} {resp.decode('utf-8', 'replace') if isinstance(resp, bytes) else resp})"
+            for who, (code, resp) in exc.recipients.items())
+        # send_whole sends to every address of the unit or to none: say so when there were others.
+        return f"máy chủ từ chối địa chỉ nhận {refused}" + (
+            "; thư không được gửi tới địa chỉ nào của đơn vị" if isinstance(exc, UnitRefused) and exc.of > 1 else ""
+        )
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"đăng nhập máy chủ thư thất bại ({exc.smtp_code})"
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -191,7 +258,7 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, MailSetupError):
         return str(exc)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        # Raised by send_message only for an address with diacritics on a server without SMTPUTF8
+        # Raised by send_whole only for an address with diacritics on a server without SMTPUTF8
         # (open_smtp turns the STARTTLS and AUTH cases into MailSetupError).
         return "máy chủ thư không nhận địa chỉ có chữ có dấu (không hỗ trợ SMTPUTF8); hãy dùng địa chỉ email không dấu"
     if isinstance(exc, smtplib.SMTPException):
@@ -201,8 +268,9 @@ def _describe(exc: BaseException) -> str:
         return "hết thời gian chờ máy chủ thư"
     if isinstance(exc, ssl.SSLCertVerificationError):
         # Other codes keep OpenSSL's own (English) reason, for whoever runs the mail server.
-        return _CERT_PROBLEMS.get(exc.verify_code,
-                                  f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code}: {exc.verify_message})")
+        return _CERT_PROBLEMS.get(
+            exc.verify_code, f"chứng chỉ của máy chủ thư không hợp lệ (mã {exc.verify_code}: {exc.verify_message})"
+        )
     if isinstance(exc, ssl.SSLError):
         return "lỗi mã hóa SSL/TLS với máy chủ thư (kiểm tra [smtp] security và port)"
     if isinstance(exc, socket.gaierror):
@@ -211,9 +279,67 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         from danvan_sheets.errors import os_reason
 
-        refused = getattr(exc, "errno", None) in (111, 61)  # ECONNREFUSED on Linux / macOS
-        return "máy chủ thư từ chối kết nối (kiểm tra [smtp] host và port)" if refused else f"không kết nối được máy chủ thư ({os_reason(exc)})"
+        if getattr(exc, "errno", None) in (111, 61):  # ECONNREFUSED on Linux / macOS
+            return "máy chủ thư từ chối kết nối (kiểm tra [smtp] host và port)"
+        return f"không kết nối được máy chủ thư ({os_reason(exc)})"
     return "lỗi gửi thư"
+
+
+class UnitRefused(smtplib.SMTPRecipientsRefused):
+    """Some of a unit's addresses refused: the message went to none of them (send_whole)."""
+
+    def __init__(self, recipients: dict, of: int):
+        super().__init__(recipients)
+        self.of = of
+
+
+def send_whole(conn: smtplib.SMTP, msg: EmailMessage, from_addr: str, to_addrs: list[str]) -> None:
+    """The message to every address, or to none: any recipient refused and the transaction is reset.
+
+    smtplib.sendmail delivers to the accepted recipients when only some are refused, which
+    would half-deliver a unit with two addresses; this is its transaction, stopped before DATA.
+    """
+    conn.ehlo_or_helo_if_needed()
+    international = not all(a.isascii() for a in (from_addr, *to_addrs))
+    options: list[str] = []
+    with io.BytesIO() as buf:
+        if international:
+            if not conn.has_extn("smtputf8"):
+                raise smtplib.SMTPNotSupportedError("an address needs SMTPUTF8, which the server does not offer")
+            policy = msg.policy.clone(utf8=True)  # type: ignore[call-arg]  # an EmailPolicy: EmailMessage's
+            BytesGenerator(buf, policy=policy).flatten(msg, linesep="\r\n")
+            options = ["SMTPUTF8", "BODY=8BITMIME"]
+        else:
+            BytesGenerator(buf).flatten(msg, linesep="\r\n")
+        data = buf.getvalue()
+    if conn.does_esmtp and conn.has_extn("size"):
+        options.append(f"size={len(data)}")
+    code, resp = conn.mail(from_addr, options)
+    if code != 250:
+        if code == 421:
+            conn.close()
+        else:
+            conn.rset()
+        raise smtplib.SMTPSenderRefused(code, resp, from_addr)
+    refused = {}
+    for a in to_addrs:
+        code, resp = conn.rcpt(a)
+        if code not in (250, 251):
+            refused[a] = (code, resp)
+        if code == 421:
+            conn.close()
+            break
+    if refused:
+        if code != 421:
+            conn.rset()
+        raise UnitRefused(refused, len(to_addrs))
+    code, resp = conn.data(data)
+    if code != 250:
+        if code == 421:
+            conn.close()
+        else:
+            conn.rset()
+        raise smtplib.SMTPDataError(code, resp)
 
 
 def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
@@ -237,8 +363,10 @@ def open_smtp(cfg: SmtpSettings, password: str | None) -> smtplib.SMTP:
                 raise smtplib.SMTPAuthenticationError(535, b"connection closed during login") from None
             except smtplib.SMTPNotSupportedError:
                 # No AUTH offered: many servers offer it only on an encrypted connection.
-                raise MailSetupError("máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
-                                     "máy chủ thường cần \"starttls\" với cổng 587 hoặc \"ssl\" với cổng 465)") from None
+                raise MailSetupError(
+                    "máy chủ thư không cho đăng nhập trên kết nối này (kiểm tra [smtp] security: "
+                    'máy chủ thường cần "starttls" với cổng 587 hoặc "ssl" với cổng 465)'
+                ) from None
     except BaseException:
         conn.close()
         raise
@@ -272,7 +400,7 @@ def send_all(
                 results.append(SendResult(r.code, r.to, False, broken))
                 continue
         try:
-            conn.send_message(r.message(cfg.from_addr), from_addr=parseaddr(cfg.from_addr)[1], to_addrs=[r.to])
+            send_whole(conn, r.message(cfg.from_addr), parseaddr(cfg.from_addr)[1], split_addresses(r.to))
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
             # The server refused this message only: reset and go on with the same connection.
             results.append(SendResult(r.code, r.to, False, _scrub(_describe(exc), password)))

@@ -1,20 +1,22 @@
 """The official compiled registration, in the seed's form, for the Standing Committee.
 
 Also writes one unit's form (for `danvan restore`) with the same layout, and the
-same rows as CSV/JSON through pandas for machines.
+same rows as CSV/JSON for machines.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from danvan_sheets.core.model import (
     FIELD_LABELS,
-    FIELD_SHORT,
     FIELDS,
+    FORM_HEADER,
     ROMAN,
     SCALE_LABELS,
     STATUS_LABELS,
@@ -24,26 +26,17 @@ from danvan_sheets.core.model import (
     Entry,
     Report,
 )
-from danvan_sheets.writers.files import save_atomic
-from danvan_sheets.writers.safe_text import WriteFailure, csv_safe, isolated_rows, put_cell, safe_tree
+from danvan_sheets.core.tables import COUNT_HEADER
+from danvan_sheets.writers.print_xlsx import period_label, print_setup, put, save_workbook, styles
+from danvan_sheets.writers.safe_text import WriteFailure, csv_safe, isolated_rows, safe_tree
 
-FONT = "Times New Roman"
 SHEET_FORM = "Đăng ký toàn Khối"
 SHEET_COUNTS = "Thống kê"
-HEADER = [
-    "Stt",
-    "Tên mô hình",
-    "Số lượng",
-    "Thời gian xây dựng",
-    "Địa điểm triển khai",
-    "Quy mô thực hiện",
-    "Thời gian hoàn thành",
-]
+HEADER = FORM_HEADER
 NUMBERING = [f"({i})" for i in range(1, 8)]
 WIDTHS = [7, 52, 10, 17, 30, 14, 17]
 HEADER_ROW = 4  # rows 4-5 (header + numbering) repeat on every printed page
-COUNTS_HEADER = ["Loại đơn vị", "Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký", "% đạt",
-                 *(FIELD_SHORT[f] for f in FIELDS), "Tổng mô hình"]
+COUNTS_HEADER = ["Loại đơn vị", *COUNT_HEADER]
 
 
 def form_title(campaign: Campaign) -> str:
@@ -66,10 +59,6 @@ def _weight(e: Entry, campaign: Campaign) -> int:
     return (e.quantity or 1) if campaign.count_mode == "quantity" else 1
 
 
-def _label(p) -> str:
-    return p.label() if p is not None else ""
-
-
 def compiled_groups(report: Report) -> dict[str, list[Group]]:
     """Field -> one group per unit with counted models there, units in registry order."""
     out: dict[str, list[Group]] = {f: [] for f in FIELDS}
@@ -82,8 +71,8 @@ def compiled_groups(report: Report) -> dict[str, list[Group]]:
             g = Group(v.unit.name)
             for e in entries:
                 n += 1
-                g.rows.append([n, e.name, e.quantity or 1, _label(e.build), e.location or "",
-                               SCALE_LABELS.get(e.scale or "", ""), _label(e.done)])
+                g.rows.append([n, e.name, e.quantity or 1, period_label(e.build), e.location or "",
+                               SCALE_LABELS.get(e.scale or "", ""), period_label(e.done)])
                 g.cells.append(e.cells.get("name", ""))
                 g.total += _weight(e, report.campaign)
             out[f].append(g)
@@ -91,48 +80,6 @@ def compiled_groups(report: Report) -> dict[str, list[Group]]:
 
 
 # --- writing ---------------------------------------------------------------------------------
-
-def _styles():
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    thin = Side(style="thin", color="000000")
-    return {
-        "title": Font(name=FONT, size=14, bold=True),
-        "sub": Font(name=FONT, size=12, italic=True),
-        "bold": Font(name=FONT, size=12, bold=True),
-        "unit": Font(name=FONT, size=12, bold=True, italic=True),
-        "body": Font(name=FONT, size=12),
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "wrap": Alignment(wrap_text=True, vertical="top"),
-        "center": Alignment(wrap_text=True, vertical="center", horizontal="center"),
-    }
-
-
-def _put(ws, row: int, col: int, value: object, font=None, align=None, border=None):
-    cell = put_cell(ws, row, col, value)
-    if font is not None:
-        cell.font = font
-    if align is not None:
-        cell.alignment = align
-    if border is not None:
-        cell.border = border
-    return cell
-
-
-def _print_setup(ws, title_rows: str | None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = FONT
-    if title_rows:
-        ws.print_title_rows = title_rows
-
 
 def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dict[str, list[Group]],
                      failures: list[WriteFailure] | None = None, unit_name: str = "") -> int:
@@ -143,42 +90,42 @@ def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dic
     """
     from openpyxl.utils import get_column_letter
 
-    s = _styles()
-    _put(ws, 1, 1, form_title(campaign), s["title"], s["center"])
+    s = styles()
+    put(ws, 1, 1, form_title(campaign), s["title"], s["center"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     ws.row_dimensions[1].height = 24
-    _put(ws, 2, 1, line2, s["bold"], s["center"])
+    put(ws, 2, 1, line2, s["bold"], s["center"])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
     if line3:
-        _put(ws, 3, 1, line3, s["sub"], s["center"])
+        put(ws, 3, 1, line3, s["sub"], s["center"])
         ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=7)
     for c, (h, n, w) in enumerate(zip(HEADER, NUMBERING, WIDTHS, strict=True), start=1):
-        _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
-        _put(ws, HEADER_ROW + 1, c, n, s["sub"], s["center"], s["border"])
+        put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
+        put(ws, HEADER_ROW + 1, c, n, s["sub"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.row_dimensions[HEADER_ROW].height = 32
     total_row = HEADER_ROW + 2
     grand = sum(g.total for gs in groups.values() for g in gs)
     for c, v in enumerate(["", "Tổng số", grand, "", "", "", ""], start=1):
-        _put(ws, total_row, c, v, s["bold"], s["center"] if c != 2 else s["wrap"], s["border"])
+        put(ws, total_row, c, v, s["bold"], s["center"] if c != 2 else s["wrap"], s["border"])
     r = total_row + 1
     # "" holds rows the reader could not place in a field (restore only): kept, after section IV.
     for f in (*FIELDS, *(("",) if groups.get("") else ())):
         fg = groups.get(f, [])
         roman, label = (ROMAN[f], FIELD_LABELS[f]) if f else ("", "Chưa xác định lĩnh vực")
         for c, v in enumerate([roman, label, sum(g.total for g in fg), "", "", "", ""], start=1):
-            _put(ws, r, c, v, s["bold"], s["center"] if c != 2 else s["wrap"], s["border"])
+            put(ws, r, c, v, s["bold"], s["center"] if c != 2 else s["wrap"], s["border"])
         r += 1
         for g in fg:
             if g.heading is not None:
                 for c, v in enumerate(["", g.heading, g.total, "", "", "", ""], start=1):
-                    _put(ws, r, c, v, s["unit"], s["center"] if c != 2 else s["wrap"], s["border"])
+                    put(ws, r, c, v, s["unit"], s["center"] if c != 2 else s["wrap"], s["border"])
                 r += 1
             first = r
 
             def write(i: int, values: list, first=first) -> None:
                 for c, v in enumerate(values, start=1):
-                    _put(
+                    put(
                         ws, first + i, c, v, s["body"], s["center"] if c in (1, 3, 4, 6, 7) else s["wrap"], s["border"]
                     )
 
@@ -191,12 +138,12 @@ def write_form_sheet(ws, campaign: Campaign, line2: str, line3: str, groups: dic
                     [values[0] if values and isinstance(values[0], int) else "", failure.message(), "", "", "", "", ""],
                     start=1,
                 ):
-                    _put(ws, first + i, c, v, s["body"], s["wrap"], s["border"])
+                    put(ws, first + i, c, v, s["body"], s["wrap"], s["border"])
 
             isolated_rows(g.rows, write, owner, ws.title, failures, failed)
             r += len(g.rows)
     ws.freeze_panes = ws.cell(row=total_row, column=1)
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
     return r - 1
 
 
@@ -226,10 +173,10 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.utils import get_column_letter
 
-    s = _styles()
+    s = styles()
     c = report.campaign
-    _put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO LOẠI ĐƠN VỊ", s["title"])
-    _put(
+    put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO LOẠI ĐƠN VỊ", s["title"])
+    put(
         ws,
         2,
         1,
@@ -237,22 +184,22 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
         s["sub"],
     )
     for col, h in enumerate(COUNTS_HEADER, start=1):
-        _put(ws, COUNTS.header_row, col, h, s["bold"], s["center"], s["border"])
+        put(ws, COUNTS.header_row, col, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(col)].width = 20 if col == 1 else 11
     for i, values in enumerate(_counts_rows(report)):
         r = COUNTS.header_row + 1 + i
         font = s["bold"] if i == len(UNIT_TYPES) else s["body"]
         for col, v in enumerate(values, start=1):
-            cell = _put(ws, r, col, v, font, s["wrap"] if col == 1 else s["center"], s["border"])
+            cell = put(ws, r, col, v, font, s["wrap"] if col == 1 else s["center"], s["border"])
             if col == 6:
                 cell.number_format = "0.0%"
-    _put(ws, COUNTS.field_header_row - 1, 1, "Số mô hình theo lĩnh vực", s["bold"])
-    _put(ws, COUNTS.field_header_row, 1, "Lĩnh vực", s["bold"], s["center"], s["border"])
-    _put(ws, COUNTS.field_header_row, 2, "Số mô hình", s["bold"], s["center"], s["border"])
+    put(ws, COUNTS.field_header_row - 1, 1, "Số mô hình theo lĩnh vực", s["bold"])
+    put(ws, COUNTS.field_header_row, 1, "Lĩnh vực", s["bold"], s["center"], s["border"])
+    put(ws, COUNTS.field_header_row, 2, "Số mô hình", s["bold"], s["center"], s["border"])
     for i, f in enumerate(FIELDS):
         r = COUNTS.field_rows[0] + i
-        _put(ws, r, 1, FIELD_LABELS[f].removeprefix("Lĩnh vực ").capitalize(), s["body"], s["wrap"], s["border"])
-        _put(ws, r, 2, report.totals["all"]["by_field"][f], s["body"], s["center"], s["border"])
+        put(ws, r, 1, FIELD_LABELS[f].removeprefix("Lĩnh vực ").capitalize(), s["body"], s["wrap"], s["border"])
+        put(ws, r, 2, report.totals["all"]["by_field"][f], s["body"], s["center"], s["border"])
     ws.column_dimensions["A"].width = 34
 
     by_field = BarChart()
@@ -280,17 +227,7 @@ def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
     by_status.set_categories(Reference(ws, min_col=1, min_row=COUNTS.type_rows[0], max_row=COUNTS.type_rows[1]))
     by_status.height, by_status.width = 8, 16
     ws.add_chart(by_status, f"F{COUNTS.field_rows[1] + 2}")
-    _print_setup(ws, None)
-
-
-def _save(wb, out: str | Path, prefix: str) -> Path:
-    """A workbook (or bytes), saved atomically."""
-    if hasattr(wb, "save"):
-        return save_atomic(out, wb.save, prefix)
-    def write(tmp: str) -> None:
-        Path(tmp).write_bytes(wb)
-
-    return save_atomic(out, write, prefix)
+    print_setup(ws, None)
 
 
 def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime,
@@ -309,7 +246,7 @@ def write_export_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime,
         failures,
     )
     write_counts_sheet(wb.create_sheet(SHEET_COUNTS), report, compiled_at)
-    return _save(wb, out, ".xuat-")
+    return save_workbook(wb, out, ".xuat-")
 
 
 def write_unit_form(
@@ -322,16 +259,14 @@ def write_unit_form(
     ws = wb.active
     ws.title = "Khôi phục"
     write_form_sheet(ws, campaign, f"Đơn vị: {unit_name}", note, groups, unit_name=unit_name)
-    return _save(wb, out, ".khoi-phuc-")
+    return save_workbook(wb, out, ".khoi-phuc-")
 
 
 # --- machines --------------------------------------------------------------------------------
 
-def compiled_frame(report: Report):
-    """One row per counted model, with its unit and field (pandas DataFrame)."""
-    import pandas as pd
-
-    records = []
+def compiled_records(report: Report) -> list[dict[str, object]]:
+    """One record per counted model, field by field, units in registry order: the CSV/JSON rows."""
+    records: list[dict[str, object]] = []
     for f in FIELDS:
         for v in report.units:
             for e in v.entries:
@@ -340,12 +275,10 @@ def compiled_frame(report: Report):
                 records.append({
                     "linh_vuc": f, "ma_don_vi": v.unit.code, "don_vi": v.unit.name, "loai_don_vi": v.unit.type,
                     "trang_thai": v.status, "ten_mo_hinh": e.name, "so_luong": e.quantity or 1,
-                    "xay_dung": _label(e.build), "dia_diem": e.location or "", "quy_mo": e.scale or "",
-                    "hoan_thanh": _label(e.done),
+                    "xay_dung": period_label(e.build), "dia_diem": e.location or "", "quy_mo": e.scale or "",
+                    "hoan_thanh": period_label(e.done),
                 })
-    cols = ["linh_vuc", "ma_don_vi", "don_vi", "loai_don_vi", "trang_thai", "ten_mo_hinh", "so_luong",
-            "xay_dung", "dia_diem", "quy_mo", "hoan_thanh"]
-    return pd.DataFrame.from_records(records, columns=cols)
+    return records
 
 
 CSV_HEADER = {
@@ -355,28 +288,38 @@ CSV_HEADER = {
 }
 
 
+def records_csv(records: list[dict[str, object]], header: dict[str, str]) -> str:
+    """`header` (key -> Vietnamese title) in its order; codes shown as their Vietnamese labels for
+    people opening it in Excel; formula-looking text escaped."""
+    labels = {"linh_vuc": FIELD_LABELS, "loai_don_vi": UNIT_TYPE_LABELS, "trang_thai": STATUS_LABELS}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header.values())
+    for r in records:
+        row = []
+        for k in header:
+            v = r.get(k, "")
+            if k in labels:
+                v = labels[k].get(v, "")  # type: ignore[call-overload]
+            elif k == "quy_mo":
+                v = SCALE_LABELS.get(str(v), v)
+            row.append(csv_safe(v))
+        w.writerow(row)
+    return buf.getvalue()
+
+
 def to_export_csv(report: Report) -> str:
-    """Vietnamese labels for people opening it in Excel; formula-looking text escaped."""
-    df = compiled_frame(report)
-    df["linh_vuc"] = df["linh_vuc"].map(FIELD_LABELS)
-    df["loai_don_vi"] = df["loai_don_vi"].map(UNIT_TYPE_LABELS)
-    df["trang_thai"] = df["trang_thai"].map(STATUS_LABELS)
-    df["quy_mo"] = df["quy_mo"].map(lambda s: SCALE_LABELS.get(s, s))
-    df = df.map(csv_safe).rename(columns=CSV_HEADER)
-    return df.to_csv(index=False, lineterminator="\n")
+    return records_csv(compiled_records(report), CSV_HEADER)
 
 
 def to_export_json(report: Report) -> str:
     c = report.campaign
-    df = compiled_frame(report)
     doc = {
         "campaign": {"title": c.title, "year": c.year, "deadline": c.deadline.isoformat()},
-        "models": df.to_dict(orient="records"),
+        "models": compiled_records(report),
         "totals": report.totals,
     }
-    return json.dumps(
-        safe_tree(doc), ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o)
-    )
+    return json.dumps(safe_tree(doc), ensure_ascii=False, indent=2, default=str)
 
 
 def write_export(report: Report, out: str | Path, fmt: str, compiled_at: dt.datetime,
@@ -386,4 +329,4 @@ def write_export(report: Report, out: str | Path, fmt: str, compiled_at: dt.date
     text = to_export_csv(report) if fmt == "csv" else to_export_json(report)
     # utf-8-sig: Excel on Windows opens a CSV with a BOM as UTF-8 instead of mangling the diacritics.
     data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
-    return _save(data, out, ".xuat-")
+    return save_workbook(data, out, ".xuat-")

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from danvan_sheets.core.model import FIELDS, SCALE_LABELS
 from danvan_sheets.core.rollup import SOURCE_HEADER, Rollup, rollup_tables, source_rows
+from danvan_sheets.writers.export_xlsx import CSV_HEADER, Group, compiled_records, records_csv, write_form_sheet
 from danvan_sheets.writers.files import save_atomic
+from danvan_sheets.writers.print_xlsx import period_label, print_setup, put, save_workbook, styles
 
 SHEET_FORM = "Đăng ký toàn tỉnh"
 SHEET_COUNTS = "Thống kê theo Khối, huyện"
@@ -27,26 +29,21 @@ def write_rollup_summary(r: Rollup, out: str | Path, compiled_at: dt.datetime) -
     """Theo Khối, huyện; Tổng hợp tỉnh; Trùng lặp; Lỗi nhập liệu — one workbook, saved atomically."""
     from openpyxl import Workbook
 
-    from danvan_sheets.writers.xlsx_summary import _write_table
+    from danvan_sheets.writers.xlsx_summary import write_table
 
     wb = Workbook()
     wb.remove(wb.active)
     for table in rollup_tables(r, compiled_at):
-        _write_table(wb, table)
+        write_table(wb, table)
     return save_atomic(out, wb.save, ".tong-hop-tinh-")
 
 
 # --- export ----------------------------------------------------------------------------------
 
 
-def _label(p) -> str:
-    return p.label() if p is not None else ""
-
 
 def _groups(r: Rollup):
     """Field -> one group per unit with counted models, under "Khối/huyện — Đơn vị", sources in order."""
-    from danvan_sheets.writers.export_xlsx import Group
-
     out: dict[str, list] = {f: [] for f in FIELDS}
     for f in FIELDS:
         n = 0
@@ -66,10 +63,10 @@ def _groups(r: Rollup):
                             n,
                             e.name,
                             e.quantity or 1,
-                            _label(e.build),
+                            period_label(e.build),
                             e.location or "",
                             SCALE_LABELS.get(e.scale or "", ""),
-                            _label(e.done),
+                            period_label(e.done),
                         ]
                     )
                     g.total += 1 if count_rows else (e.quantity or 1)
@@ -80,12 +77,10 @@ def _groups(r: Rollup):
 def _write_counts(ws, r: Rollup, compiled_at: dt.datetime) -> None:
     from openpyxl.utils import get_column_letter
 
-    from danvan_sheets.writers.export_xlsx import _print_setup, _put, _styles
-
-    s = _styles()
+    s = styles()
     c = r.campaign
-    _put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO KHỐI, HUYỆN", s["title"])
-    _put(
+    put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO KHỐI, HUYỆN", s["title"])
+    put(
         ws,
         2,
         1,
@@ -94,26 +89,24 @@ def _write_counts(ws, r: Rollup, compiled_at: dt.datetime) -> None:
     )
     header = SOURCE_HEADER[:-2]  # the spec and read status are for the staff's workbook, not the printed report
     for col, h in enumerate(header, start=1):
-        _put(ws, 4, col, h, s["bold"], s["center"], s["border"])
+        put(ws, 4, col, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(col)].width = 34 if col == 2 else 11
     rows = source_rows(r)
     for i, values in enumerate(rows):
         font = s["bold"] if i == len(rows) - 1 else s["body"]
         for col, v in enumerate(values[: len(header)], start=1):
-            cell = _put(ws, 5 + i, col, v, font, s["wrap"] if col <= 2 else s["center"], s["border"])
+            cell = put(ws, 5 + i, col, v, font, s["wrap"] if col <= 2 else s["center"], s["border"])
             if col == 7 and isinstance(v, (int, float)):
                 cell.value = v / 100.0
                 cell.number_format = "0.0%"
     failed = [p for p in r.parts if not p.ok]
     if failed:
-        _put(ws, 6 + len(rows), 1, "Chưa gồm: " + "; ".join(f"{p.name} (không đọc được)" for p in failed), s["sub"])
-    _print_setup(ws, "4:4")
+        put(ws, 6 + len(rows), 1, "Chưa gồm: " + "; ".join(f"{p.name} (không đọc được)" for p in failed), s["sub"])
+    print_setup(ws, "4:4")
 
 
 def write_rollup_export_xlsx(r: Rollup, out: str | Path, compiled_at: dt.datetime) -> Path:
     from openpyxl import Workbook
-
-    from danvan_sheets.writers.export_xlsx import _save, write_form_sheet
 
     wb = Workbook()
     ws = wb.active
@@ -127,63 +120,39 @@ def write_rollup_export_xlsx(r: Rollup, out: str | Path, compiled_at: dt.datetim
     )
     write_form_sheet(ws, r.campaign, "Toàn tỉnh", line3, _groups(r))
     _write_counts(wb.create_sheet(SHEET_COUNTS), r, compiled_at)
-    return _save(wb, out, ".xuat-tinh-")
+    return save_workbook(wb, out, ".xuat-tinh-")
 
 
-def rollup_frame(r: Rollup):
-    """One row per counted model, with its Khối/district and unit (pandas DataFrame)."""
-    import pandas as pd
-
-    from danvan_sheets.writers.export_xlsx import compiled_frame
-
-    frames = []
-    for p in r.parts:
-        if p.report is None:
-            continue
-        df = compiled_frame(p.report)
-        df.insert(0, "khoi_huyen", p.name)
-        df.insert(0, "cap", p.level)
-        frames.append(df)
-    if not frames:
-        return pd.DataFrame(columns=["cap", "khoi_huyen"])
-    # Field first, then the sources in their order, as the printed form lists them.
+def rollup_records(r: Rollup) -> list[dict[str, object]]:
+    """One record per counted model, with its level and Khối/district: field first, then the
+    sources in their order, as the printed form lists them."""
+    records = [
+        {"cap": p.level, "khoi_huyen": p.name, **rec}
+        for p in r.parts if p.report is not None
+        for rec in compiled_records(p.report)
+    ]
     order = {f: i for i, f in enumerate(FIELDS)}
-    df = pd.concat(frames, ignore_index=True)
-    return df.sort_values("linh_vuc", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    return sorted(records, key=lambda rec: order[str(rec["linh_vuc"])])  # stable: sources keep their order
 
 
 def to_rollup_csv(r: Rollup) -> str:
-    from danvan_sheets.core.model import FIELD_LABELS, STATUS_LABELS, UNIT_TYPE_LABELS
-    from danvan_sheets.writers.export_xlsx import CSV_HEADER
-    from danvan_sheets.writers.safe_text import csv_safe
-
-    df = rollup_frame(r)
-    if len(df):
-        df["linh_vuc"] = df["linh_vuc"].map(FIELD_LABELS)
-        df["loai_don_vi"] = df["loai_don_vi"].map(UNIT_TYPE_LABELS)
-        df["trang_thai"] = df["trang_thai"].map(STATUS_LABELS)
-        df["quy_mo"] = df["quy_mo"].map(lambda s: SCALE_LABELS.get(s, s))
-    df = df.map(csv_safe).rename(columns={"cap": "Cấp", "khoi_huyen": "Khối, huyện", **CSV_HEADER})
-    return df.to_csv(index=False, lineterminator="\n")
+    return records_csv(rollup_records(r), {"cap": "Cấp", "khoi_huyen": "Khối, huyện", **CSV_HEADER})
 
 
 def to_rollup_export_json(r: Rollup) -> str:
     c = r.campaign
-    df = rollup_frame(r)
     doc = {
         "campaign": {"title": c.title, "year": c.year, "deadline": c.deadline.isoformat()},
-        "models": df.to_dict(orient="records"),
+        "models": rollup_records(r),
         "totals": r.totals(),
         "duplicates": r.duplicates.to_dict(),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
 
 
 def write_rollup_export(r: Rollup, out: str | Path, fmt: str, compiled_at: dt.datetime) -> Path:
-    from danvan_sheets.writers.export_xlsx import _save
-
     if fmt == "xlsx":
         return write_rollup_export_xlsx(r, out, compiled_at)
     text = to_rollup_csv(r) if fmt == "csv" else to_rollup_export_json(r)
     # utf-8-sig: Excel on Windows opens a CSV with a BOM as UTF-8 instead of mangling the diacritics.
-    return _save(text.encode("utf-8-sig" if fmt == "csv" else "utf-8"), out, ".xuat-tinh-")
+    return save_workbook(text.encode("utf-8-sig" if fmt == "csv" else "utf-8"), out, ".xuat-tinh-")

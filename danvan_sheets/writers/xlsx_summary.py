@@ -48,7 +48,7 @@ _WIDTHS = {
 _put = put_cell
 
 
-def _write_table(wb, table: Table, failures: list[WriteFailure] | None = None) -> None:
+def write_table(wb, table: Table, failures: list[WriteFailure] | None = None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = wb.create_sheet(table.title)
@@ -125,5 +125,5 @@ def write_summary_xlsx(report: Report, out: str | Path, compiled_at: dt.datetime
     wb = Workbook()
     wb.remove(wb.active)
     for table in all_tables(report, compiled_at):
-        _write_table(wb, safe_table(table, XLSX_CELL_MAX, failures), failures)
+        write_table(wb, safe_table(table, XLSX_CELL_MAX, failures), failures)
     return save_atomic(out, wb.save, ".tong-hop-")

@@ -36,10 +36,9 @@ from danvan_sheets.core.results import (
     criterion_header,
     registered_models,
 )
-from danvan_sheets.errors import SourceError, os_reason
-from danvan_sheets.writers.safe_text import put_cell
+from danvan_sheets.errors import SourceError
+from danvan_sheets.writers.print_xlsx import print_setup, put, save_workbook, styles
 
-FONT = "Times New Roman"
 TITLE_ROWS = 3
 HEADER_ROW = 4  # the header, then the (1)…(n) numbering row; both repeat on every printed page
 UNIT_COLUMNS = 7  # Stt … Kết quả bằng số liệu: the unit's part; the criteria and Tổng điểm are the staff's
@@ -54,57 +53,9 @@ def form_header(review: ReviewSettings) -> list[str]:
             *(criterion_header(c) for c in review.criteria), HEADER_TOTAL]
 
 
-def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    thin = Side(style="thin", color="000000")
-    return {
-        "title": Font(name=FONT, size=14, bold=True),
-        "sub": Font(name=FONT, size=12, italic=True),
-        "bold": Font(name=FONT, size=12, bold=True),
-        "body": Font(name=FONT, size=12),
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "wrap": Alignment(wrap_text=True, vertical="top"),
-        "center": Alignment(wrap_text=True, vertical="center", horizontal="center"),
-        "staff": PatternFill("solid", fgColor="EDEDED"),
-    }
-
-
-def _put(ws, row: int, col: int, value: object, font=None, align=None, border=None, fill=None):
-    cell = put_cell(ws, row, col, value)
-    for attr, v in (("font", font), ("alignment", align), ("border", border), ("fill", fill)):
-        if v is not None:
-            setattr(cell, attr, v)
-    return cell
-
-
-def _print_setup(ws, title_rows: str | None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = FONT
-    if title_rows:
-        ws.print_title_rows = title_rows
-
-
 def _title(ws, row: int, text: str, font, width: int, align) -> None:
-    _put(ws, row, 1, text, font, align)
+    put(ws, row, 1, text, font, align)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-
-
-def _save(wb, out: str | Path) -> Path:
-    from danvan_sheets.atomic import replace_atomically
-
-    try:
-        return replace_atomically(out, lambda tmp: wb.save(tmp), prefix=".cuoi-nam-")
-    except OSError as exc:
-        raise SourceError(f"Không ghi được tệp {out}: {os_reason(exc)}.") from None
 
 
 # --- the blank result form ----------------------------------------------------------------------
@@ -130,11 +81,11 @@ def write_result_form(ws, v: UnitVerdict, review: ReviewSettings, title: str, ye
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    s = _styles()
+    s = styles()
     header = form_header(review)
     width = len(header)
     _title(ws, 1, form_title(title, year), s["title"], width, s["center"])
-    _put(ws, 2, 1, f"Đơn vị: {v.unit.name}", s["bold"])
+    put(ws, 2, 1, f"Đơn vị: {v.unit.name}", s["bold"])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     _title(ws, 3, f"(Đơn vị ghi các cột ({UNIT_COLUMNS - 2})–({UNIT_COLUMNS}); các cột chấm điểm "
                   f"({UNIT_COLUMNS + 1})–({width}) do Ban Tuyên giáo Đảng ủy Khối ghi. Giữ nguyên tên mô hình "
@@ -142,8 +93,8 @@ def write_result_form(ws, v: UnitVerdict, review: ReviewSettings, title: str, ye
     widths = [6, 44, 14, 16, 16, 44, 24] + [13] * len(review.criteria) + [10]
     for c, (h, w) in enumerate(zip(header, widths, strict=True), start=1):
         staff = s["staff"] if c > UNIT_COLUMNS else None
-        _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"], staff)
-        _put(ws, HEADER_ROW + 1, c, f"({c})", s["sub"], s["center"], s["border"], staff)
+        put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"], staff)
+        put(ws, HEADER_ROW + 1, c, f"({c})", s["sub"], s["center"], s["border"], staff)
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.row_dimensions[HEADER_ROW].height = 64
     models = registered_models(v.entries)
@@ -154,7 +105,7 @@ def write_result_form(ws, v: UnitVerdict, review: ReviewSettings, title: str, ye
     for values in lines:
         for c in range(1, width + 1):
             value = values[c - 1] if c <= len(values) else None
-            _put(ws, r, c, value, s["body"], s["wrap"] if c in (2, 6, 7) else s["center"], s["border"],
+            put(ws, r, c, value, s["body"], s["wrap"] if c in (2, 6, 7) else s["center"], s["border"],
                  s["staff"] if c > UNIT_COLUMNS else None)
         r += 1
     # A drop-down for Tiến độ: the three words the reader expects, typed the same way by every unit.
@@ -163,15 +114,15 @@ def write_result_form(ws, v: UnitVerdict, review: ReviewSettings, title: str, ye
     ws.add_data_validation(dv)
     dv.add(f"E{first}:E{r + 20}")
     r += 1
-    _put(ws, r, 1, "Ghi chú", s["bold"])
+    put(ws, r, 1, "Ghi chú", s["bold"])
     notes = [f"(5): Tiến độ: {', '.join(PROGRESS_LABELS.values())}.",
              "(6): Kết quả đạt được: nêu ngắn gọn việc đã làm, chuyển biến, lợi ích mang lại.",
              "(7): Kết quả bằng số liệu: số người tham gia, số tiền, số việc, số hộ được giúp…",
              "Mô hình đăng ký thêm trong năm: ghi thêm dòng; tên phải trùng tên đã đăng ký."]
     for i, text in enumerate(notes):
-        _put(ws, r + i, 2, text, s["sub"])
+        put(ws, r + i, 2, text, s["sub"])
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=3)
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
 
 
 def write_result_templates(report: Report, review: ReviewSettings, out: str | Path) -> Path:
@@ -185,7 +136,7 @@ def write_result_templates(report: Report, review: ReviewSettings, out: str | Pa
         write_result_form(wb.create_sheet(tab_title(v, taken)), v, review, report.campaign.title, report.campaign.year)
     if not report.units:
         raise SourceError("Không có đơn vị nào để lập biểu báo cáo kết quả. Hãy chỉ ra danh sách đơn vị (--units).")
-    return _save(wb, out)
+    return save_workbook(wb, out, ".cuoi-nam-")
 
 
 def write_result_template_files(report: Report, review: ReviewSettings, folder: str | Path) -> list[Path]:
@@ -199,7 +150,7 @@ def write_result_template_files(report: Report, review: ReviewSettings, folder: 
         name = tab_title(v, taken)
         write_result_form(wb.active, v, review, report.campaign.title, report.campaign.year)
         wb.active.title = "Báo cáo kết quả"
-        paths.append(_save(wb, Path(folder) / f"{name}.xlsx"))
+        paths.append(save_workbook(wb, Path(folder) / f"{name}.xlsx", ".cuoi-nam-"))
     return paths
 
 
@@ -222,7 +173,7 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
     from openpyxl.chart import BarChart, Reference
     from openpyxl.utils import get_column_letter
 
-    s = _styles()
+    s = styles()
     r = year.review
     width = 1 + len(COUNT_KEYS)
     _title(
@@ -233,7 +184,7 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
                   f"Số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}.", s["sub"], width, s["center"])
     header = ["Loại đơn vị", *(COUNT_LABELS[k] for k in COUNT_KEYS)]
     for c, h in enumerate(header, start=1):
-        _put(ws, COUNTS_TYPE_HEADER, c, h, s["bold"], s["center"], s["border"])
+        put(ws, COUNTS_TYPE_HEADER, c, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = 30 if c == 1 else 14
     blocks = [(UNIT_TYPE_LABELS[t], year.totals["by_type"][t]) for t in UNIT_TYPES] + [
         ("Toàn Khối", year.totals["all"])
@@ -242,17 +193,17 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
         row = COUNTS_TYPE_HEADER + 1 + i
         font = s["bold"] if label == "Toàn Khối" else s["body"]
         for c, v in enumerate([label, *(b[k]["all"] for k in COUNT_KEYS)], start=1):
-            _put(ws, row, c, v, font, s["wrap"] if c == 1 else s["center"], s["border"])
+            put(ws, row, c, v, font, s["wrap"] if c == 1 else s["center"], s["border"])
     a = year.totals["all"]
-    _put(ws, COUNTS_TYPE_HEADER + 5, 1, f"Số đơn vị: {a['units']} (đã báo cáo đủ {a['du']}, cần bổ sung "
+    put(ws, COUNTS_TYPE_HEADER + 5, 1, f"Số đơn vị: {a['units']} (đã báo cáo đủ {a['du']}, cần bổ sung "
                                         f"{a['can_bo_sung']}, chưa báo cáo {a['chua_bao_cao']}).", s["sub"])
-    _put(ws, FIELD_TABLE_TITLE, 1, "Theo lĩnh vực", s["bold"])
+    put(ws, FIELD_TABLE_TITLE, 1, "Theo lĩnh vực", s["bold"])
     for c, h in enumerate(["Lĩnh vực", *(COUNT_LABELS[k] for k in COUNT_KEYS)], start=1):
-        _put(ws, FIELD_TABLE_HEADER, c, h, s["bold"], s["center"], s["border"])
+        put(ws, FIELD_TABLE_HEADER, c, h, s["bold"], s["center"], s["border"])
     for row, f in zip(_field_rows(), FIELDS, strict=True):
         label = FIELD_LABELS[f].removeprefix("Lĩnh vực ").capitalize()
         for c, v in enumerate([label, *(a[k]["by_field"][f] for k in COUNT_KEYS)], start=1):
-            _put(ws, row, c, v, s["body"], s["wrap"] if c == 1 else s["center"], s["border"])
+            put(ws, row, c, v, s["body"], s["wrap"] if c == 1 else s["center"], s["border"])
     # A chart per field: its models registered → implemented → completed → recognised, side by side.
     anchor_row = _field_rows()[-1] + 3
     for i, row in enumerate(_field_rows()):
@@ -265,11 +216,11 @@ def write_counts(ws, year: YearReview, title: str, compiled_at: dt.datetime) -> 
         chart.legend = None
         chart.height, chart.width = 7, 12
         ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'E'}{anchor_row + (i // 2) * 16}")
-    _print_setup(ws, None)
+    print_setup(ws, None)
 
 
 def write_recognised(ws, year: YearReview, title: str) -> None:
-    s = _styles()
+    s = styles()
     r = year.review
     header = ["Stt", "Tên mô hình", "Đơn vị", "Loại đơn vị", "Lĩnh vực", "Tiến độ", "Kết quả bằng số liệu", "Tổng điểm"]
     width = len(header)
@@ -280,7 +231,7 @@ def write_recognised(ws, year: YearReview, title: str) -> None:
     for c, (h, w) in enumerate(zip(header, [6, 48, 32, 16, 18, 16, 30, 10], strict=True), start=1):
         from openpyxl.utils import get_column_letter
 
-        _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
+        put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = w
     row = HEADER_ROW + 1
     for i, m in enumerate(year.recognised(), start=1):
@@ -295,32 +246,32 @@ def write_recognised(ws, year: YearReview, title: str) -> None:
             m.total,
         ]
         for c, v in enumerate(values, start=1):
-            _put(ws, row, c, v, s["body"], s["wrap"] if c in (2, 3, 7) else s["center"], s["border"])
+            put(ws, row, c, v, s["body"], s["wrap"] if c in (2, 3, 7) else s["center"], s["border"])
         row += 1
-    _put(ws, row + 1, 2, f"Tổng số: {row - HEADER_ROW - 1} mô hình", s["bold"])
+    put(ws, row + 1, 2, f"Tổng số: {row - HEADER_ROW - 1} mô hình", s["bold"])
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def write_units(ws, year: YearReview) -> None:
     from danvan_sheets.core.results import UNIT_STATUS_LABELS
 
-    s = _styles()
+    s = styles()
     header = ["Stt", "Đơn vị", "Loại đơn vị", *(COUNT_LABELS[k] for k in COUNT_KEYS), "Trạng thái", "Cần bổ sung"]
     _title(ws, 1, f"KẾT QUẢ BÁO CÁO CỦA TỪNG ĐƠN VỊ NĂM {year.year}", s["title"], len(header), s["center"])
     for c, (h, w) in enumerate(zip(header, [6, 36, 16, *([12] * len(COUNT_KEYS)), 16, 60], strict=True), start=1):
         from openpyxl.utils import get_column_letter
 
-        _put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
+        put(ws, HEADER_ROW, c, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(c)].width = w
     for i, u in enumerate(year.units, start=1):
         b = _unit_counts(u, year.review)
         values = [i, u.unit.name, UNIT_TYPE_LABELS.get(u.unit.type, u.unit.type), *(b[k] for k in COUNT_KEYS),
                   UNIT_STATUS_LABELS[u.status], " ".join(u.reasons)]
         for c, v in enumerate(values, start=1):
-            _put(ws, HEADER_ROW + i, c, v, s["body"], s["wrap"] if c in (2, len(header)) else s["center"], s["border"])
+            put(ws, HEADER_ROW + i, c, v, s["body"], s["wrap"] if c in (2, len(header)) else s["center"], s["border"])
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def _unit_counts(u, review: ReviewSettings) -> dict[str, int]:
@@ -339,4 +290,4 @@ def write_yearend_xlsx(year: YearReview, title: str, out: str | Path, compiled_a
     write_counts(ws, year, title, compiled_at)
     write_recognised(wb.create_sheet(SHEET_RECOGNISED), year, title)
     write_units(wb.create_sheet(SHEET_UNITS), year)
-    return _save(wb, out)
+    return save_workbook(wb, out, ".cuoi-nam-")

@@ -7,7 +7,8 @@ The caller runs them against a deep copy, so a failing request leaves nothing ap
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ._cells import from_extended_value
 from ._model import Sheet, Spreadsheet, proto3, shift_rows_or_cols

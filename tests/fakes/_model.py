@@ -50,7 +50,7 @@ def bad_request(message: str) -> ApiError:
 
 
 def now_rfc3339() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 @dataclass
@@ -191,7 +191,7 @@ class Spreadsheet:
         major = params.get("majorDimension") or "ROWS"
         grid = self.rendered_grid(sheet, r0, r1, c0, c1, params)
         if major == "COLUMNS":
-            grid = [list(col) for col in zip(*grid)] if grid else []
+            grid = [list(col) for col in zip(*grid, strict=False)] if grid else []
         values = trim(grid)
         out = {"range": format_range(sheet.title, r0, r1, c0, c1), "majorDimension": major}
         if values:  # an empty range has no "values" key at all (test_get_all_values_date_time_render_options)

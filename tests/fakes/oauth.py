@@ -19,9 +19,9 @@ import hashlib
 import json
 import secrets
 import shlex
+import sys
 import threading
 import time
-import sys
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,7 +54,7 @@ class FakeSignIn:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def start(self) -> "FakeSignIn":
+    def start(self) -> FakeSignIn:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -171,8 +171,11 @@ class FakeSignIn:
         else:
             scopes = self.granted_scopes if self.granted_scopes is not None else query.get("scope", "").split()
             code = "4/" + secrets.token_urlsafe(16)
-            self._codes[code] = {"redirect_uri": query.get("redirect_uri"), "scopes": scopes,
-                                 "code_challenge": query.get("code_challenge") if query.get("code_challenge_method") == "S256" else None}
+            self._codes[code] = {
+                "redirect_uri": query.get("redirect_uri"),
+                "scopes": scopes,
+                "code_challenge": query.get("code_challenge") if query.get("code_challenge_method") == "S256" else None,
+            }
             back |= {"code": code, "scope": " ".join(scopes)}
         # As Google does: a redirect back to the loopback address the flow asked for.
         return 302, {"Location": query.get("redirect_uri", "") + "?" + urllib.parse.urlencode(back)}, b""

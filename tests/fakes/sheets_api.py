@@ -20,9 +20,10 @@ import string
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import _batch_update as bu
@@ -127,13 +128,15 @@ class FakeGoogle:
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------ lifecycle
-    def start(self) -> "FakeGoogle":
+    def start(self) -> FakeGoogle:
         if self._server is not None:
             return self
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-google", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fake-google", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -146,7 +149,7 @@ class FakeGoogle:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeGoogle":
+    def __enter__(self) -> FakeGoogle:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -299,7 +302,7 @@ class FakeGoogle:
         return perm
 
     # ------------------------------------------------------------ request pipeline
-    def _serve(self, handler: "_Handler") -> None:
+    def _serve(self, handler: _Handler) -> None:
         time.sleep(self.latency) if self.latency else None
         split = urlsplit(handler.path)
         path = unquote(split.path)
@@ -743,7 +746,7 @@ def _quota_body() -> dict:
 def _batch_totals(book: Spreadsheet, data: list[dict], responses: list[dict]) -> dict:
     """Totals count distinct rows/columns/sheets touched (WorksheetTest.test_batch_update: 2 rows, 4 cols)."""
     rows, cols, sheets = set(), set(), set()
-    for item, resp in zip(data, responses):
+    for _item, resp in zip(data, responses, strict=False):
         sheet, r0, r1, c0, c1 = book.read_bounds(resp["updatedRange"])
         if "updatedCells" not in resp:
             continue
