@@ -97,16 +97,14 @@ def write_carried_workbook(units: list[CarriedUnit], campaign: Campaign, old_yea
     from openpyxl import Workbook
 
     from danvan_sheets.atomic import replace_atomically
-    from danvan_sheets.writers.export_xlsx import Group, write_form_sheet
+    from danvan_sheets.writers.export_xlsx import typed_rows_group, write_form_sheet
 
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
     for u in units:
         ws = wb.create_sheet(_sheet_title(u.tab, used))
-        groups = {
-            f: [Group(None, u.rows[f], sum(_qty(r[2]) for r in u.rows[f]))] for f in (*FIELDS, "") if u.rows.get(f)
-        }
+        groups = {f: [typed_rows_group(u.rows[f])] for f in (*FIELDS, "") if u.rows.get(f)}
         write_form_sheet(ws, campaign, f"Đơn vị: {u.name}",
                          f"(Mô hình duy trì từ năm {old_year}: ghi lại thời gian xây dựng, thời gian hoàn thành năm "
                          f"{campaign.year})",
@@ -115,11 +113,3 @@ def write_carried_workbook(units: list[CarriedUnit], campaign: Campaign, old_yea
         ws = wb.create_sheet("Hướng dẫn")
         ws["A1"] = f"Chưa có đơn vị nào ghi “duy trì” cho mô hình năm {old_year}."
     return replace_atomically(out, lambda tmp: wb.save(tmp), prefix=".duy-tri-")
-
-
-def _qty(value) -> int:
-    try:
-        n = int(float(str(value).strip()))
-        return n if n > 0 else 1
-    except (TypeError, ValueError):
-        return 1

@@ -165,7 +165,7 @@ def restore(unit, when, out, config_path, force, year, source):
     from danvan_sheets.history.restore import form_rows
     from danvan_sheets.history.timeline import parse_when, snapshot_at
     from danvan_sheets.pipeline import check_suffix
-    from danvan_sheets.writers.export_xlsx import Group, write_unit_form
+    from danvan_sheets.writers.export_xlsx import typed_rows_group, write_unit_form
 
     settings = load(config_path)
     try:
@@ -189,9 +189,7 @@ def restore(unit, when, out, config_path, force, year, source):
             raise ConfigError(f"Lịch sử không có đăng ký nào của đơn vị “{unit}” tại hoặc trước {_when(at)}. "
                               f"Xem các lần đã ghi bằng: danvan history {cli_arg(unit)}")
         snap = state.snapshot
-        groups = {
-            f: [Group(None, rows, sum(_qty(r[2]) for r in rows))] for f, rows in form_rows(state.rows).items() if rows
-        }
+        groups = {f: [typed_rows_group(rows)] for f, rows in form_rows(state.rows).items() if rows}
         note = f"(Khôi phục theo lần kiểm tra lúc {_when(snap.run_at)}" + (
             f", trang “{snap.tab}”)" if snap.tab else ")"
         )
@@ -204,12 +202,3 @@ def restore(unit, when, out, config_path, force, year, source):
 
         # Elsewhere in the unit's history, not in what was written: worth fixing, not a failure.
         click.echo(f"Lưu ý: {damage_text(state.damaged)}", err=True)
-
-
-def _qty(value) -> int:
-    # The Tổng số of a restored form is what the unit typed; blank or unreadable counts 1, like the checks.
-    try:
-        n = int(float(str(value).strip()))
-        return n if n > 0 else 1
-    except (TypeError, ValueError):
-        return 1

@@ -55,6 +55,19 @@ class Group:
 
 # --- what goes in the form -------------------------------------------------------------------
 
+def typed_rows_group(rows: list[list[object]]) -> Group:
+    """Model rows as a unit typed them (kept in the history) as one group: Tổng số adds their Số lượng,
+    a blank or unreadable one counting 1, like the checks. For `danvan restore` and `campaign new --carry`."""
+    def quantity(value: object) -> int:
+        try:
+            n = int(float(str(value).strip()))
+            return n if n > 0 else 1
+        except (TypeError, ValueError):
+            return 1
+
+    return Group(None, rows, sum(quantity(r[2]) for r in rows))
+
+
 def _weight(e: Entry, campaign: Campaign) -> int:
     return (e.quantity or 1) if campaign.count_mode == "quantity" else 1
 
@@ -169,20 +182,19 @@ class CountsLayout:
 COUNTS = CountsLayout()
 
 
+def counts_heading(ws, s: dict, c: Campaign, by: str, compiled_at: dt.datetime) -> None:
+    """Rows 1-2 of a Thống kê sheet: its title ("… THEO LOẠI ĐƠN VỊ") and when the figures were taken."""
+    put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} {by}", s["title"])
+    put(ws, 2, 1, f"Hạn đăng ký {c.deadline:%d/%m/%Y}; số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}",
+        s["sub"])
+
+
 def write_counts_sheet(ws, report: Report, compiled_at: dt.datetime) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.utils import get_column_letter
 
     s = styles()
-    c = report.campaign
-    put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO LOẠI ĐƠN VỊ", s["title"])
-    put(
-        ws,
-        2,
-        1,
-        f"Hạn đăng ký {c.deadline:%d/%m/%Y}; số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}",
-        s["sub"],
-    )
+    counts_heading(ws, s, report.campaign, "THEO LOẠI ĐƠN VỊ", compiled_at)
     for col, h in enumerate(COUNTS_HEADER, start=1):
         put(ws, COUNTS.header_row, col, h, s["bold"], s["center"], s["border"])
         ws.column_dimensions[get_column_letter(col)].width = 20 if col == 1 else 11

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from danvan_sheets.core.model import FIELDS, SCALE_LABELS
 from danvan_sheets.core.rollup import SOURCE_HEADER, Rollup, rollup_tables, source_rows
-from danvan_sheets.writers.export_xlsx import CSV_HEADER, Group, compiled_records, records_csv, write_form_sheet
+from danvan_sheets.writers.export_xlsx import (
+    CSV_HEADER,
+    Group,
+    compiled_records,
+    counts_heading,
+    records_csv,
+    write_form_sheet,
+)
 from danvan_sheets.writers.files import save_atomic
 from danvan_sheets.writers.print_xlsx import period_label, print_setup, put, save_workbook, styles
 
@@ -78,15 +85,7 @@ def _write_counts(ws, r: Rollup, compiled_at: dt.datetime) -> None:
     from openpyxl.utils import get_column_letter
 
     s = styles()
-    c = r.campaign
-    put(ws, 1, 1, f"THỐNG KÊ ĐĂNG KÝ MÔ HÌNH “{c.title.upper()}” NĂM {c.year} THEO KHỐI, HUYỆN", s["title"])
-    put(
-        ws,
-        2,
-        1,
-        f"Hạn đăng ký {c.deadline:%d/%m/%Y}; số liệu lúc {compiled_at:%H:%M} ngày {compiled_at:%d/%m/%Y}",
-        s["sub"],
-    )
+    counts_heading(ws, s, r.campaign, "THEO KHỐI, HUYỆN", compiled_at)
     header = SOURCE_HEADER[:-2]  # the spec and read status are for the staff's workbook, not the printed report
     for col, h in enumerate(header, start=1):
         put(ws, 4, col, h, s["bold"], s["center"], s["border"])
