@@ -8,6 +8,8 @@ so it is named in every table and left out of the province's totals.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from danvan_sheets.core.duplicates import DuplicateList
@@ -23,13 +25,23 @@ PROVINCE_LABEL = "Toàn tỉnh"
 
 LEVEL_KHOI = "Khối"
 LEVEL_HUYEN = "Huyện"
-_DISTRICT_WORDS = ("huyen", "thi xa", "thanh pho", "quan", "thi uy", "huyen uy", "thanh uy")
+_DISTRICT_WORDS = ("huyen", "thi xa", "thanh pho", "tp", "thi uy", "huyen uy", "thanh uy")
+# "Quận" folds to "quan", as do "cơ quan" (in most Khối names) and "quân sự": only the
+# word with its own diacritics says district.
+_QUAN = re.compile(r"(?<!\w)quận(?!\w)")
 
 
 def infer_level(name: str) -> str:
-    """ "Huyện" for a district-level committee (huyện, thị xã, thành phố), else "Khối"."""
+    """ "Huyện" for a district-level committee (huyện, thị xã, thành phố, quận), else "Khối".
+
+    A name with "Khối" in it is a Khối whatever else it says ("Đảng bộ Khối các cơ quan thành phố").
+    """
     words = f" {key(name)} "
-    return LEVEL_HUYEN if any(f" {w} " in words for w in _DISTRICT_WORDS) else LEVEL_KHOI
+    if " khoi " in words:
+        return LEVEL_KHOI
+    if any(f" {w} " in words for w in _DISTRICT_WORDS) or _QUAN.search(unicodedata.normalize("NFC", name).lower()):
+        return LEVEL_HUYEN
+    return LEVEL_KHOI
 
 
 @dataclass
