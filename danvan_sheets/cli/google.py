@@ -289,25 +289,23 @@ def _lock_after_deadline(settings, source, units_path, today) -> None:
 
 def _print_init(result, staff) -> None:
     click.echo(f"Bảng tính: {result.url}")
-    if result.added_tabs:
-        click.echo(f"Đã thêm {len(result.added_tabs)} trang: {', '.join(result.added_tabs)}.")
-    if result.kept_tabs:
-        click.echo(f"Giữ nguyên {len(result.kept_tabs)} trang đã có (không sửa dữ liệu đơn vị đã nhập).")
-    if result.protections:
-        click.echo(f"Đã khóa {result.protections} vùng.")
-    if result.unlocked_tabs:
-        click.echo(f"Đã thu hẹp vùng khóa tiêu đề (để đơn vị sửa được các dòng của mình) ở {len(result.unlocked_tabs)} "
-                   f"trang: {', '.join(result.unlocked_tabs)}.")
-    if not result.changed:
-        click.echo("Bảng tính đã đủ trang và vùng khóa, không cần thay đổi.")
-    if not staff:
-        click.echo("Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa.")
-    if result.staff_shared:
-        click.echo(f"Đã chia sẻ cho Ban Tuyên giáo (quyền Người chỉnh sửa): {', '.join(result.staff_shared)}.")
-    if result.shared:
-        click.echo(f"Đã chia sẻ với {len(result.shared)} địa chỉ email.")
-    if result.already_shared:
-        click.echo(f"{len(result.already_shared)} địa chỉ đã được chia sẻ từ trước.")
+    r = result
+    # Each line is said only when its part of the set-up did something.
+    lines = [
+        (r.added_tabs, f"Đã thêm {len(r.added_tabs)} trang: {', '.join(r.added_tabs)}."),
+        (r.kept_tabs, f"Giữ nguyên {len(r.kept_tabs)} trang đã có (không sửa dữ liệu đơn vị đã nhập)."),
+        (r.protections, f"Đã khóa {r.protections} vùng."),
+        (r.unlocked_tabs, f"Đã thu hẹp vùng khóa tiêu đề (để đơn vị sửa được các dòng của mình) ở "
+                          f"{len(r.unlocked_tabs)} trang: {', '.join(r.unlocked_tabs)}."),
+        (not r.changed, "Bảng tính đã đủ trang và vùng khóa, không cần thay đổi."),
+        (not staff, "Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa."),
+        (r.staff_shared, f"Đã chia sẻ cho Ban Tuyên giáo (quyền Người chỉnh sửa): {', '.join(r.staff_shared)}."),
+        (r.shared, f"Đã chia sẻ với {len(r.shared)} địa chỉ email."),
+        (r.already_shared, f"{len(r.already_shared)} địa chỉ đã được chia sẻ từ trước."),
+    ]
+    for said, line in lines:
+        if said:
+            click.echo(line)
     for failure in result.share_failures:
         click.echo(f"Không chia sẻ được: {failure}", err=True)
     if result.share_failures:

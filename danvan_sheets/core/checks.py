@@ -180,18 +180,8 @@ def duplicates(entries: list[Entry], tab: str | None) -> list[Problem]:
     for e in entries:
         if e.duplicate:
             cell = e.cells.get("name")
-            problems.append(
-                Problem(
-                    "duplicate_model",
-                    "warning",
-                    message("duplicate_model", e.name),
-                    cell=cell,
-                    row=e.row,
-                    column=cell.rstrip("0123456789") if cell else None,
-                    value=e.name,
-                    tab=tab,
-                )
-            )
+            problems.append(Problem.at("duplicate_model", "warning", message("duplicate_model", e.name), cell, e.row,
+                                       tab, e.name))
     return problems
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from danvan_sheets.core.duplicates import DuplicateList
 from danvan_sheets.core.model import FIELD_SHORT, FIELDS, STATUS_LABELS, STATUSES, UNIT_TYPE_LABELS, Campaign, Report
-from danvan_sheets.core.tables import COUNT_HEADER, SEVERITY_LABELS, Table
+from danvan_sheets.core.tables import COUNT_HEADER, SEVERITY_LABELS, Table, count_cells
 from danvan_sheets.core.text import key
 
 SHEET_PROVINCE = "Tổng hợp tỉnh"
@@ -218,40 +218,11 @@ def source_rows(r: Rollup) -> list[list[object]]:
             )
             continue
         b = p.report.totals["all"]
-        rows.append(
-            [
-                p.level,
-                p.name,
-                b["units"],
-                b["dat"],
-                b["chua_dat"],
-                b["chua_dang_ky"],
-                b["percent_dat"],
-                *(b["by_field"][f] for f in FIELDS),
-                b["models"],
-                b["problems"],
-                p.spec,
-                "Đã đọc",
-            ]
-        )
-    b = province_block([p.report for p in r.parts if p.report])
+        rows.append([p.level, p.name, *count_cells(b), b["problems"], p.spec, "Đã đọc"])
     missing = len(r.failed)
-    rows.append(
-        [
-            "",
-            PROVINCE_LABEL,
-            b["units"],
-            b["dat"],
-            b["chua_dat"],
-            b["chua_dang_ky"],
-            b["percent_dat"],
-            *(b["by_field"][f] for f in FIELDS),
-            b["models"],
-            b["problems"],
-            "",
-            f"Thiếu {missing} nguồn không đọc được" if missing else "Đủ mọi nguồn",
-        ]
-    )
+    state = f"Thiếu {missing} nguồn không đọc được" if missing else "Đủ mọi nguồn"
+    block = province_block([p.report for p in r.parts if p.report])
+    rows.append(["", PROVINCE_LABEL, *count_cells(block), block["problems"], "", state])
     return rows
 
 

@@ -24,6 +24,7 @@ from danvan_sheets.core.text import clean, key
 from danvan_sheets.errors import SourceError
 from danvan_sheets.grid import Tab
 from danvan_sheets.sources.base import SourceData
+from danvan_sheets.sources.gsheet import GoogleSheetSource, pull_spreadsheet
 
 SUFFIX = "#responses"
 # The header `danvan init --form-sheet` writes, and the question titles to give the Form.
@@ -159,34 +160,17 @@ def _name(tab: Tab, row: int, name_col: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class FormResponsesSource:
-    """`gsheet:MÃ#responses`: the responses sheet a Google Form is linked to."""
+class FormResponsesSource(GoogleSheetSource):
+    """`gsheet:MÃ#responses`: the responses sheet a Google Form is linked to (`target` without the suffix)."""
 
-    target: str  # the spreadsheet's key or URL, without the suffix
-    kind: ClassVar[str] = "gsheet"
     example: ClassVar[str] = "gsheet:MÃ#responses"
     suffix: ClassVar[str] = SUFFIX
-    local: ClassVar[bool] = False
-    publishes: ClassVar[bool] = True
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.target}{SUFFIX}"
 
     @classmethod
     def looks_like(cls, text: str) -> bool:
         return text.lower().endswith(SUFFIX)
 
-    def key(self) -> str:
-        from danvan_sheets.google.client import spreadsheet_id
-
-        return f"{self.kind}:{spreadsheet_id(self.target)}{SUFFIX}"
-
-    def output_clash(self, out: str) -> str | None:
-        return None
-
     def read(self, settings) -> SourceData:
-        from danvan_sheets.sources.gsheet import pull_spreadsheet
-
         data = pull_spreadsheet(self.target, settings)
         tabs: list[Tab] = []
         notices = list(data.notices)
