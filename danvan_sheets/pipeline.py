@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,18 @@ def resolve_units(units_path: str | None, settings: Settings) -> list[Unit]:
 def report_from_data(data: SourceData, units: list[Unit], settings: Settings, as_of: dt.date) -> Report:
     year = settings.campaign.year
     readings = read_tabs(data.tabs, year)
-    return build_report(units, readings, settings.campaign, as_of, data.notices)
+    report = build_report(units, readings, settings.campaign, as_of, data.notices)
+    _point_at_real_sheets(report, data.tabs)
+    return report
+
+
+def _point_at_real_sheets(report: Report, tabs: list) -> None:
+    """A unit cut out of a Form's responses sheet is named after the unit, but its cells are
+    that sheet's: its problems say so, in the Lỗi nhập liệu sheet and for aggregate's notes."""
+    sheets = {t.title: t.extra["cells_on"] for t in tabs if "cells_on" in t.extra}
+    for v in report.units:
+        if (sheet := sheets.get(v.tab or "")) is not None:
+            v.problems = [dataclasses.replace(p, tab=sheet) if p.tab in (None, v.tab) else p for p in v.problems]
 
 
 def read_source(spec: SourceSpec, settings: Settings) -> SourceData:

@@ -114,6 +114,14 @@ def test_aggregate_writes_the_summary_beside_the_responses(env, fake_google):
     summary = fake_google.get_values(env.sid, SUMMARY_SHEETS[0])
     row = next(r for r in summary if TUPHAP in r)
     assert "Đúng hạn" in row
+    # The problem's cell is a cell of the responses sheet, and is named so: there is no tab
+    # called after the unit. The note goes on that very cell (its value untouched, checked above).
+    problems = fake_google.get_values(env.sid, SUMMARY_SHEETS[2])
+    header = next(r for r in problems if "Ô" in r)
+    row = next(r for r in problems if "invalid_quantity" in r)
+    assert (row[header.index("Trang tính")], row[header.index("Ô")]) == (TAB, "E6")
+    notes = {(r, c): cell.note for (r, c), cell in fake_google.sheet(env.sid, TAB).cells.items() if cell.note}
+    assert list(notes) == [(5, 4)] and "Số lượng “hai” không hợp lệ" in notes[(5, 4)]
 
 
 def test_a_spreadsheet_without_a_responses_sheet_says_so(tmp_path, fake_google):

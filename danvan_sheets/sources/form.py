@@ -148,7 +148,8 @@ def split_responses(tab: Tab) -> tuple[list[Tab], list[str]]:
                 url=tab.url,
                 sheet_id=tab.sheet_id,
                 merges=list(tab.merges),
-                extra={"submitted": submitted},
+                # The unit's cells are cells of the responses sheet: its problems name that sheet.
+                extra={"submitted": submitted, "cells_on": tab.title},
             )
         )
     return tabs, notices
