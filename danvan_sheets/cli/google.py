@@ -173,7 +173,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     """
     from danvan_sheets.google.client import folder_id, open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests
+    from danvan_sheets.google.setup import InitResult, create_spreadsheet, filled_forms, matched_tabs, plan_requests
     from danvan_sheets.google.setup import share as share_units
     from danvan_sheets.pipeline import resolve_units
     from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
@@ -203,7 +203,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     staff = list(settings.google.staff_emails)
     try:
         if create_title:
-            key = client.create(create_title, folder_id=folder_key).id
+            key = create_spreadsheet(client, create_title, folder_key, identity.mode, identity.email)
         meta = fetch_metadata(client, key)
         result = InitResult(key, f"https://docs.google.com/spreadsheets/d/{key}/edit")
         if form_sheet:

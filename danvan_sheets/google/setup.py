@@ -38,6 +38,38 @@ class FilledForm:
     first_unit_row: int | None
 
 
+FOLDER_NOT_FOUND = (
+    "Google không thấy thư mục {folder} khi tạo bảng tính (mã 404). Kiểm tra lại đường dẫn thư mục "
+    "(chép nguyên đường dẫn trên thanh địa chỉ khi mở thư mục trong Google Drive), và {who} phải là thành viên "
+    "của Drive dùng chung chứa thư mục đó với quyền Người quản lý nội dung (Content manager) trở lên."
+)
+OWN_DRIVE_FULL = (
+    "Google từ chối tạo bảng tính (mã 403 storageQuotaExceeded): Drive của tài khoản đang đăng nhập đã hết dung "
+    "lượng. Hãy xóa bớt tệp trong Drive (nhớ dọn cả Thùng rác), hoặc tạo trong một thư mục của Drive dùng chung: "
+    "thêm --folder ĐƯỜNG_DẪN_THƯ_MỤC, hoặc tự tạo bảng tính rồi chạy `danvan init --source gsheet:ĐƯỜNG_DẪN`."
+)
+
+
+def create_spreadsheet(client, title: str, folder: str | None, mode: str, who: str | None) -> str:
+    """A new spreadsheet's id (in `folder` when given). Drive's refusals that translate() cannot
+    tell apart are said here: a 404 is the folder, not a spreadsheet; storageQuotaExceeded for a
+    person's own login (`mode` "oauth") is a full Drive, not a service account's lack of one."""
+    import gspread
+
+    from danvan_sheets.errors import SourceError
+    from danvan_sheets.google.errors import reason_of, status_of
+
+    try:
+        return str(client.create(title, folder_id=folder).id)
+    except gspread.exceptions.APIError as exc:
+        if folder and status_of(exc) == 404:
+            raise SourceError(FOLDER_NOT_FOUND.format(
+                folder=folder, who=who or "tài khoản dùng để chạy công cụ")) from None
+        if mode == "oauth" and status_of(exc) == 403 and reason_of(exc) == "storageQuotaExceeded":
+            raise SourceError(OWN_DRIVE_FULL) from None
+        raise
+
+
 def matched_tabs(metadata: dict, units: list[Unit]) -> dict[str, str]:
     """unit code -> title of its existing tab, by the matching check and aggregate use."""
     titles = [s["properties"]["title"] for s in metadata.get("sheets", [])]
