@@ -141,6 +141,9 @@ def _last_success(rep, settings) -> None:
 @click.option("--form-sheet", is_flag=True,
               help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
                    "(thay cho mỗi đơn vị một trang), và in các câu hỏi cần tạo.")
+@click.option("--carry", metavar="TỆP.xlsx",
+              help="Chép các mô hình “duy trì” trong tệp do danvan campaign new --carry ghi vào trang mới của từng "
+                   "đơn vị (trang đã có thì không sửa).")
 @click.option("--lock-after-deadline", "lock", is_flag=True,
               help="Sau hạn đăng ký cộng [google] lock_grace_days ngày: khóa trang của mỗi đơn vị, chỉ Ban Tuyên "
                    "giáo sửa được (trừ đơn vị có cột “Gia hạn đến” trong danh sách đơn vị); ghi vào lịch sử. "
@@ -151,7 +154,7 @@ def _last_success(rep, settings) -> None:
     metavar="NGÀY",
     help="Với --lock-after-deadline: ngày dùng để xét hạn, dạng 2023-05-02 hoặc 02/05/2023 (mặc định hôm nay).",
 )
-def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet, lock, as_of):
+def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet, carry, lock, as_of):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
     Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
@@ -166,6 +169,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     Ví dụ:
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
+      danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv --carry duy-tri-2024.xlsx
       danvan init --create "Đăng ký 2024" --folder https://drive.google.com/drive/folders/0AbC... --units
       config/don-vi.csv
       danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
@@ -181,9 +185,11 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     settings = load(config_path)
     if as_of and not lock:
         raise user_error(ConfigError("--as-of chỉ dùng cùng --lock-after-deadline."))
-    if lock and (create_title or folder or share or form_sheet):
+    if lock and (create_title or folder or share or form_sheet or carry):
         raise user_error(ConfigError("--lock-after-deadline chỉ khóa trang đơn vị của một bảng tính đã có: không dùng "
-                                     "cùng --create, --folder, --share hay --form-sheet."))
+                                     "cùng --create, --folder, --share, --form-sheet hay --carry."))
+    if carry and form_sheet:
+        raise user_error(ConfigError("--carry chép mô hình vào trang của từng đơn vị: không dùng cùng --form-sheet."))
     if lock:
         _lock_after_deadline(settings, source, units_path, parse_as_of(as_of))
         return
@@ -197,6 +203,8 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
             raise ConfigError("--folder chỉ dùng cùng --create (thư mục để tạo bảng tính mới).")
         folder_key = folder_id(folder) if folder else None
         key = "" if create_title else spreadsheet_id(_gsheet_target(source, settings))
+        # Read before anything is sent: a wrong file costs no new spreadsheet.
+        carried = _read_carry(carry, units, settings) if carry else None
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
         raise user_error(exc) from None
@@ -215,7 +223,8 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
             existing = list(matched_tabs(meta, units).values())
             forms = filled_forms(batch_read(client, key, existing), settings.campaign.year) if existing else {}
             reqs = plan_requests(meta, units, settings.campaign, staff, result,
-                                 drop_default_sheet=bool(create_title), forms=forms)
+                                 drop_default_sheet=bool(create_title), forms=forms,
+                                 carried=carried.rows if carried else None)
         if reqs:
             client.http_client.batch_update(key, {"requests": reqs})
             result.changed = True
@@ -232,7 +241,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
         if is_google_failure(exc):
             raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.last_tries)) from None
         raise
-    _print_init(result, staff)
+    _print_init(result, staff, carried, carry)
     if form_sheet:
         from danvan_sheets.google.form_sheet import instructions
 
@@ -287,7 +296,41 @@ def _lock_after_deadline(settings, source, units_path, today) -> None:
         raise user_error(exc) from None
 
 
-def _print_init(result, staff) -> None:
+def _read_carry(path: str, units, settings):
+    """The carried workbook (campaign new --carry), read like any form: -> campaign.carry.CarryPlan."""
+    from pathlib import Path
+
+    from danvan_sheets.campaign.carry import carry_plan
+    from danvan_sheets.core.reader import read_tabs
+    from danvan_sheets.pipeline import check_suffix
+    from danvan_sheets.sources import parse_spec
+
+    check_suffix(path, (".xlsx",))
+    if not Path(path).is_file():
+        raise ConfigError(f"Không thấy tệp mô hình duy trì {path} (tệp do danvan campaign new --carry ghi).")
+    data = parse_spec(f"xlsx:{path}").read(settings)
+    plan = carry_plan(units, read_tabs(data.tabs, settings.campaign.year))
+    plan.notes[:0] = data.notices
+    return plan
+
+
+def _print_carry(result, carried, path: str) -> None:
+    def listed(counts: dict[str, int]) -> str:
+        return ", ".join(f"{title} ({n})" for title, n in counts.items())
+
+    if result.carried:
+        click.echo(f"Đã chép {sum(result.carried.values())} mô hình “duy trì” vào trang mới của {len(result.carried)} "
+                   f"đơn vị: {listed(result.carried)}. Đơn vị ghi lại thời gian xây dựng, thời gian hoàn thành.")
+    if result.carry_refused:
+        click.echo(f"Không chép mô hình “duy trì” vào {len(result.carry_refused)} trang đã có (init không sửa trang "
+                   f"đơn vị đã có): {listed(result.carry_refused)}; hãy chép tay từ trang cùng tên trong {path}.")
+    if not result.carried and not result.carry_refused:
+        click.echo(f"Tệp {path} không có mô hình “duy trì” nào của các đơn vị trong danh sách: không chép gì.")
+    for note in carried.notes:
+        click.echo(f"Lưu ý: {note}", err=True)
+
+
+def _print_init(result, staff, carried=None, carry_path: str = "") -> None:
     click.echo(f"Bảng tính: {result.url}")
     r = result
     # Each line is said only when its part of the set-up did something.
@@ -306,6 +349,8 @@ def _print_init(result, staff) -> None:
     for said, line in lines:
         if said:
             click.echo(line)
+    if carried is not None:
+        _print_carry(result, carried, carry_path)
     for failure in result.share_failures:
         click.echo(f"Không chia sẻ được: {failure}", err=True)
     if result.share_failures:

@@ -27,6 +27,8 @@ class InitResult:
     unlocked_tabs: list[str] = field(default_factory=list)
     share_failures: list[str] = field(default_factory=list)
     changed: bool = False
+    carried: dict[str, int] = field(default_factory=dict)  # new tab -> models carried into it (--carry)
+    carry_refused: dict[str, int] = field(default_factory=dict)  # existing tab -> models not carried into it
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,16 @@ def _title_lock_fix(sheet: dict, unit: Unit, form: FilledForm) -> dict | None:
 
 
 def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: list[str], result: InitResult,
-                  drop_default_sheet: bool = False, forms: dict[str, FilledForm] | None = None) -> list[dict]:
+                  drop_default_sheet: bool = False, forms: dict[str, FilledForm] | None = None,
+                  carried: dict[str, dict[str, list[list[object]]]] | None = None) -> list[dict]:
     """Requests that add missing tabs and protections; existing tabs' cells are never touched.
 
     `forms`: the reader's view of existing unit tabs (filled_forms); their title lock covers only
     the rows above the header the reader found, never a unit's own rows.
+    `carried`: unit code -> field -> rows it keeps from last year (campaign.carry.carry_plan),
+    written into its tab when init adds that tab; an existing tab is left as it is and named.
     """
+    carried = carried or {}
     forms = forms or {}
     sheets = [s for s in metadata.get("sheets", [])]
     props = {s["properties"]["title"]: s["properties"] for s in sheets}
@@ -153,10 +159,14 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
             if fix := _title_lock_fix(by_title[title], u, form):
                 reqs.append(fix)
                 result.unlocked_tabs.append(title)
+            if n := sum(len(r) for r in carried.get(u.code, {}).values()):
+                result.carry_refused[title] = n
         else:
             sid = new_id()
-            reqs += layout.unit_tab_requests(sid, u, campaign)
+            reqs += layout.unit_tab_requests(sid, u, campaign, carried=carried.get(u.code))
             result.added_tabs.append(u.tab or u.name)
+            if n := sum(len(r) for r in carried.get(u.code, {}).values()):
+                result.carried[u.tab or u.name] = n
             head_end = layout.HEADER_ROWS
         reqs += layout.unit_protection_requests(sid, u, staff, existing_desc, head_end)
 
