@@ -132,6 +132,8 @@ class Entry:
     counted: bool = False
     # Column key -> A1 of the top-left cell of a merge covering this row's cell.
     moved: dict[str, str] | None = None
+    # text.key(name), set by the reader: the summary and the history match names by it ("" : work it out).
+    name_key: str = ""
 
     @property
     def cells(self) -> dict[str, str]:
