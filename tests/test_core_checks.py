@@ -88,3 +88,27 @@ def test_the_unit_checks_give_the_reasons_in_order():
     assert v.status == "chua_dat"
     assert [r.split(" ")[0] for r in v.reasons] == ["Mới", "Chưa", "Chưa", "1"]
     assert (checks.quota_met, checks.mandatory_models) == checks.UNIT_CHECKS
+
+
+def test_tagging_copies_every_field_of_an_entry_and_sets_only_its_own():
+    """tag_entries copies entries field by field (quicker than dataclasses.replace): a field added
+    to Entry later must be carried over too, and the reader's entry must stay as it was."""
+    import dataclasses
+    import datetime as dt
+
+    from danvan_sheets.core.model import Entry, Period
+
+    values = {"row": 7, "name": "Mô hình", "field": "kinh_te", "quantity": 2, "build": Period((2023, 1), (2023, 2)),
+              "done": Period((2023, 5), (2023, 5)), "location": "Xã A", "scale": "tap_the", "columns": {"name": 1},
+              "source_row": [1, "Mô hình", dt.date(2023, 5, 1)], "mandatory": "old", "duplicate": True,
+              "has_error": False, "counted": False, "moved": {"name": "B6"}, "name_key": "mo hinh"}
+    assert set(values) == {f.name for f in dataclasses.fields(Entry)}, "a new Entry field: add it here"
+    e = Entry(**values)
+    before = dataclasses.asdict(e)
+    (tagged,) = checks.tag_entries([e], campaign())
+    assert dataclasses.asdict(e) == before
+    got = dataclasses.asdict(tagged)
+    for name in ("mandatory", "duplicate", "counted"):
+        del got[name], before[name]
+    assert got == before
+    assert (tagged.mandatory, tagged.duplicate, tagged.counted) == (None, False, True)

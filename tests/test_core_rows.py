@@ -14,7 +14,7 @@ from danvan_sheets.core import sections
 from danvan_sheets.core.checks import evaluate
 from danvan_sheets.core.model import SKIP_REASONS
 from danvan_sheets.core.reader import read_tab
-from danvan_sheets.core.text import fold
+from danvan_sheets.core.text import clean, fold
 from tests.helpers_forms import (
     AS_OF,
     HEADER,
@@ -206,8 +206,7 @@ def test_every_model_row_of_a_real_looking_form_comes_back_as_an_entry(form):
     grid, model_at = form
     r = read(grid)
     assert [e.row for e in r.entries] == [row for row, _ in model_at]
-    for e in r.entries:
-        assert e.name
+    assert [e.name for e in r.entries] == [clean(name) for _, name in model_at]
     accounted = sorted([e.row for e in r.entries] + [s.row for s in r.skipped_rows])
     non_empty = [i + 1 for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)]
     assert accounted == non_empty

@@ -164,3 +164,36 @@ def test_init_form_sheet_writes_the_header_the_source_reads(tmp_path, fake_googl
         setup.run("check", "--format", "json", "--as-of", "2023-05-02", source=f"gsheet:{sid}#responses").stdout
     )
     assert {u["name"]: u["status"] for u in doc["units"]} == {THUE: "chua_dat", TUPHAP: "dat", CCB: "chua_dang_ky"}
+
+
+def test_a_unit_in_two_responses_sheets_is_read_from_one_and_the_rest_named(tmp_path, fake_google):
+    """init --form-sheet's tab (answers typed from paper) and the linked Form's own sheet."""
+    paper = "Câu trả lời biểu mẫu"
+    sid = fake_google.create_spreadsheet("Đăng ký bằng biểu mẫu và giấy", tabs=[TAB, paper])
+    fake_google.set_values(sid, TAB, RESPONSES)
+    fake_google.set_values(
+        sid,
+        paper,
+        [
+            list(HEADER),
+            answer(serial(2023, 4, 3, 9, 0), CCB, "Tiếp sức người lính", place="Văn phòng Hội"),  # row 2: paper only
+            answer(serial(2023, 4, 3, 9, 0), CCB, "Cựu chiến binh giúp nhau làm kinh tế"),  # row 3
+            answer(serial(2023, 4, 1, 8, 0), TUPHAP, "Sổ tay pháp luật"),  # row 4: also in the Form's sheet
+        ],
+    )
+    setup = make_setup(tmp_path, fake_google.host)
+    result = setup.run("check", "--format", "json", "--as-of", "2023-05-02", source=f"gsheet:{sid}#responses")
+    assert_clean_exit(result, 1)
+    doc = json.loads(result.stdout)
+    units = {u["name"]: u for u in doc["units"]}
+    # A unit in one sheet only is read from that sheet, whichever it is.
+    assert units[CCB]["models"] == 2 and [e["row"] for e in units[CCB]["entries"]] == [2, 3]
+    assert [e["row"] for e in units[THUE]["entries"]] == [4, 6, 7]
+    # Chi bộ Sở Tư pháp: read from the sheet with most of its answers (rows 3 and 5 of the Form's),
+    # its paper row named, not a "duplicate tab" nor an unknown one.
+    tp = units[TUPHAP]
+    assert [(e["row"], e["name"]) for e in tp["entries"]] == [(3, CDS), (5, "DÂN VẬN SỐ")]
+    assert tp["problems"] == [] and doc["unknown_tabs"] == []
+    [said] = [n for n in doc["notices"] if "nhiều trang câu trả lời" in n]
+    assert said.startswith(f"{TUPHAP} có câu trả lời ở nhiều trang câu trả lời; chỉ đọc trang “{TAB}” (2 dòng)")
+    assert f"chưa tính: trang “{paper}” dòng 4." in said

@@ -71,6 +71,55 @@ def test_a_created_sheet_is_shared_with_the_staff_as_writers(tmp_path, fake_goog
     assert "Người chỉnh sửa" in staff_message and "trước ngày" not in staff_message
 
 
+def test_a_folder_google_cannot_find_is_named_with_what_to_check(tmp_path, fake_google):
+    fake_google.no_drive_storage = True
+    setup = make_setup(tmp_path, fake_google.host)
+    result = setup.run("init", "--create", "Đăng ký 2024", "--folder", "1NotASharedDriveFolderXYZ")
+    assert_clean_exit(result, 3)
+    out = flat(result.stderr)
+    assert "không thấy thư mục 1NotASharedDriveFolderXYZ" in out and "(mã 404)" in out
+    assert "thành viên của Drive dùng chung" in out and "Content manager" in out
+    assert "bảng tính khi" not in out  # not the spreadsheet-not-found advice
+    assert fake_google.spreadsheet_ids() == []
+
+
+def test_drive_refuses_a_parent_it_does_not_know_and_a_shared_drive_without_supports_all_drives(fake_google):
+    import requests
+
+    fake_google.shared_drive_folders.add(SHARED_DRIVE_FOLDER)
+    url = f"http://{fake_google.host}/drive/v3/files"
+    body = {"name": "x", "mimeType": "application/vnd.google-apps.spreadsheet", "parents": [SHARED_DRIVE_FOLDER]}
+    refused = requests.post(url, json=body, timeout=5)
+    assert refused.status_code == 404
+    assert refused.json() == {"error": {"code": 404, "message": f"File not found: {SHARED_DRIVE_FOLDER}.", "errors": [
+        {"message": f"File not found: {SHARED_DRIVE_FOLDER}.", "domain": "global", "reason": "notFound",
+         "location": "fileId", "locationType": "parameter"}]}}
+    assert requests.post(url, params={"supportsAllDrives": "true"}, json=body, timeout=5).status_code == 200
+    assert requests.post(url, params={"supportsAllDrives": "true"}, json={**body, "parents": ["1Unknown"]},
+                         timeout=5).status_code == 404
+
+
+@pytest.mark.parametrize("mode", ["oauth", "service_account"])
+def test_a_full_drive_is_told_apart_from_a_service_account_without_one(fake_google, mode):
+    import gspread
+
+    from danvan_sheets.errors import SourceError
+    from danvan_sheets.google.errors import translate
+    from danvan_sheets.google.setup import create_spreadsheet
+
+    fake_google.no_drive_storage = True
+    client = make_gspread_client(fake_google.host)
+    who = None if mode == "oauth" else "danvan@du-an.iam.gserviceaccount.com"
+    with pytest.raises((SourceError, gspread.exceptions.APIError)) as caught:
+        create_spreadsheet(client, "Đăng ký 2024", None, mode, who)
+    text = flat(str(caught.value if mode == "oauth" else translate(caught.value, "tạo bảng tính", who)))
+    if mode == "oauth":  # a person's own Drive is full: no word of a service account
+        assert "Drive của tài khoản đang đăng nhập đã hết dung lượng" in text and "tài khoản dịch vụ" not in text
+        assert "--folder" in text and "danvan init --source gsheet:" in text
+    else:
+        assert "tài khoản dịch vụ không có dung lượng Drive" in text and who in text
+
+
 def test_folder_without_create_is_a_usage_error(tmp_path, fake_google):
     sid = fake_google.create_spreadsheet("x")
     setup = make_setup(tmp_path, fake_google.host)

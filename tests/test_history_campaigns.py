@@ -21,9 +21,11 @@ from danvan_sheets.history import store
 from danvan_sheets.history.timeline import snapshot_at, timeline
 from danvan_sheets.pipeline import attach_history, report_from_data
 from danvan_sheets.sources import SourceData, parse_spec
+from tests import test_remind
 from tests.helpers_forms import MANDATORY_CDS, MANDATORY_HP, model, seed_form
 from tests.test_history_store import UNITS
 
+smtp_server = test_remind.smtp_server  # the real SMTP server fixture (aiosmtpd on 127.0.0.1)
 THUE, BIA = "Đảng bộ Cục Thuế", "Chi bộ Công ty Bia"
 
 
@@ -201,3 +203,37 @@ def test_a_database_from_a_newer_version_is_refused_not_damaged(tmp_path):
     assert "phiên bản mới hơn" in notice and "cập nhật danvan-sheets" in notice
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+
+
+def test_remind_on_next_years_sheet_tells_no_unit_it_deleted_last_years_models(tmp_path, smtp_server):
+    """The bug the issue names: remind e-mailed units that they had deleted models they never entered."""
+    from tests.helpers_forms import write_xlsx
+    from tests.test_remind import _setup
+
+    ctl, handler = smtp_server()
+    s = _setup(tmp_path, ctl.port, "[remind]\ninterval_hours = 0\n")  # 2023: Kho bạc has its four models
+    assert CliRunner().invoke(cli, ["check", *s["args"]]).exit_code == 1
+    made = CliRunner().invoke(cli, ["campaign", "new", "2024", "--yes", "--config", str(tmp_path / "c.toml"),
+                                       "--out", str(tmp_path / "danvan-2024.toml")])
+    assert made.exit_code == 0, made.output
+    names = ["Đảng bộ Cục Thuế", "Chi bộ Công ty Bia", "Đoàn Thanh niên Khối", "Đảng bộ Kho bạc"]
+    write_xlsx(tmp_path / "dk-2024.xlsx", {n: seed_form(n, {}) for n in names})  # laid out, nothing typed yet
+    args_2024 = ["--source", f"xlsx:{tmp_path / 'dk-2024.xlsx'}", "--units", str(tmp_path / "dv.csv"),
+                 "--config", str(tmp_path / "danvan-2024.toml"), "--as-of", "2024-04-20"]
+    res = CliRunner().invoke(cli, ["remind", *args_2024])
+    assert res.exit_code == 0, res.output
+    assert len(handler.messages) == 4
+    for _tos, msg in handler.messages:
+        body = msg.get_content()
+        assert "năm 2024" in str(msg["Subject"]) and "Hạn đăng ký: 25/04/2024" in body
+        assert "xóa" not in body and "không thấy trang" not in body.lower(), body
+
+    # In 2023's own campaign a real deletion is still told, from 2023's runs only.
+    handler.messages.clear()
+    seeded = {"kinh_te": [model(1, "Mô hình A"), model(2, MANDATORY_CDS)],
+              "van_hoa_xa_hoi": [model(1, "Tuyên truyền bộ tiêu chí cơ quan hạnh phúc")]}  # "Mô hình B" deleted
+    write_xlsx(tmp_path / "dk.xlsx", {"Đảng bộ Kho bạc": seed_form("Đảng bộ Kho bạc", seeded)})
+    res = CliRunner().invoke(cli, ["remind", *s["args"]])
+    assert res.exit_code == 0, res.output
+    khobac = next(m for tos, m in handler.messages if tos == ["khobac@example.vn"]).get_content()
+    assert "1 mô hình đã bị xóa khỏi trang tính" in khobac and "“Mô hình B”" in khobac

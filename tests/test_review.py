@@ -231,7 +231,11 @@ def test_a_folder_of_one_file_per_unit(tmp_path, registration):
     for i in range(n):
         fill(wb.active, FIRST + i, "Hoàn thành", "Đạt", "10", [20, 40, 20, 20])
     wb.save(thue)
-    # A unit renamed its file: the form's "Đơn vị:" line still names it.
+    # Sở Tư pháp gives 45 points on a 20-point criterion, then renames its file: the "Đơn vị:" line still names it.
+    assert registered_models(verdict(registration, TUPHAP).entries)
+    tuphap = load_workbook(folder / f"{TUPHAP}.xlsx")
+    fill(tuphap.active, FIRST, "Hoàn thành", "Đạt", "5 buổi", [45, 40, 20, 20])
+    tuphap.save(folder / f"{TUPHAP}.xlsx")
     shutil.move(folder / f"{TUPHAP}.xlsx", folder / "bao cao KQ.xlsx")
     (folder / "anh-chup.jpg").write_bytes(b"\xff\xd8\xff")
     result = invoke("review", *REG, "--as-of", "2023-07-01", "--results", f"dir:{folder}", "--format", "json")
@@ -240,6 +244,8 @@ def test_a_folder_of_one_file_per_unit(tmp_path, registration):
     u = unit_doc(doc, THUE)
     assert u["status"] == "du" and all(m["total"] == 100 for m in u["models"]) and len(u["models"]) == n
     assert unit_doc(doc, TUPHAP)["tab"] == "bao cao KQ"
+    problems = [(p["cell"], p["code"], p["value"]) for p in unit_doc(doc, TUPHAP)["problems"]]
+    assert (f"H{FIRST}", "score_out_of_range", "45") in problems, problems
     assert any("anh-chup.jpg" in note for note in doc["notices"])
 
 

@@ -201,6 +201,14 @@ def test_summary_workbook_and_export_have_the_level_totals_and_duplicates(provin
     headings = [r[1] for r in form if isinstance(r[1], str) and " — " in r[1]]
     assert "Huyện Lục Yên — Chi bộ xã Yên Thế" in headings and "Đảng bộ Khối CQ&DN tỉnh — Đảng bộ Cục Thuế" in headings
     assert not any(MANDATORY_CDS in str(r[1]) for r in form)
+    # The export's own totals: one row per source, then the province, as in the summary workbook.
+    counts = [[c.value for c in r][:12] for r in ex[SHEET_COUNTS].iter_rows(min_row=5, max_row=8)]
+    assert [(r[0], r[1], r[2], r[11]) for r in counts] == [
+        ("Khối", "Đảng bộ Khối CQ&DN tỉnh", 2, 3),
+        ("Huyện", "Huyện Lục Yên", 2, 1),
+        ("Huyện", "Huyện Văn Yên", 1, 2),
+        (None, "Toàn tỉnh", 5, 6),
+    ]
 
 
 SOURCE_MODELS = 1 + 1 + 5 + 4  # Cấp, Khối/huyện, 5 unit counts, 4 fields -> "Tổng mô hình" is the next column
@@ -357,3 +365,26 @@ def test_a_form_responses_source_in_a_rollup(province, fake_google):
     [group] = doc["duplicates"]["groups"]
     assert [m["source"] for m in group["members"]] == ["Đảng bộ Khối CQ&DN tỉnh", "Huyện Yên Bình"]
     assert group["members"][1]["cell"] == "D2"
+
+
+@pytest.mark.parametrize(
+    "name,level",
+    [
+        ("Đảng bộ Khối cơ quan và doanh nghiệp tỉnh", "Khối"),  # "cơ quan" is not "quận"
+        ("Đảng bộ Khối các cơ quan thành phố", "Khối"),  # a Khối whatever else its name says
+        ("Đảng bộ Quân sự tỉnh", "Khối"),
+        ("Đảng bộ Công an tỉnh", "Khối"),
+        ("khoi-cqdn", "Khối"),
+        ("Huyện Lục Yên", "Huyện"),
+        ("huyen-luc-yen", "Huyện"),  # a folder's name
+        ("Thị xã Nghĩa Lộ", "Huyện"),
+        ("Thành phố Yên Bái", "Huyện"),
+        ("TP. Yên Bái", "Huyện"),
+        ("Huyện ủy Văn Yên", "Huyện"),
+        ("Đảng bộ quận Hoàn Kiếm", "Huyện"),
+    ],
+)
+def test_the_level_read_from_a_sources_name(name, level):
+    from danvan_sheets.core.rollup import infer_level
+
+    assert infer_level(name) == level

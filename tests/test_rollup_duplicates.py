@@ -15,7 +15,7 @@ from danvan_sheets.core.duplicates import (
 )
 from danvan_sheets.core.reader import read_tab
 from danvan_sheets.core.summary import build_report
-from tests.helpers_forms import AS_OF, MANDATORY_CDS, campaign, model, seed_form, unit
+from tests.helpers_forms import AS_OF, MANDATORY_CDS, MANDATORY_HP, campaign, model, seed_form, unit
 
 
 def _c(name: str, unit_code: str, source: str = "Khối") -> Candidate:
@@ -101,9 +101,9 @@ def _report(rows_by_unit):
 def test_counted_models_only_and_the_mandatory_ones_left_out():
     report = _report(
         {
-            "A": ["Dân vận số", MANDATORY_CDS, "Hũ gạo tình thương"],
-            "B": ["DÂN VẬN SỐ", MANDATORY_CDS.upper()],
-            "C": ["Hũ gạo tình thương"],
+            "A": ["Dân vận số", MANDATORY_CDS, "Hũ gạo tình thương", MANDATORY_HP],
+            "B": ["DÂN VẬN SỐ", MANDATORY_CDS.upper(), MANDATORY_HP],
+            "C": ["Hũ gạo tình thương", f"“{MANDATORY_HP}”"],
         }
     )
     before = report.totals["all"]["models"], [v.models for v in report.units], [v.status for v in report.units]
@@ -112,8 +112,12 @@ def test_counted_models_only_and_the_mandatory_ones_left_out():
         ["Dân vận số", "DÂN VẬN SỐ"],
         ["Hũ gạo tình thương", "Hũ gạo tình thương"],
     ]
-    # The mandatory model, registered by A and B alike, is not a duplicate.
-    assert all(MANDATORY_CDS.lower() not in m.name.lower() for g in dups.groups for m in g.members)
+    # The two mandatory models, registered by every unit alike, are not duplicates.
+    assert all(
+        MANDATORY_CDS.lower() not in m.name.lower() and "hạnh phúc" not in m.name
+        for g in dups.groups
+        for m in g.members
+    )
     assert dups.groups[0].members[0].cell == "B8"
     assert (
         report.totals["all"]["models"],

@@ -115,3 +115,59 @@ def write_carried_workbook(units: list[CarriedUnit], campaign: Campaign, old_yea
         ws = wb.create_sheet("Hướng dẫn")
         ws["A1"] = f"Chưa có đơn vị nào ghi “duy trì” cho mô hình năm {old_year}."
     return replace_atomically(out, lambda tmp: wb.save(tmp), prefix=".duy-tri-")
+
+
+@dataclass
+class CarryPlan:
+    """What `danvan init --carry` puts into each unit's new tab, read back from the carried workbook.
+
+    `rows`: unit code -> field -> the form's 7 cells per model, numbered within the field.
+    `notes`: what of the workbook is not carried, and why (a tab of no unit, a row without a name):
+    every model row of the file ends in a new tab or in a note, never silently nowhere.
+    """
+
+    rows: dict[str, dict[str, list[list[object]]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, code: str) -> int:
+        return sum(len(r) for r in self.rows.get(code, {}).values())
+
+
+def carry_plan(units, readings) -> CarryPlan:
+    """The models of each unit's sheet in the carried workbook, as the rows of its new tab.
+
+    `readings`: core.reader.read_tabs of the workbook (written by write_carried_workbook, maybe
+    edited by the staff since: a model struck out is not carried). Read by the same reader as
+    every form, so a sheet is matched to its unit the way check matches it.
+    """
+    from danvan_sheets.core.summary import match_tabs
+
+    plan = CarryPlan()
+    found, unknown = match_tabs(units, readings)
+    for title in unknown:
+        plan.notes.append(f"Trang “{title}” của tệp mô hình duy trì không khớp đơn vị nào trong danh sách: không chép.")
+    for code, idxs in found.items():
+        for i in idxs:
+            _tab, reading = readings[i]
+            for e in reading.entries:
+                if e.field is None:
+                    plan.notes.append(f"Trang “{reading.title}”, dòng {e.row}: mô hình “{e.name}” không nằm dưới mục "
+                                      "I–IV nào: không chép.")
+                    continue
+                rows = plan.rows.setdefault(code, {}).setdefault(e.field, [])
+                # The cells as written (the entry's scale is a key such as "tap_the", not the text).
+                quantity = e.quantity if e.quantity is not None else _cell_of(e, "quantity")
+                rows.append([len(rows) + 1, e.name, quantity, None, _cell_of(e, "location"), _cell_of(e, "scale"),
+                             None])
+            for s in reading.skipped_rows:
+                if s.reason == "missing_name":
+                    plan.notes.append(f"Trang “{reading.title}”, dòng {s.row}: không có tên mô hình ({s.text}): "
+                                      "không chép.")
+    # Sections in the form's order, whatever order the workbook had them in.
+    plan.rows = {c: {f: r[f] for f in FIELDS if f in r} for c, r in plan.rows.items()}
+    return plan
+
+
+def _cell_of(entry, column: str) -> object:
+    c = entry.columns.get(column)
+    return entry.source_row[c] if c is not None and c < len(entry.source_row) else None

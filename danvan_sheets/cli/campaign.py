@@ -218,16 +218,20 @@ def _report(plan, written: Path, cfg: Path, carried, carry_path) -> None:
     q = cli_arg(str(written))
     click.echo("Việc tiếp theo:")
     steps = []
+    # init --carry writes the continuing models into each unit's new tab as it lays the tab out.
+    carry_arg = f" --carry {cli_arg(str(carry_path))}" if carry_path is not None else ""
     if not plan.source:
         steps.append(f"Tạo bảng tính năm {plan.year} với mỗi đơn vị một trang: "
-                     f"danvan init --config {q} --create \"Đăng ký Dân vận khéo {plan.year}\" --units DANH_SÁCH.csv")
+                     f"danvan init --config {q} --create \"Đăng ký Dân vận khéo {plan.year}\" --units DANH_SÁCH.csv"
+                     + carry_arg)
         steps.append(f"Ghi mã bảng tính mới vào [source] spec của {written}"
                      + (f" (nguồn năm {plan.old_year} đã để lại dạng chú thích)." if plan.old_source else "."))
     else:
-        steps.append(f"Bố trí bảng tính năm {plan.year}: danvan init --config {q} --units DANH_SÁCH.csv")
+        steps.append(f"Bố trí bảng tính năm {plan.year}: danvan init --config {q} --units DANH_SÁCH.csv{carry_arg}")
     if carry_path is not None:
-        steps.append(f"Gửi từng đơn vị trang của mình trong {carry_path} để chép các mô hình duy trì vào trang năm "
-                     f"{plan.year}.")
+        steps.append(f"Xem lại {carry_path} trước khi chạy init (xóa dòng mô hình không duy trì nữa); init chép các mô "
+                     f"hình còn lại vào trang mới của từng đơn vị. Đơn vị gửi tệp (dir:, xlsx:) thì gửi mỗi đơn vị "
+                     f"trang của mình trong tệp đó.")
     if plan.has_rollup_sources:
         steps.append("Sửa [[rollup.sources]]: nguồn của từng huyện, từng Khối vẫn là của năm cũ.")
     steps.append(f"Từ nay chạy các lệnh với --config {q} (hoặc đặt biến DANVAN_CONFIG).")

@@ -141,6 +141,9 @@ def _last_success(rep, settings) -> None:
 @click.option("--form-sheet", is_flag=True,
               help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
                    "(thay cho mỗi đơn vị một trang), và in các câu hỏi cần tạo.")
+@click.option("--carry", metavar="TỆP.xlsx",
+              help="Chép các mô hình “duy trì” trong tệp do danvan campaign new --carry ghi vào trang mới của từng "
+                   "đơn vị (trang đã có thì không sửa).")
 @click.option("--lock-after-deadline", "lock", is_flag=True,
               help="Sau hạn đăng ký cộng [google] lock_grace_days ngày: khóa trang của mỗi đơn vị, chỉ Ban Tuyên "
                    "giáo sửa được (trừ đơn vị có cột “Gia hạn đến” trong danh sách đơn vị); ghi vào lịch sử. "
@@ -151,7 +154,7 @@ def _last_success(rep, settings) -> None:
     metavar="NGÀY",
     help="Với --lock-after-deadline: ngày dùng để xét hạn, dạng 2023-05-02 hoặc 02/05/2023 (mặc định hôm nay).",
 )
-def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet, lock, as_of):
+def init(source, create_title, folder, units_path, config_path, share, no_notify, form_sheet, carry, lock, as_of):
     """Bố trí bảng tính cho đợt đăng ký: mỗi đơn vị một trang theo biểu mẫu.
 
     Tạo trang còn thiếu (tiêu đề, dòng Đơn vị, tiêu đề cột, dòng (1)…(7), Tổng số,
@@ -166,6 +169,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     Ví dụ:
       danvan init --source gsheet:1AbCdEf... --units config/don-vi.csv --share
       danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv
+      danvan init --create "Đăng ký Dân vận khéo 2024" --units config/don-vi.csv --carry duy-tri-2024.xlsx
       danvan init --create "Đăng ký 2024" --folder https://drive.google.com/drive/folders/0AbC... --units
       config/don-vi.csv
       danvan init --create "Đăng ký bằng biểu mẫu 2024" --units config/don-vi.csv --form-sheet
@@ -173,7 +177,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     """
     from danvan_sheets.google.client import folder_id, open_client, spreadsheet_id
     from danvan_sheets.google.errors import translate
-    from danvan_sheets.google.setup import InitResult, filled_forms, matched_tabs, plan_requests
+    from danvan_sheets.google.setup import InitResult, create_spreadsheet, filled_forms, matched_tabs, plan_requests
     from danvan_sheets.google.setup import share as share_units
     from danvan_sheets.pipeline import resolve_units
     from danvan_sheets.sources.gsheet import batch_read, fetch_metadata
@@ -181,9 +185,11 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     settings = load(config_path)
     if as_of and not lock:
         raise user_error(ConfigError("--as-of chỉ dùng cùng --lock-after-deadline."))
-    if lock and (create_title or folder or share or form_sheet):
+    if lock and (create_title or folder or share or form_sheet or carry):
         raise user_error(ConfigError("--lock-after-deadline chỉ khóa trang đơn vị của một bảng tính đã có: không dùng "
-                                     "cùng --create, --folder, --share hay --form-sheet."))
+                                     "cùng --create, --folder, --share, --form-sheet hay --carry."))
+    if carry and form_sheet:
+        raise user_error(ConfigError("--carry chép mô hình vào trang của từng đơn vị: không dùng cùng --form-sheet."))
     if lock:
         _lock_after_deadline(settings, source, units_path, parse_as_of(as_of))
         return
@@ -197,13 +203,15 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
             raise ConfigError("--folder chỉ dùng cùng --create (thư mục để tạo bảng tính mới).")
         folder_key = folder_id(folder) if folder else None
         key = "" if create_title else spreadsheet_id(_gsheet_target(source, settings))
+        # Read before anything is sent: a wrong file costs no new spreadsheet.
+        carried = _read_carry(carry, units, settings) if carry else None
         client, identity, session = open_client(settings, drive=bool(create_title or share))
     except DanvanError as exc:
         raise user_error(exc) from None
     staff = list(settings.google.staff_emails)
     try:
         if create_title:
-            key = client.create(create_title, folder_id=folder_key).id
+            key = create_spreadsheet(client, create_title, folder_key, identity.mode, identity.email)
         meta = fetch_metadata(client, key)
         result = InitResult(key, f"https://docs.google.com/spreadsheets/d/{key}/edit")
         if form_sheet:
@@ -215,7 +223,8 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
             existing = list(matched_tabs(meta, units).values())
             forms = filled_forms(batch_read(client, key, existing), settings.campaign.year) if existing else {}
             reqs = plan_requests(meta, units, settings.campaign, staff, result,
-                                 drop_default_sheet=bool(create_title), forms=forms)
+                                 drop_default_sheet=bool(create_title), forms=forms,
+                                 carried=carried.rows if carried else None)
         if reqs:
             client.http_client.batch_update(key, {"requests": reqs})
             result.changed = True
@@ -232,7 +241,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
         if is_google_failure(exc):
             raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.last_tries)) from None
         raise
-    _print_init(result, staff)
+    _print_init(result, staff, carried, carry)
     if form_sheet:
         from danvan_sheets.google.form_sheet import instructions
 
@@ -287,27 +296,61 @@ def _lock_after_deadline(settings, source, units_path, today) -> None:
         raise user_error(exc) from None
 
 
-def _print_init(result, staff) -> None:
+def _read_carry(path: str, units, settings):
+    """The carried workbook (campaign new --carry), read like any form: -> campaign.carry.CarryPlan."""
+    from pathlib import Path
+
+    from danvan_sheets.campaign.carry import carry_plan
+    from danvan_sheets.core.reader import read_tabs
+    from danvan_sheets.pipeline import check_suffix
+    from danvan_sheets.sources import parse_spec
+
+    check_suffix(path, (".xlsx",))
+    if not Path(path).is_file():
+        raise ConfigError(f"Không thấy tệp mô hình duy trì {path} (tệp do danvan campaign new --carry ghi).")
+    data = parse_spec(f"xlsx:{path}").read(settings)
+    plan = carry_plan(units, read_tabs(data.tabs, settings.campaign.year))
+    plan.notes[:0] = data.notices
+    return plan
+
+
+def _print_carry(result, carried, path: str) -> None:
+    def listed(counts: dict[str, int]) -> str:
+        return ", ".join(f"{title} ({n})" for title, n in counts.items())
+
+    if result.carried:
+        click.echo(f"Đã chép {sum(result.carried.values())} mô hình “duy trì” vào trang mới của {len(result.carried)} "
+                   f"đơn vị: {listed(result.carried)}. Đơn vị ghi lại thời gian xây dựng, thời gian hoàn thành.")
+    if result.carry_refused:
+        click.echo(f"Không chép mô hình “duy trì” vào {len(result.carry_refused)} trang đã có (init không sửa trang "
+                   f"đơn vị đã có): {listed(result.carry_refused)}; hãy chép tay từ trang cùng tên trong {path}.")
+    if not result.carried and not result.carry_refused:
+        click.echo(f"Tệp {path} không có mô hình “duy trì” nào của các đơn vị trong danh sách: không chép gì.")
+    for note in carried.notes:
+        click.echo(f"Lưu ý: {note}", err=True)
+
+
+def _print_init(result, staff, carried=None, carry_path: str = "") -> None:
     click.echo(f"Bảng tính: {result.url}")
-    if result.added_tabs:
-        click.echo(f"Đã thêm {len(result.added_tabs)} trang: {', '.join(result.added_tabs)}.")
-    if result.kept_tabs:
-        click.echo(f"Giữ nguyên {len(result.kept_tabs)} trang đã có (không sửa dữ liệu đơn vị đã nhập).")
-    if result.protections:
-        click.echo(f"Đã khóa {result.protections} vùng.")
-    if result.unlocked_tabs:
-        click.echo(f"Đã thu hẹp vùng khóa tiêu đề (để đơn vị sửa được các dòng của mình) ở {len(result.unlocked_tabs)} "
-                   f"trang: {', '.join(result.unlocked_tabs)}.")
-    if not result.changed:
-        click.echo("Bảng tính đã đủ trang và vùng khóa, không cần thay đổi.")
-    if not staff:
-        click.echo("Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa.")
-    if result.staff_shared:
-        click.echo(f"Đã chia sẻ cho Ban Tuyên giáo (quyền Người chỉnh sửa): {', '.join(result.staff_shared)}.")
-    if result.shared:
-        click.echo(f"Đã chia sẻ với {len(result.shared)} địa chỉ email.")
-    if result.already_shared:
-        click.echo(f"{len(result.already_shared)} địa chỉ đã được chia sẻ từ trước.")
+    r = result
+    # Each line is said only when its part of the set-up did something.
+    lines = [
+        (r.added_tabs, f"Đã thêm {len(r.added_tabs)} trang: {', '.join(r.added_tabs)}."),
+        (r.kept_tabs, f"Giữ nguyên {len(r.kept_tabs)} trang đã có (không sửa dữ liệu đơn vị đã nhập)."),
+        (r.protections, f"Đã khóa {r.protections} vùng."),
+        (r.unlocked_tabs, f"Đã thu hẹp vùng khóa tiêu đề (để đơn vị sửa được các dòng của mình) ở "
+                          f"{len(r.unlocked_tabs)} trang: {', '.join(r.unlocked_tabs)}."),
+        (not r.changed, "Bảng tính đã đủ trang và vùng khóa, không cần thay đổi."),
+        (not staff, "Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa."),
+        (r.staff_shared, f"Đã chia sẻ cho Ban Tuyên giáo (quyền Người chỉnh sửa): {', '.join(r.staff_shared)}."),
+        (r.shared, f"Đã chia sẻ với {len(r.shared)} địa chỉ email."),
+        (r.already_shared, f"{len(r.already_shared)} địa chỉ đã được chia sẻ từ trước."),
+    ]
+    for said, line in lines:
+        if said:
+            click.echo(line)
+    if carried is not None:
+        _print_carry(result, carried, carry_path)
     for failure in result.share_failures:
         click.echo(f"Không chia sẻ được: {failure}", err=True)
     if result.share_failures:

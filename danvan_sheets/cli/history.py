@@ -128,12 +128,9 @@ def history(unit, config_path, year, source):
             + "."
         )
         click.echo(head)
-        if ev.added:
-            click.echo(f"    Thêm: {_names(ev.added)}.")
-        if ev.edited:
-            click.echo(f"    Sửa: {_names(ev.edited)}.")
-        if ev.removed:
-            click.echo(f"    Xóa: {_names(ev.removed)}.")
+        for label, names in (("Thêm", ev.added), ("Sửa", ev.edited), ("Xóa", ev.removed)):
+            if names:
+                click.echo(f"    {label}: {_names(names)}.")
         if ev.damaged:
             click.echo("    (Có dòng lưu trữ bị hỏng: không so được với lần trước.)")
     if tl.last_seen:

@@ -4,6 +4,8 @@ text as ready-to-paste Zalo messages (--zalo)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -87,20 +89,16 @@ def remind(source, units_path, config_path, as_of, status_text, dry_run, zalo, z
         if not reminders:
             click.echo("Không có đơn vị nào cần nhắc.")
             return
-        from danvan_sheets.writers.delivery import deliver
-
-        done = deliver(reminders, settings, smtp, dt.datetime.now(), what=REGISTRATION, dry_run=dry_run)
     except DanvanError as exc:
         raise user_error(exc) from None
-    if dry_run:
-        print_preview(reminders, done, smtp.from_addr)
-        return
-    print_outcomes(done)
+    send_all(reminders, settings, smtp, REGISTRATION, dry_run, _registration_tally)
+
+
+def _registration_tally(done) -> str:
     n_missing = done.count("no_email")
     missing = f", {n_missing} đơn vị chưa có email (bổ sung cột email trong danh sách đơn vị)" if n_missing else ""
-    click.echo(f"Đã gửi {done.count('sent')} thư, {done.count('failed')} thư không gửi được, bỏ qua "
-               f"{done.count('skipped')} đơn vị đã nhắc gần đây{missing}.")
-    raise SystemExit(done.exit_code)
+    return (f"Đã gửi {done.count('sent')} thư, {done.count('failed')} thư không gửi được, bỏ qua "
+            f"{done.count('skipped')} đơn vị đã nhắc gần đây{missing}.")
 
 
 # --- shared with `remind --review` (cli/review.py) -------------------------------------------------
@@ -124,6 +122,23 @@ def emit_zalo(reminders, out: str | None) -> None:
     except OSError as exc:
         raise SourceError(f"Không ghi được tệp {out}: {os_reason(exc)}.") from None
     click.echo(f"Đã ghi {len(reminders)} tin nhắn Zalo (mỗi đơn vị một đoạn, không gửi email nào) vào {path}")
+
+
+def send_all(mails, settings, smtp, what: str, dry_run: bool, tally: Callable[[Any], str]) -> None:
+    """Send (or, with dry_run, show) every mail, print each outcome and `tally(done)`, exit with the
+    delivery's code (3 when a mail could not be sent)."""
+    from danvan_sheets.writers.delivery import deliver
+
+    try:
+        done = deliver(mails, settings, smtp, dt.datetime.now(), what=what, dry_run=dry_run)
+    except DanvanError as exc:
+        raise user_error(exc) from None
+    if dry_run:
+        print_preview(mails, done, smtp.from_addr)
+        return
+    print_outcomes(done)
+    click.echo(tally(done))
+    raise SystemExit(done.exit_code)
 
 
 def print_preview(reminders, done, from_addr: str) -> None:

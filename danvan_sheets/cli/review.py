@@ -148,9 +148,8 @@ def remind_review(source, units_path, config_path, as_of, results, dry_run: bool
     """Called by `danvan remind --review`: e-mail each unit that owes its result form, at most once per
     [remind] interval_hours (the same reminder log as the registration reminders); or, with `zalo`,
     print (write to `zalo_out`) the same text as Zalo messages and send nothing."""
-    from danvan_sheets.cli.remind import emit_zalo, print_outcomes, print_preview
+    from danvan_sheets.cli.remind import emit_zalo, send_all
     from danvan_sheets.config import SmtpSettings
-    from danvan_sheets.writers.delivery import deliver
     from danvan_sheets.writers.email import smtp_settings
 
     settings = load(config_path)
@@ -176,16 +175,14 @@ def remind_review(source, units_path, config_path, as_of, results, dry_run: bool
         if zalo:
             emit_zalo(mails, zalo_out)
             return
-        done = deliver(mails, settings, smtp, dt.datetime.now(), what=REVIEW, dry_run=dry_run)
     except DanvanError as exc:
         raise user_error(exc) from None
-    if dry_run:
-        print_preview(mails, done, smtp.from_addr)
-        return
-    print_outcomes(done)
-    click.echo(f"Đã gửi {done.count('sent')} thư nhắc báo cáo kết quả, {done.count('failed')} thư không gửi được, "
-               f"bỏ qua {done.count('skipped')} đơn vị đã nhắc gần đây, {done.count('no_email')} đơn vị chưa có email.")
-    raise SystemExit(done.exit_code)
+    send_all(mails, settings, smtp, REVIEW, dry_run, _review_tally)
+
+
+def _review_tally(done) -> str:
+    return (f"Đã gửi {done.count('sent')} thư nhắc báo cáo kết quả, {done.count('failed')} thư không gửi được, "
+            f"bỏ qua {done.count('skipped')} đơn vị đã nhắc gần đây, {done.count('no_email')} đơn vị chưa có email.")
 
 
 REVIEW = "thư nhắc báo cáo kết quả thực hiện mô hình"  # the kind of reminder, in the staff's copy

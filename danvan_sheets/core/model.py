@@ -67,6 +67,13 @@ class Problem:
     value: str | None = None
     tab: str | None = None
 
+    @classmethod
+    def at(cls, code: str, severity: Severity, text: str, cell: str | None, row: int | None, tab: str | None,
+           value: str | None) -> Problem:
+        """A problem about the A1 cell `cell` ("C7"), its column taken from the cell."""
+        return cls(code, severity, text, cell=cell, row=row, column=cell.rstrip("0123456789") if cell else None,
+                   value=value, tab=tab)
+
     def to_dict(self) -> dict:
         return {
             "cell": self.cell,
@@ -125,6 +132,8 @@ class Entry:
     counted: bool = False
     # Column key -> A1 of the top-left cell of a merge covering this row's cell.
     moved: dict[str, str] | None = None
+    # text.key(name), set by the reader: the summary and the history match names by it ("" : work it out).
+    name_key: str = ""
 
     @property
     def cells(self) -> dict[str, str]:

@@ -19,7 +19,7 @@ from danvan_sheets.core.merges import Anchors, fill_merges
 from danvan_sheets.core.messages import ERROR_CODES, message
 from danvan_sheets.core.model import COLUMNS, Entry, Problem, Severity, SheetReading, SkippedRow
 from danvan_sheets.core.periods import PeriodResult, parse_period
-from danvan_sheets.core.text import cell_text, clean, clean_lines
+from danvan_sheets.core.text import cell_text, clean, clean_lines, key
 
 _REQUIRED = ("name", "build", "location", "scale", "done")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\v]")
@@ -347,7 +347,7 @@ class _Form:
         moved = {k: a1(*anchors[(r, c)]) for k, c in cols.items() if (r, c) in anchors} if anchors else None
         return Entry(r + 1, name, row.field, row.quantity, row.build.period if row.build else None,
                      row.done.period if row.done else None, row.location or None, row.scale, cols, self.raw[r],
-                     has_error=has_error, moved=moved or None)
+                     has_error=has_error, moved=moved or None, name_key=key(name))
 
     def period(self, value: object) -> PeriodResult:
         # Keyed by type too: 1, 1.0 and True are equal keys but read differently.

@@ -199,8 +199,7 @@ def _problem(code: str, severity: str, text: str, r: int, c: int, tab: str, valu
 def _at_cell(code: str, severity: Literal["error", "warning"], text: str, cell: str | None, row: int | None,
              tab: str, value: str | None) -> Problem:
     """A problem about the cell `cell` ("C7") of the report tab `tab`."""
-    return Problem(code, severity, text, cell=cell, row=row, column=cell.rstrip("0123456789") if cell else None,
-                   value=value, tab=tab)
+    return Problem.at(code, severity, text, cell, row, tab, value)
 
 
 def _criteria_needles(review: ReviewSettings) -> dict[str, str]:

@@ -8,11 +8,13 @@ so it is named in every table and left out of the province's totals.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from danvan_sheets.core.duplicates import DuplicateList
 from danvan_sheets.core.model import FIELD_SHORT, FIELDS, STATUS_LABELS, STATUSES, UNIT_TYPE_LABELS, Campaign, Report
-from danvan_sheets.core.tables import COUNT_HEADER, SEVERITY_LABELS, Table
+from danvan_sheets.core.tables import COUNT_HEADER, SEVERITY_LABELS, Table, count_cells
 from danvan_sheets.core.text import key
 
 SHEET_PROVINCE = "Tổng hợp tỉnh"
@@ -23,13 +25,23 @@ PROVINCE_LABEL = "Toàn tỉnh"
 
 LEVEL_KHOI = "Khối"
 LEVEL_HUYEN = "Huyện"
-_DISTRICT_WORDS = ("huyen", "thi xa", "thanh pho", "quan", "thi uy", "huyen uy", "thanh uy")
+_DISTRICT_WORDS = ("huyen", "thi xa", "thanh pho", "tp", "thi uy", "huyen uy", "thanh uy")
+# "Quận" folds to "quan", as do "cơ quan" (in most Khối names) and "quân sự": only the
+# word with its own diacritics says district.
+_QUAN = re.compile(r"(?<!\w)quận(?!\w)")
 
 
 def infer_level(name: str) -> str:
-    """ "Huyện" for a district-level committee (huyện, thị xã, thành phố), else "Khối"."""
+    """ "Huyện" for a district-level committee (huyện, thị xã, thành phố, quận), else "Khối".
+
+    A name with "Khối" in it is a Khối whatever else it says ("Đảng bộ Khối các cơ quan thành phố").
+    """
     words = f" {key(name)} "
-    return LEVEL_HUYEN if any(f" {w} " in words for w in _DISTRICT_WORDS) else LEVEL_KHOI
+    if " khoi " in words:
+        return LEVEL_KHOI
+    if any(f" {w} " in words for w in _DISTRICT_WORDS) or _QUAN.search(unicodedata.normalize("NFC", name).lower()):
+        return LEVEL_HUYEN
+    return LEVEL_KHOI
 
 
 @dataclass
@@ -206,40 +218,11 @@ def source_rows(r: Rollup) -> list[list[object]]:
             )
             continue
         b = p.report.totals["all"]
-        rows.append(
-            [
-                p.level,
-                p.name,
-                b["units"],
-                b["dat"],
-                b["chua_dat"],
-                b["chua_dang_ky"],
-                b["percent_dat"],
-                *(b["by_field"][f] for f in FIELDS),
-                b["models"],
-                b["problems"],
-                p.spec,
-                "Đã đọc",
-            ]
-        )
-    b = province_block([p.report for p in r.parts if p.report])
+        rows.append([p.level, p.name, *count_cells(b), b["problems"], p.spec, "Đã đọc"])
     missing = len(r.failed)
-    rows.append(
-        [
-            "",
-            PROVINCE_LABEL,
-            b["units"],
-            b["dat"],
-            b["chua_dat"],
-            b["chua_dang_ky"],
-            b["percent_dat"],
-            *(b["by_field"][f] for f in FIELDS),
-            b["models"],
-            b["problems"],
-            "",
-            f"Thiếu {missing} nguồn không đọc được" if missing else "Đủ mọi nguồn",
-        ]
-    )
+    state = f"Thiếu {missing} nguồn không đọc được" if missing else "Đủ mọi nguồn"
+    block = province_block([p.report for p in r.parts if p.report])
+    rows.append(["", PROVINCE_LABEL, *count_cells(block), block["problems"], "", state])
     return rows
 
 

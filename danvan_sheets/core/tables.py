@@ -30,6 +30,12 @@ COUNT_HEADER = ["Số đơn vị", "Đạt", "Chưa đạt", "Chưa đăng ký",
                 "Tổng mô hình"]
 
 
+def count_cells(b: dict) -> list[object]:
+    """A totals block (Report.totals) as cells in the order of COUNT_HEADER."""
+    return [b["units"], b["dat"], b["chua_dat"], b["chua_dang_ky"], b["percent_dat"],
+            *(b["by_field"][f] for f in FIELDS), b["models"]]
+
+
 def summary_title(title: str) -> str | None:
     """Our summary tab a sheet title stands for ("TỔNG HỢP", an NFD "Tổng hợp"…), or None.
 
@@ -90,8 +96,7 @@ def summary_table(report: Report, compiled_at: dt.datetime) -> Table:
     rows = []
     for group, label in [*((t_, UNIT_TYPE_LABELS[t_]) for t_ in UNIT_TYPES), ("all", "Toàn Khối")]:
         b = report.totals["all"] if group == "all" else report.totals["by_type"][group]
-        rows.append([label, b["units"], b["dat"], b["chua_dat"], b["chua_dang_ky"], b["percent_dat"],
-                     *(b["by_field"][f] for f in FIELDS), b["models"]])
+        rows.append([label, *count_cells(b)])
     t.blocks.append(("Tổng hợp theo loại đơn vị", head, rows))
     if report.unknown_tabs:
         what, check, column = (("Tệp", "dòng “Đơn vị:” hoặc tên tệp", "Tên tệp") if report.tabs_are_files

@@ -27,8 +27,13 @@ SCALE_CHOICES = ["Cá nhân", "Tập thể"]
 TIME_HINT = "Ghi theo tháng hoặc quý. " + HINT.split(", ví dụ: ")[-1].rstrip(".").join(["Ví dụ: ", "."])
 
 
-def form_rows(unit: Unit, campaign: Campaign) -> tuple[list[list[object]], dict]:
-    """The form's cells, plus where things are: {"first_data": row index, "last_data": row index}."""
+def form_rows(unit: Unit, campaign: Campaign,
+              carried: dict[str, list[list[object]]] | None = None) -> tuple[list[list[object]], dict]:
+    """The form's cells, plus where things are: {"first_data": row index, "last_data": row index}.
+
+    `carried`: field -> rows (7 cells) the unit keeps from last year (“duy trì”), written under
+    their section before its placeholder rows, which go on numbering after them.
+    """
     rows: list[list[object]] = [
         [f"ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “{campaign.title.upper()}” NĂM {campaign.year}"],
         [f"Đơn vị: {unit.name}"],
@@ -40,7 +45,9 @@ def form_rows(unit: Unit, campaign: Campaign) -> tuple[list[list[object]], dict]
     first = len(rows)
     for field in FIELDS:
         rows.append([ROMAN[field], FIELD_LABELS[field]])
-        for i in range(1, PLACEHOLDER_ROWS + 1):
+        kept = (carried or {}).get(field, [])
+        rows += [list(r) for r in kept]
+        for i in range(len(kept) + 1, len(kept) + PLACEHOLDER_ROWS + 1):
             rows.append([i, "Mô hình…."])
     last = len(rows) - 1
     rows.append([])
@@ -67,9 +74,10 @@ def _cell(v: object, bold: bool = False, center: bool = False, wrap: bool = True
     return {"userEnteredValue": value, "userEnteredFormat": fmt}
 
 
-def unit_tab_requests(sheet_id: int, unit: Unit, campaign: Campaign, index: int | None = None) -> list[dict]:
-    """addSheet plus everything the form needs, for a tab that does not exist yet."""
-    rows, where = form_rows(unit, campaign)
+def unit_tab_requests(sheet_id: int, unit: Unit, campaign: Campaign, index: int | None = None,
+                      carried: dict[str, list[list[object]]] | None = None) -> list[dict]:
+    """addSheet plus everything the form needs, for a tab that does not exist yet (see form_rows)."""
+    rows, where = form_rows(unit, campaign, carried)
     first, last = where["first_data"], where["last_data"]
     cell_rows = []
     for ri, r in enumerate(rows):

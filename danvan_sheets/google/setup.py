@@ -27,6 +27,8 @@ class InitResult:
     unlocked_tabs: list[str] = field(default_factory=list)
     share_failures: list[str] = field(default_factory=list)
     changed: bool = False
+    carried: dict[str, int] = field(default_factory=dict)  # new tab -> models carried into it (--carry)
+    carry_refused: dict[str, int] = field(default_factory=dict)  # existing tab -> models not carried into it
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,38 @@ class FilledForm:
 
     header_row: int | None
     first_unit_row: int | None
+
+
+FOLDER_NOT_FOUND = (
+    "Google không thấy thư mục {folder} khi tạo bảng tính (mã 404). Kiểm tra lại đường dẫn thư mục "
+    "(chép nguyên đường dẫn trên thanh địa chỉ khi mở thư mục trong Google Drive), và {who} phải là thành viên "
+    "của Drive dùng chung chứa thư mục đó với quyền Người quản lý nội dung (Content manager) trở lên."
+)
+OWN_DRIVE_FULL = (
+    "Google từ chối tạo bảng tính (mã 403 storageQuotaExceeded): Drive của tài khoản đang đăng nhập đã hết dung "
+    "lượng. Hãy xóa bớt tệp trong Drive (nhớ dọn cả Thùng rác), hoặc tạo trong một thư mục của Drive dùng chung: "
+    "thêm --folder ĐƯỜNG_DẪN_THƯ_MỤC, hoặc tự tạo bảng tính rồi chạy `danvan init --source gsheet:ĐƯỜNG_DẪN`."
+)
+
+
+def create_spreadsheet(client, title: str, folder: str | None, mode: str, who: str | None) -> str:
+    """A new spreadsheet's id (in `folder` when given). Drive's refusals that translate() cannot
+    tell apart are said here: a 404 is the folder, not a spreadsheet; storageQuotaExceeded for a
+    person's own login (`mode` "oauth") is a full Drive, not a service account's lack of one."""
+    import gspread
+
+    from danvan_sheets.errors import SourceError
+    from danvan_sheets.google.errors import reason_of, status_of
+
+    try:
+        return str(client.create(title, folder_id=folder).id)
+    except gspread.exceptions.APIError as exc:
+        if folder and status_of(exc) == 404:
+            raise SourceError(FOLDER_NOT_FOUND.format(
+                folder=folder, who=who or "tài khoản dùng để chạy công cụ")) from None
+        if mode == "oauth" and status_of(exc) == 403 and reason_of(exc) == "storageQuotaExceeded":
+            raise SourceError(OWN_DRIVE_FULL) from None
+        raise
 
 
 def matched_tabs(metadata: dict, units: list[Unit]) -> dict[str, str]:
@@ -78,12 +112,16 @@ def _title_lock_fix(sheet: dict, unit: Unit, form: FilledForm) -> dict | None:
 
 
 def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: list[str], result: InitResult,
-                  drop_default_sheet: bool = False, forms: dict[str, FilledForm] | None = None) -> list[dict]:
+                  drop_default_sheet: bool = False, forms: dict[str, FilledForm] | None = None,
+                  carried: dict[str, dict[str, list[list[object]]]] | None = None) -> list[dict]:
     """Requests that add missing tabs and protections; existing tabs' cells are never touched.
 
     `forms`: the reader's view of existing unit tabs (filled_forms); their title lock covers only
     the rows above the header the reader found, never a unit's own rows.
+    `carried`: unit code -> field -> rows it keeps from last year (campaign.carry.carry_plan),
+    written into its tab when init adds that tab; an existing tab is left as it is and named.
     """
+    carried = carried or {}
     forms = forms or {}
     sheets = [s for s in metadata.get("sheets", [])]
     props = {s["properties"]["title"]: s["properties"] for s in sheets}
@@ -121,10 +159,14 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
             if fix := _title_lock_fix(by_title[title], u, form):
                 reqs.append(fix)
                 result.unlocked_tabs.append(title)
+            if n := sum(len(r) for r in carried.get(u.code, {}).values()):
+                result.carry_refused[title] = n
         else:
             sid = new_id()
-            reqs += layout.unit_tab_requests(sid, u, campaign)
+            reqs += layout.unit_tab_requests(sid, u, campaign, carried=carried.get(u.code))
             result.added_tabs.append(u.tab or u.name)
+            if n := sum(len(r) for r in carried.get(u.code, {}).values()):
+                result.carried[u.tab or u.name] = n
             head_end = layout.HEADER_ROWS
         reqs += layout.unit_protection_requests(sid, u, staff, existing_desc, head_end)
 

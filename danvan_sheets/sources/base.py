@@ -65,8 +65,8 @@ class Source(Protocol):
 
 
 @dataclass(frozen=True)
-class LocalSource:
-    """Shared behaviour of the sources that are a path on this machine."""
+class SpecSource:
+    """What the registered sources share: a target, written back as the user wrote it (`kind:target`)."""
 
     target: str
     kind: ClassVar[str] = ""
@@ -76,7 +76,12 @@ class LocalSource:
     publishes: ClassVar[bool] = False
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.target}"
+        return f"{self.kind}:{self.target}{self.suffix}"
+
+
+@dataclass(frozen=True)
+class LocalSource(SpecSource):
+    """Shared behaviour of the sources that are a path on this machine."""
 
     def path(self) -> Path:
         return Path(self.target).expanduser().resolve()

@@ -24,6 +24,7 @@ from danvan_sheets.core.text import clean, key
 from danvan_sheets.errors import SourceError
 from danvan_sheets.grid import Tab
 from danvan_sheets.sources.base import SourceData
+from danvan_sheets.sources.gsheet import GoogleSheetSource, pull_spreadsheet
 
 SUFFIX = "#responses"
 # The header `danvan init --form-sheet` writes, and the question titles to give the Form.
@@ -159,34 +160,17 @@ def _name(tab: Tab, row: int, name_col: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class FormResponsesSource:
-    """`gsheet:MÃ#responses`: the responses sheet a Google Form is linked to."""
+class FormResponsesSource(GoogleSheetSource):
+    """`gsheet:MÃ#responses`: the responses sheet a Google Form is linked to (`target` without the suffix)."""
 
-    target: str  # the spreadsheet's key or URL, without the suffix
-    kind: ClassVar[str] = "gsheet"
     example: ClassVar[str] = "gsheet:MÃ#responses"
     suffix: ClassVar[str] = SUFFIX
-    local: ClassVar[bool] = False
-    publishes: ClassVar[bool] = True
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.target}{SUFFIX}"
 
     @classmethod
     def looks_like(cls, text: str) -> bool:
         return text.lower().endswith(SUFFIX)
 
-    def key(self) -> str:
-        from danvan_sheets.google.client import spreadsheet_id
-
-        return f"{self.kind}:{spreadsheet_id(self.target)}{SUFFIX}"
-
-    def output_clash(self, out: str) -> str | None:
-        return None
-
     def read(self, settings) -> SourceData:
-        from danvan_sheets.sources.gsheet import pull_spreadsheet
-
         data = pull_spreadsheet(self.target, settings)
         tabs: list[Tab] = []
         notices = list(data.notices)
@@ -198,8 +182,33 @@ class FormResponsesSource:
                 f"“{UNIT}”); các trang: {names}. Hãy liên kết biểu mẫu với bảng tính này (Câu trả lời → Liên kết với "
                 "Trang tính), hoặc bỏ “#responses” nếu mỗi đơn vị có một trang."
             )
+        by_unit: dict[str, list[Tab]] = {}
         for sheet in sheets:
             unit_tabs, said = split_responses(sheet)
-            tabs += unit_tabs
             notices += said
+            for t in unit_tabs:
+                by_unit.setdefault(key(t.title), []).append(t)
+        for found in by_unit.values():
+            kept = max(found, key=lambda t: len(_answer_rows(t)))  # the first of equals
+            tabs.append(kept)
+            if len(found) > 1:
+                notices.append(_spread_notice(kept, [t for t in found if t is not kept]))
         return SourceData(tabs, notices, data.requests, data.extra)
+
+
+def _answer_rows(tab: Tab) -> list[int]:
+    """Sheet rows of a unit's answers in its Tab (the first non-empty row is the header)."""
+    return [i + 1 for i, row in enumerate(tab.rows) if row][1:]
+
+
+def _spread_notice(kept: Tab, others: list[Tab]) -> str:
+    # One unit's cells must all point at one sheet (a problem says "ô E6", a note goes on that
+    # cell, a timestamp is looked up by row), so a unit is read from one responses sheet: the
+    # one with most of its answers. The rest are named here, row by row, never dropped unsaid.
+    # This happens when answers typed into `init --form-sheet`'s tab meet a linked Form's own.
+    left = "; ".join(f"trang “{t.origin}” dòng {', '.join(map(str, _answer_rows(t)))}" for t in others)
+    return (
+        f"{kept.title} có câu trả lời ở nhiều trang câu trả lời; chỉ đọc trang “{kept.origin}” "
+        f"({len(_answer_rows(kept))} dòng), chưa tính: {left}. Hãy chép các dòng đó sang trang “{kept.origin}” "
+        "(giữ nguyên Dấu thời gian) rồi xóa ở trang cũ, để mọi câu trả lời của đơn vị ở một trang."
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from danvan_sheets.grid import Merge, Tab, clip_merges
-from danvan_sheets.sources.base import SourceData
+from danvan_sheets.sources.base import SourceData, SpecSource
 
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 
@@ -128,16 +128,13 @@ def _is_google_failure(exc: Exception) -> bool:
 
 
 @dataclass(frozen=True)
-class GoogleSheetSource:
-    target: str  # the spreadsheet's key or URL
+class GoogleSheetSource(SpecSource):
+    """`gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN`: a tab per unit; `target` is the spreadsheet's key or URL."""
+
     kind: ClassVar[str] = "gsheet"
     example: ClassVar[str] = "gsheet:MÃ_HOẶC_ĐƯỜNG_DẪN"
-    suffix: ClassVar[str] = ""
     local: ClassVar[bool] = False
     publishes: ClassVar[bool] = True
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.target}"
 
     @classmethod
     def looks_like(cls, text: str) -> bool:
@@ -149,7 +146,7 @@ class GoogleSheetSource:
     def key(self) -> str:
         from danvan_sheets.google.client import spreadsheet_id
 
-        return f"{self.kind}:{spreadsheet_id(self.target)}"
+        return f"{self.kind}:{spreadsheet_id(self.target)}{self.suffix}"
 
     def output_clash(self, out: str) -> str | None:
         return None

@@ -8,6 +8,8 @@ import io
 import json
 import re
 
+import orjson
+
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import summary_table
 from danvan_sheets.writers.safe_text import csv_safe, safe_tree
@@ -28,13 +30,27 @@ def _needs_cleaning(text: str) -> bool:
             or _ESCAPED_CONTROL.search(text) is not None or _EXCEL_ESCAPE.search(text) is not None)
 
 
+def _dumps(doc: object) -> str:
+    """json.dumps(doc, ensure_ascii=False, separators=(",", ":")), byte for byte, through orjson.
+
+    orjson writes the same text about 5x quicker: every character is escaped alike (checked over
+    all of Unicode in tests/test_writers_json.py), and a report's only floats are percentages
+    rounded to 0.1, which both write as repr() does (they differ below 1e-4 and for NaN). What
+    orjson refuses (a lone surrogate, an int beyond 64 bits) goes through json as before.
+    """
+    try:
+        return orjson.dumps(doc).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
 def to_json(report: Report) -> str:
     # Compact: indent= would switch json to its pure-Python encoder, several times slower on a
     # province's worth of units. Pipe through `python -m json.tool` to read it.
     doc = report.to_dict()
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    text = _dumps(doc)
     if _needs_cleaning(text):
-        text = json.dumps(safe_tree(doc), ensure_ascii=False, separators=(",", ":"))
+        text = _dumps(safe_tree(doc))
     return text
 
 

@@ -379,7 +379,7 @@ class Spreadsheet:
                 out["effectiveValue"] = extended_value(eff)
                 out["formattedValue"] = format_value(cell, eff)
             if cell.format:
-                out["userEnteredFormat"] = copy.deepcopy(cell.format)
+                out["userEnteredFormat"] = with_color_styles(cell.format)
             if cell.note:
                 out["note"] = cell.note
         if (r, c) in sheet.data_validation:
@@ -388,6 +388,32 @@ class Spreadsheet:
 
 
 # ---------------------------------------------------------------- helpers
+
+# Colour fields of a CellFormat and their *Style twins (WorksheetTest.test_format): Google reads a
+# colour back under both names, e.g. backgroundColor {...} and backgroundColorStyle {"rgbColor": {...}}.
+_COLOR_TWINS = (("backgroundColor", "backgroundColorStyle"), ("foregroundColor", "foregroundColorStyle"),
+                ("color", "colorStyle"))
+
+
+def with_color_styles(fmt: dict) -> dict:
+    """A stored userEnteredFormat as Google returns it: each RGB colour also under its *Style name
+    (and a colour sent only as an rgbColor style also as the plain colour); borders' colours too."""
+    out = copy.deepcopy(fmt)
+
+    def twin(obj: dict) -> None:
+        for plain, style in _COLOR_TWINS:
+            if plain in obj and style not in obj:
+                obj[style] = {"rgbColor": copy.deepcopy(obj[plain])}
+            elif style in obj and plain not in obj and "rgbColor" in (obj[style] or {}):
+                obj[plain] = copy.deepcopy(obj[style]["rgbColor"])
+
+    twin(out)
+    if isinstance(out.get("textFormat"), dict):
+        twin(out["textFormat"])
+    for side in (out.get("borders") or {}).values():
+        if isinstance(side, dict):
+            twin(side)
+    return out
 
 def trim(grid: list[list]) -> list[list]:
     """Google trims trailing blank cells per row and trailing blank rows; inner blank rows are []."""

@@ -118,6 +118,9 @@ class FakeGoogle:
         # (403 storageQuotaExceeded, gspread #1592) but not in a Shared Drive it belongs to.
         self.no_drive_storage = False
         self.shared_drive_folders: set[str] = set()
+        # Folders of "My Drive" the caller can see. A parent Drive does not know is a 404 naming it,
+        # and so is a Shared Drive folder asked for without supportsAllDrives=true.
+        self.my_drive_folders: set[str] = set()
         self.requests: list[RecordedRequest] = []
         self._books: dict[str, Spreadsheet] = {}
         self._rules: list[_Rule] = []
@@ -418,7 +421,12 @@ class FakeGoogle:
         mime = body.get("mimeType")
         if mime != SPREADSHEET_MIME:
             raise _drive_error(400, f"The fake only creates spreadsheets, not {mime!r}.", "badRequest")
-        if self.no_drive_storage and not set(body.get("parents") or []) & self.shared_drive_folders:
+        parents = list(body.get("parents") or [])
+        all_drives = q.get("supportsAllDrives", "false").lower() == "true"
+        for parent in parents:
+            if parent not in self.my_drive_folders and not (parent in self.shared_drive_folders and all_drives):
+                raise _drive_error(404, f"File not found: {parent}.", "notFound", location="fileId")
+        if self.no_drive_storage and not set(parents) & self.shared_drive_folders:
             raise _drive_error(403, "The user's Drive storage quota has been exceeded.", "storageQuotaExceeded",
                                domain="usageLimits")
         book = self._new_book(body.get("name") or "Untitled spreadsheet", ["Sheet1"], body.get("parents"))
