@@ -515,3 +515,21 @@ def test_command_line_server():
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_a_fields_mask_naming_no_field_is_refused_as_google_does(fake_google):
+    sid = fake_google.create_spreadsheet("x")
+    url = f"http://{fake_google.host}/v4/spreadsheets/{sid}"
+    for mask in ("sheets(properties,data(rowData(values(notes))))", "sheets.bogus", "spreadsheetId.x"):
+        reply = requests.get(url, params={"fields": mask}, timeout=5)
+        assert reply.status_code == 400, mask
+        error = reply.json()["error"]
+        assert error["status"] == "INVALID_ARGUMENT" and error["message"] == "Request contains an invalid argument."
+        (violation,) = error["details"][0]["fieldViolations"]
+        assert violation["field"] == "fields" and "Cannot find matching fields for path" in violation["description"]
+    # What the tool and gspread send are real names (the notes ride along with the pull's metadata).
+    from danvan_sheets.google.notes import METADATA_WITH_NOTES
+
+    for mask in (METADATA_WITH_NOTES, "sheets.properties,sheets.protectedRanges", "namedRanges",
+                 "sheets.data.rowData.values.userEnteredFormat", "sheets(properties(title,sheetId),merges)", "*"):
+        assert requests.get(url, params={"fields": mask}, timeout=5).status_code == 200, mask

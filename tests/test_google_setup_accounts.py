@@ -83,6 +83,19 @@ def test_a_folder_google_cannot_find_is_named_with_what_to_check(tmp_path, fake_
     assert fake_google.spreadsheet_ids() == []
 
 
+def test_a_my_drive_folder_shared_with_the_service_account_is_still_refused(tmp_path, fake_google):
+    # gspread #1568: sharing a "My Drive" folder with the service account does not help.
+    fake_google.no_drive_storage = True
+    fake_google.my_drive_folders.add("1SomeonesMyDriveFolder")
+    setup = make_setup(tmp_path, fake_google.host)
+    result = setup.run("init", "--create", "Đăng ký 2024", "--folder", "1SomeonesMyDriveFolder")
+    assert_clean_exit(result, 3)
+    out = flat(result.stderr)
+    assert "Thư mục 1SomeonesMyDriveFolder nằm trong “Drive của tôi”" in out and "Google Workspace" in out
+    assert "storageQuotaExceeded" in out and "danvan login" in out and "danvan init --source gsheet:" in out
+    assert fake_google.spreadsheet_ids() == []
+
+
 def test_drive_refuses_a_parent_it_does_not_know_and_a_shared_drive_without_supports_all_drives(fake_google):
     import requests
 

@@ -51,6 +51,12 @@ OWN_DRIVE_FULL = (
     "thêm --folder ĐƯỜNG_DẪN_THƯ_MỤC, hoặc tự tạo bảng tính rồi chạy `danvan init --source gsheet:ĐƯỜNG_DẪN`."
 )
 
+MY_DRIVE_FOLDER = (
+    "Thư mục {folder} nằm trong “Drive của tôi” của một người, không phải Drive dùng chung: chia sẻ thư mục cho "
+    "tài khoản dịch vụ cũng không đủ, vì tệp tạo ở đó vẫn thuộc tài khoản dịch vụ (Drive dùng chung chỉ có ở "
+    "Google Workspace của cơ quan)."
+)
+
 
 def create_spreadsheet(client, title: str, folder: str | None, mode: str, who: str | None) -> str:
     """A new spreadsheet's id (in `folder` when given). Drive's refusals that translate() cannot
@@ -59,7 +65,7 @@ def create_spreadsheet(client, title: str, folder: str | None, mode: str, who: s
     import gspread
 
     from danvan_sheets.errors import SourceError
-    from danvan_sheets.google.errors import reason_of, status_of
+    from danvan_sheets.google.errors import STORAGE_ADVICE, reason_of, status_of
 
     try:
         return str(client.create(title, folder_id=folder).id)
@@ -67,8 +73,12 @@ def create_spreadsheet(client, title: str, folder: str | None, mode: str, who: s
         if folder and status_of(exc) == 404:
             raise SourceError(FOLDER_NOT_FOUND.format(
                 folder=folder, who=who or "tài khoản dùng để chạy công cụ")) from None
-        if mode == "oauth" and status_of(exc) == 403 and reason_of(exc) == "storageQuotaExceeded":
-            raise SourceError(OWN_DRIVE_FULL) from None
+        if status_of(exc) == 403 and reason_of(exc) == "storageQuotaExceeded":
+            if mode == "oauth":
+                raise SourceError(OWN_DRIVE_FULL) from None
+            if folder:
+                advice = STORAGE_ADVICE.format(who=who or "tài khoản dùng để chạy công cụ")
+                raise SourceError(f"{MY_DRIVE_FOLDER.format(folder=folder)} {advice}") from None
         raise
 
 

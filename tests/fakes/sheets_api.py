@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import _batch_update as bu
 from ._a1 import format_range
 from ._cells import parse_raw
+from ._fields import check_spreadsheet_mask
 from ._model import ApiError, Sheet, Spreadsheet, bad_request, now_rfc3339, trim
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -525,6 +526,7 @@ class FakeGoogle:
     def sheets_get(self, spreadsheet_id, *, q, qs, body) -> _Reply:
         book = self._spreadsheet_for(spreadsheet_id)
         fields = q.get("fields")
+        check_spreadsheet_mask(fields)
         with_grid = q.get("includeGridData", "false").lower() == "true" or bool(
             fields and re.search(r"(^|[,(./])data([,)(./]|$)", fields))
         data = book.metadata(with_grid=with_grid, ranges=qs.get("ranges"))
