@@ -28,7 +28,10 @@ Ví dụ:
     "specs",
     multiple=True,
     metavar="NGUỒN",
-    help="Nguồn của một Khối hoặc huyện (xlsx:, dir:, gsheet:); ghi nhiều lần. Bỏ trống thì lấy [[rollup.sources]].",
+    help=(
+        "Nguồn của một Khối hoặc huyện (xlsx:, dir:, gsheet:, hoặc gsheet:MÃ#responses của Google Biểu mẫu); "
+        "ghi nhiều lần. Bỏ trống thì lấy [[rollup.sources]]."
+    ),
 )
 @click.option(
     "--units",
