@@ -176,3 +176,24 @@ def test_carry_without_history_says_what_to_do(tmp_path):
 def test_help_ends_with_an_example():
     res = run("campaign", "new", "--help")
     assert res.exit_code == 0 and "Ví dụ:" in res.output and "danvan campaign new 2024" in res.output
+
+
+def test_carry_from_picks_this_years_source_when_the_history_has_two(tmp_path):
+    db = tmp_path / "h.sqlite"
+    cfg = this_year(tmp_path, f'\n[history]\npath = "{db}"\n')
+    s = settings_for(db)
+    for spec, name in (("xlsx:dang-ky-2023.xlsx", "Duy trì mô hình thật"),
+                       ("xlsx:ban-sao.xlsx", "Duy trì mô hình thử")):
+        r, d = report_of(s, {"Đảng bộ Cục Thuế": {"kinh_te": [model(1, name)]}})
+        record_run(db, r, d, dt.datetime(2023, 11, 20, 9, 0), spec)
+    carry = tmp_path / "duy-tri-2024.xlsx"
+    asked = run("campaign", "new", "2024", "--config", str(cfg), "--yes", "--carry", str(carry))
+    assert asked.exit_code == 2 and "Lịch sử có 2 đợt năm 2023" in asked.output and "--carry-from" in asked.output
+    assert not carry.exists() and not cfg.with_name("danvan-2024.toml").exists()  # nothing half done
+    picked = run("campaign", "new", "2024", "--config", str(cfg), "--yes", "--carry", str(carry),
+                 "--carry-from", "xlsx:dang-ky-2023.xlsx")
+    assert picked.exit_code == 0, picked.output
+    names = [c.value for c in load_workbook(carry)["Đảng bộ Cục Thuế"]["B"]]
+    assert "Duy trì mô hình thật" in names and "Duy trì mô hình thử" not in names
+    alone = run("campaign", "new", "2025", "--config", str(cfg), "--yes", "--carry-from", "xlsx:a.xlsx")
+    assert alone.exit_code == 2 and "--carry-from chỉ dùng cùng --carry" in alone.output

@@ -207,6 +207,11 @@ def test_scores_and_the_recognised_list(filled_doc, registration, settings):
     by_type = filled_doc["totals"]["by_type"]
     assert sum(b["recognised"]["all"] for b in by_type.values()) == t["recognised"]["all"]
     assert t["completed"]["all"] == len(expected) + 3  # Cục Thuế: rows 1, 3 and 4
+    assert t["implemented"]["all"] == len(expected) + 4  # and row 2, "đang triển khai"
+    assert t["registered"]["all"] == sum(len(registered_models(v.entries)) for v in registration.units)
+    for k in ("registered", "reported", "implemented", "completed", "scored", "recognised"):
+        assert sum(t[k]["by_field"].values()) == t[k]["all"], k
+        assert sum(b[k]["all"] for b in by_type.values()) == t[k]["all"], k
 
 
 def test_table_output_names_the_cells(filled):

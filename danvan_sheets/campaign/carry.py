@@ -58,14 +58,17 @@ def carried_rows(rows) -> dict[str, list[list[object]]]:
     return out
 
 
-def carried_models(db_path: str | Path, year: int, source: str | None = None) -> tuple[CampaignKey, list[CarriedUnit]]:
-    """Every unit's continuing models, from its tab as last read in the campaign of `year` (and `source`)."""
+def carried_models(db_path: str | Path, year: int, source: str | None = None,
+                   how: str = "--year và --source") -> tuple[CampaignKey, list[CarriedUnit]]:
+    """Every unit's continuing models, from its tab as last read in the campaign of `year` (and `source`).
+
+    `how`: the option that picks one source when the year has several (for the message)."""
     from danvan_sheets.history import store
     from danvan_sheets.history.timeline import choose_campaign
 
     units = []
     with store.opened(db_path) as conn:
-        campaign, cid = choose_campaign(conn, year, source)
+        campaign, cid = choose_campaign(conn, year, source, how)
         for code, name in store.find_units(conn, cid):
             tabbed = [s for s in store.unit_snapshots(conn, code, cid) if s.tab]
             if not tabbed:

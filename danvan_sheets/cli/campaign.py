@@ -57,11 +57,14 @@ def _quota(items: tuple[str, ...]) -> dict[str, int]:
 @click.option("--carry", metavar="TỆP.xlsx",
               help="Ghi ra tệp Excel các mô hình đơn vị ghi “duy trì” năm nay (theo lịch sử), mỗi đơn vị một trang, để "
                    "chép vào trang năm mới.")
+@click.option("--carry-from", "carry_from", metavar="NGUỒN",
+              help="Với --carry: nguồn năm nay để lấy mô hình duy trì khi lịch sử năm nay có nhiều nguồn (mặc định "
+                   "[source] spec).")
 @click.option(
     "--yes", "-y", is_flag=True, help="Không hỏi lại: giữ mọi chỉ tiêu và mô hình bắt buộc (cho chạy tự động)."
 )
 @click.option("--force", is_flag=True, help="Cho phép ghi đè tệp đã có (--out, --carry).")
-def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, force):
+def new(year, config_path, out, deadline, quotas, drop, source, carry, carry_from, yes, force):
     """Tạo tệp cấu hình cho đợt năm NĂM từ cấu hình năm nay, giữ nguyên các chú thích.
 
     Đổi năm; dời mọi ngày trong tệp (hạn đăng ký, ngày hiệu lực, hạn báo cáo) sang năm mới;
@@ -104,10 +107,13 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, forc
         new_quotas = _quota(quotas)
         new_deadline = _date(deadline) if deadline else None
         dropped = set(drop)
-        if source:
-            from danvan_sheets.sources import parse_spec
+        if carry_from and not carry:
+            raise ConfigError("--carry-from chỉ dùng cùng --carry.")
+        for spec in (source, carry_from):
+            if spec:
+                from danvan_sheets.sources import parse_spec
 
-            parse_spec(source)
+                parse_spec(spec)
         if not yes:
             new_deadline, new_quotas, dropped = _ask(
                 settings, year, new_deadline, new_quotas, dropped, mandatory_models(text)
@@ -119,7 +125,7 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, yes, forc
         )
         carried = None
         if carry:
-            carried = _carried(settings, old_year)
+            carried = _carried(settings, old_year, carry_from)
         written = write_new_config(plan, target, force=force)
         carry_path = None
         if carried is not None:
@@ -179,7 +185,7 @@ def _yes_no(question: str) -> bool:
         click.echo("Hãy trả lời “có” hoặc “không”.")
 
 
-def _carried(settings, old_year):
+def _carried(settings, old_year, carry_from=None):
     from danvan_sheets.campaign.carry import carried_models
     from danvan_sheets.campaign.key import source_key
     from danvan_sheets.history import db_path
@@ -188,8 +194,8 @@ def _carried(settings, old_year):
     if not path.is_file():
         raise ConfigError(f"Chưa có lịch sử ({path}) để lấy các mô hình duy trì năm {old_year}: hãy chạy danvan check "
                           "năm nay trước.")
-    spec = settings.source.spec
-    _campaign, units = carried_models(path, old_year, source_key(spec) if spec else None)
+    spec = carry_from or settings.source.spec
+    _campaign, units = carried_models(path, old_year, source_key(spec) if spec else None, how="--carry-from NGUỒN")
     return units
 
 

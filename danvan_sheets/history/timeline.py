@@ -151,10 +151,12 @@ def timeline_of(snaps: list[Snapshot], rows_of, damage: list | None = None) -> l
 
 # --- opening the database --------------------------------------------------------------------
 
-def choose_campaign(conn, year: int | None = None, source: str | None = None) -> tuple[CampaignKey, int]:
+def choose_campaign(conn, year: int | None = None, source: str | None = None,
+                    how: str = "--year và --source") -> tuple[CampaignKey, int]:
     """The one recorded campaign of `year` (any when None) and `source` (normalised; any when None).
 
-    Several candidates are a question for the person, not a guess: the message lists them.
+    Several candidates are a question for the person, not a guess: the message lists them and
+    says `how` the command at hand picks one.
     """
     found = [(c, n) for c, n in store.campaigns(conn)
              if (year is None or c.year == year) and (source is None or c.source == source)]
@@ -169,8 +171,8 @@ def choose_campaign(conn, year: int | None = None, source: str | None = None) ->
     )
     if not found:
         raise ConfigError(f"Lịch sử chưa có lần chạy nào của đợt {wanted or 'nào'}. "
-                          + (f"Các đợt đã ghi: {listed}. Chọn đợt bằng --year và --source." if listed else ""))
-    raise ConfigError(f"Lịch sử có {len(found)} đợt {wanted}: {listed}. Hãy chọn một bằng --year và --source "
+                          + (f"Các đợt đã ghi: {listed}. Chọn đợt bằng {how}." if listed else ""))
+    raise ConfigError(f"Lịch sử có {len(found)} đợt {wanted}: {listed}. Hãy chọn một bằng {how} "
                       "(hoặc ghi [source] spec trong cấu hình).")
 
 
