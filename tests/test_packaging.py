@@ -132,3 +132,34 @@ def test_the_task_scheduler_lines_are_valid_schtasks_commands():
     assert "/ri" in weekly
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert commands[0] == shlex.split(next(ln for ln in readme.splitlines() if ln.startswith("schtasks ")), posix=False)
+
+
+def test_every_package_the_project_needs_is_pinned_in_constraints():
+    """The quick start installs exactly constraints.txt: every package danvan-sheets[test] needs, the
+    dependencies of dependencies too, has its line there at the version installed."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    lines = (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    pins = {norm(k): v.strip() for k, v in (ln.split("==", 1) for ln in lines if ln and not ln.startswith("#"))}
+    # Walk the requirements from the project itself (not whatever else an old .venv still holds).
+    todo, needed = [("danvan-sheets", ("test",))], {}
+    while todo:
+        name, extras = todo.pop()
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:
+            continue  # a requirement for another platform or Python (its marker is false here)
+        needed[norm(name)] = dist.version
+        for text in dist.requires or []:
+            req = Requirement(text)
+            envs = [{"extra": e} for e in extras] or [{"extra": ""}]
+            if (req.marker is None or any(req.marker.evaluate(e) for e in envs)) and norm(req.name) not in needed:
+                todo.append((req.name, tuple(req.extras)))
+    assert {"gspread", "python-calamine", "filelock", "platformdirs", "pytest", "requests"} <= set(needed)
+    unpinned = {n: v for n, v in needed.items() if n != "danvan-sheets" and pins.get(n) != v}
+    assert unpinned == {}
