@@ -85,10 +85,6 @@ class Problem:
         }
 
 
-def _year_month(ym: tuple[int, int]) -> str:
-    return f"{ym[0]:04d}-{ym[1]:02d}"
-
-
 @dataclass(frozen=True)
 class Period:
     """A span of whole months, inclusive: (year, month) at each end."""
@@ -97,7 +93,8 @@ class Period:
     end: tuple[int, int]
 
     def to_dict(self) -> dict:
-        return {"from": _year_month(self.start), "to": _year_month(self.end)}
+        (y0, m0), (y1, m1) = self.start, self.end
+        return {"from": f"{y0:04d}-{m0:02d}", "to": f"{y1:04d}-{m1:02d}"}
 
     def label(self) -> str:
         if self.start == self.end:

@@ -24,9 +24,10 @@ import hashlib
 import json
 import math
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +314,12 @@ def _json_float(value: object) -> bool:
     return isinstance(value, float) and not (value == 0.0 or 1e-4 <= abs(value) < math.inf)
 
 
+def _odd_floats(values: Iterable[object]) -> bool:
+    """Any _json_float among the values. Most rows hold no float at all: isinstance over them runs in C."""
+    values = list(values)
+    return any(map(isinstance, values, repeat(float))) and any(map(_json_float, values))
+
+
 def dumps(value: object, odd_floats: bool = True) -> str:
     """Keys sorted, compact, non-ASCII as is: byte for byte what _ENCODER writes (stored rows are
     content-addressed by these bytes, so a new writer must not change them).
@@ -431,8 +438,8 @@ def _unit_rows(verdict, tabs_by_title: dict) -> list[tuple[int, str, str, str]]:
         cells = e.raw
         # Only top-level values can be floats: the cells are the grid's own values, and the
         # parsed row's nested values (periods) are text.
-        odd_raw = any(map(_json_float, full)) or any(map(_json_float, cells.values()))
-        odd_parsed = any(map(_json_float, parsed.values()))
+        odd_raw = _odd_floats(full) or _odd_floats(cells.values())
+        odd_parsed = _odd_floats(parsed.values())
         out.append((e.row, e.name_key or key(e.name), dumps({"cells": cells, "row": full}, odd_raw),
                     dumps(parsed, odd_parsed)))
     return out
