@@ -57,6 +57,18 @@ def test_trade_union_models_are_models_and_total_rows_are_totals():
     assert r.problems == []
 
 
+def test_subtotals_and_totals_as_clerks_word_them_are_totals_and_their_lookalikes_models():
+    totals = ["Cộng mục I", "Tổng mục II:", "Cộng phần III", "Cộng lĩnh vực IV", "Tổng số mô hình đăng ký",
+              "Tổng số mô hình đã đăng ký: 5", "Tổng cộng toàn đơn vị", "TỔNG CỘNG CẢ CƠ QUAN", "Cong muc I"]
+    models = ["Tổng mục tiêu an toàn lao động", "Tổng kết kinh nghiệm dân vận", "Công mục I",
+              "Tổng phần thưởng học tập", "Cộng đồng đăng ký hiến máu"]
+    grid = [H, ["I", "Lĩnh vực phát triển kinh tế"]]
+    grid += [model(i, name) for i, name in enumerate(models, 1)] + [[None, t, 3] for t in totals]
+    r = read(grid)
+    assert [e.name for e in r.entries] == models
+    assert [s.reason for s in r.skipped_rows] == ["header", "section"] + ["total"] * len(totals)
+
+
 # Each keyword list of the reader, the keyword as written, a word that folds to the same
 # letters but is another word, and the keyword typed with no diacritics at all.
 COLLISIONS = [

@@ -96,11 +96,14 @@ def is_placeholder(text: str | Said) -> bool:
 
 
 # The whole cell must read as a total: "Tổng số", "Tổng cộng: 5", "Cộng (I+II+III+IV)",
-# "Tổng số mô hình". A model that only opens with the word ("Tổng vệ sinh…", "Cộng đồng…")
-# is a model.
+# "Tổng số mô hình", a section's subtotal "Cộng mục I", "Tổng số mô hình đăng ký", "Tổng cộng
+# toàn đơn vị". A model that only opens with the word ("Tổng vệ sinh…", "Cộng đồng…",
+# "Tổng kết…") is a model.
 _TOTAL = Words(
-    r"(?:tổng số|tổng cộng|tổng|cộng)(?:\s+(?:số\s+)?(?:các\s+)?(?:mô hình|lĩnh vực))?"
-    r"\s*[:.=]?\s*[\d\s()+\-.,/ivx]*(?:\s*mô hình)?"
+    r"(?:tổng số|tổng cộng|tổng|cộng)"
+    r"(?:\s+(?:số\s+)?(?:các\s+)?(?:mô hình|lĩnh vực|mục|phần)(?:\s+(?:đã\s+)?đăng ký)?)?"
+    r"(?:\s+(?:toàn|cả)\s+(?:đơn vị|cơ quan|đảng bộ|chi bộ|khối))?"
+    r"\s*[:.=]?\s*[\d\s()+\-.,:/ivx]*(?:\s*mô hình)?"
 )
 # "Ghi chú" alone, or followed by ":" / "-" / "(2) …"; "Lưu ý:" likewise. "Ghi chép …" is a model.
 _NOTES = Words(r"(?:\*\s*)?(?:ghi chú|lưu ý)\s*(?:[:.\-(]|$)")
