@@ -41,6 +41,24 @@ def test_a_trickling_answer_is_cut_at_the_whole_call_deadline(tmp_path, fake_goo
     assert len(fake_google.requests) == 2
 
 
+@pytest.mark.parametrize("where", ["body", "headers"])
+def test_a_trickling_answer_to_the_write_is_cut_and_not_called_failed(tmp_path, fake_google, sid, where):
+    # The write is applied, then its answer trickles (it ran 121 s before): cut at the deadline, and
+    # since Google may well have applied it, the message says so instead of "failed, old summary kept".
+    fake_google.trickle(0.5, times=None, match=r"POST .*:batchUpdate", where=where)
+    setup = make_setup(tmp_path, fake_google.host, timeout=1, max_tries=2, max_seconds=10, base_delay=0.01)
+    started = time.monotonic()
+    result = setup.run("aggregate", "-q", "--as-of", "2023-05-02", source=f"gsheet:{sid}")
+    took = time.monotonic() - started
+    assert_clean_exit(result, 3)
+    out = flat(result.stderr)
+    assert "Hết thời gian chờ Google trả lời khi ghi trang tổng hợp" in out and "CÓ THỂ ĐÃ XONG" in out
+    assert "Tổng hợp cũ vẫn giữ nguyên" not in out and "Không ghi được" not in out
+    assert took < 6, took  # two tries of at most 1 s each, plus start-up and the two reads
+    assert len([r for r in fake_google.requests if r.path.endswith(":batchUpdate")]) == 2
+    assert "Tổng hợp" in fake_google.tabs(sid)  # it had indeed landed
+
+
 def test_a_400_gets_googles_reason_and_advice(tmp_path, fake_google, sid):
     fake_google.fail(400, times=None, match="values:batchGetByDataFilter", body={"error": {
         "code": 400, "message": "Unable to parse range: 'Đảng bộ Cục Thuế'!A1", "status": "INVALID_ARGUMENT"}})

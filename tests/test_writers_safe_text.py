@@ -23,8 +23,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from danvan_sheets.config import ReviewSettings
+from danvan_sheets.core.duplicates import candidates_of, find_duplicates
 from danvan_sheets.core.model import Problem
 from danvan_sheets.core.reader import read_tab
+from danvan_sheets.core.rollup import Part, Rollup
 from danvan_sheets.core.summary import build_report
 from danvan_sheets.core.tables import all_tables
 from danvan_sheets.writers import email as mail
@@ -38,8 +41,12 @@ from danvan_sheets.writers.export_xlsx import (
 )
 from danvan_sheets.writers.gsheet_summary import write_summary
 from danvan_sheets.writers.machine import to_csv, to_json
+from danvan_sheets.writers.rollup_files import SHEET_FORM as SHEET_FORM_PROVINCE
+from danvan_sheets.writers.rollup_files import rollup_json, write_rollup_export, write_rollup_summary
 from danvan_sheets.writers.safe_text import printable
 from danvan_sheets.writers.xlsx_summary import write_summary_xlsx
+from danvan_sheets.writers.yearend_xlsx import HEADER_ROW, write_result_template_files, write_result_templates
+from danvan_sheets.writers.zalo import zalo_text
 from tests.fakes.fixtures import make_gspread_client
 from tests.helpers_forms import AS_OF, campaign, model, seed_form, unit
 
@@ -92,6 +99,15 @@ def assert_cell(got: object, want: str, limit: int) -> None:
     else:
         assert isinstance(got, str) and got.endswith("…") and utf16_len(got) <= limit
         assert want.startswith(got[:-1])
+
+
+def matches(got: object, want: str, limit: int) -> bool:
+    """assert_cell as a test, to find the one cell among many."""
+    try:
+        assert_cell(got, want, limit)
+    except AssertionError:
+        return False
+    return True
 
 
 # --- arbitrary text ------------------------------------------------------------------------------
@@ -211,6 +227,41 @@ def test_every_writer_writes_arbitrary_text_and_reads_back(
     assert_cell(restored[7][4], want_place, 32_767)
     assert_cell(restored[7][6], want_value, 32_767)
 
+    # remind --zalo / --zalo-out: the same reminder as ready-to-paste text, in a UTF-8 file and back.
+    path = tmp / "zalo.txt"
+    path.write_bytes(zalo_text([r]).encode("utf-8"))
+    zalo = path.read_text(encoding="utf-8")
+    assert zalo.startswith(f"=== 1/1. {' '.join(want_unit.split())} ===\n")
+    assert f"Kính gửi: {want_unit}," in zalo
+
+    # The province roll-up: its summary workbook, its export (xlsx, CSV, JSON) and --format json.
+    part = Part("Đảng bộ Khối", "Khối", "xlsx:khoi.xlsx", report=report)
+    rollup = Rollup(report.campaign, AS_OF, [part], find_duplicates(candidates_of(part.name, report.units)))
+    province = _calamine(write_rollup_summary(rollup, tmp / "tinh.xlsx", NOW), "Tổng hợp tỉnh")
+    assert_cell(province[3][province[2].index("Đơn vị")], want_unit, 32_767)
+    form = _calamine(write_rollup_export(rollup, tmp / "tinh-xuat.xlsx", "xlsx", NOW), SHEET_FORM_PROVINCE)
+    assert any(matches(row[1], want_name, 32_767) for row in form[5:] if len(row) > 1)
+    rows = list(csv.DictReader(io.StringIO(
+        write_rollup_export(rollup, tmp / "tinh.csv", "csv", NOW).read_text(encoding="utf-8-sig"))))
+    assert rows[0]["Tên mô hình"] == (
+        "'" + want_name if want_name.startswith(("=", "+", "-", "@", "\t")) else want_name
+    )
+    doc = json.loads(write_rollup_export(rollup, tmp / "tinh.json", "json", NOW).read_bytes().decode("utf-8"))
+    assert doc["models"][0]["ten_mo_hinh"] == want_name
+    doc = json.loads(rollup_json(rollup).encode("utf-8"))
+    assert doc["sources"][0]["units"][0]["name"] == want_unit
+
+    # review --template: the year-end result form, one workbook and a file per unit.
+    book = write_result_templates(report, ReviewSettings(), tmp / "bao-cao.xlsx")
+    import python_calamine
+
+    first = python_calamine.CalamineWorkbook.from_path(str(book)).sheet_names[0]
+    result_form = _calamine(book, first)
+    assert_cell(result_form[1][0], expected("Đơn vị: " + unit_name), 32_767)
+    assert_cell(result_form[HEADER_ROW + 1][1], want_name, 32_767)
+    files = write_result_template_files(report, ReviewSettings(), tmp / "bao-cao")
+    assert_cell(_calamine(files[0], "Báo cáo kết quả")[1][0], expected("Đơn vị: " + unit_name), 32_767)
+
 
 def test_printable_by_hand():
     assert printable("Mô hình\vdán từ Word") == "Mô hình\ndán từ Word"
@@ -295,6 +346,16 @@ def test_a_pasted_line_break_through_xlsx_export_and_google(tmp_path, fake_googl
     assert [e["counted"] for e in thue["entries"] if e["field"] == "kinh_te"] == [True]
     assert [(p["cell"], p["severity"]) for p in thue["problems"] if p["code"] == "control_characters"] == [
         ("B8", "warning"), ("E8", "warning")]
+    # The history keeps the cells as the clerk typed them, U+000B and all: nothing typed is lost.
+    import sqlite3
+    from contextlib import closing
+
+    from danvan_sheets.history.store import loads
+
+    with closing(sqlite3.connect(tmp_path / "danvan-data" / "history.sqlite")) as db:
+        stored = [loads(raw)["cells"] for (raw,) in db.execute("SELECT raw_json FROM rows")]
+    assert PASTED in [c.get("name") for c in stored]
+    assert "Phòng\vTổng hợp" in [c.get("location") for c in stored]
 
     # export: the official form shows the line break where the clerk put one.
     result = setup.run("export", "--as-of", "2023-05-02", "--out", str(tmp_path / "xuat.xlsx"), source=f"xlsx:{book}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from danvan_sheets.campaign.key import CampaignKey
 from danvan_sheets.core.model import FIELDS, Campaign
 from danvan_sheets.core.text import key
+from danvan_sheets.writers.safe_text import one_line
 
 MARK = key("duy trì")
 _BUILD, _DONE = 3, 6  # the form's columns (4) and (7)
@@ -82,7 +83,8 @@ def carried_models(db_path: str | Path, year: int, source: str | None = None,
 
 def _sheet_title(text: str, used: set[str]) -> str:
     # Excel's rules for a sheet name: at most 31 characters, none of []:*?/\ , unique ignoring case.
-    base = "".join("-" if c in "[]:*?/\\" else c for c in text).strip().strip("'")[:31] or "Đơn vị"
+    # one_line: control characters (a title pasted from Word) are no more allowed in a sheet title than in a cell.
+    base = "".join("-" if c in "[]:*?/\\" else c for c in one_line(text)).strip().strip("'")[:31] or "Đơn vị"
     title, n = base, 2
     while title.lower() in used:
         tail = f" ({n})"

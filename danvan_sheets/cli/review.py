@@ -55,9 +55,9 @@ def review(source, units_path, config_path, as_of, results, template, fmt):
         raise user_error(exc) from None
     year = result.review
     if fmt == "json":
-        import json
+        from danvan_sheets.writers.safe_text import json_text
 
-        click.echo(json.dumps(year.to_dict(), ensure_ascii=False))
+        click.echo(json_text(year.to_dict()))
     else:
         from danvan_sheets.writers.yearend_console import render_review
 
@@ -114,12 +114,11 @@ def export_yearend(source, units_path, config_path, as_of, out: str, fmt: str | 
         result = run_review(source, units_path, results, settings, parse_as_of(as_of), out=out, out_suffixes=suffixes)
         year = result.review
         if Path(out).suffix.lower() == ".json":
-            import json
-
             from danvan_sheets.atomic import write_atomic
+            from danvan_sheets.writers.safe_text import json_text
 
             try:
-                path = write_atomic(out, json.dumps(year.to_dict(), ensure_ascii=False, indent=2))
+                path = write_atomic(out, json_text(year.to_dict(), indent=2))
             except OSError as exc:
                 from danvan_sheets.errors import SourceError, os_reason
 

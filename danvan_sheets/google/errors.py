@@ -83,10 +83,13 @@ def _refresh_failure(exc, what: str, email: str | None) -> SourceError:
     )
 
 
-def translate(exc: Exception, what: str, email: str | None = None, tries: int | None = None) -> SourceError:
+def translate(exc: Exception, what: str, email: str | None = None, tries: int | None = None,
+              write: bool = False) -> SourceError:
     """`what` says what we were doing: "đọc bảng tính", "ghi trang tổng hợp"…
 
     `email` is the service account's address; None means a person's OAuth login (or the emulator).
+    `write`: `what` was a write, so a request that was sent and then not answered in time may
+    have been applied all the same.
     """
     import requests
     from google.auth import exceptions as auth_exc
@@ -115,6 +118,14 @@ def translate(exc: Exception, what: str, email: str | None = None, tries: int | 
     if isinstance(exc, auth_exc.TransportError):
         return SourceError(
             f"Không kết nối được tới máy chủ đăng nhập của Google khi {what}. Kiểm tra mạng rồi chạy lại."
+        )
+    if write and isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+        # Sent, then no whole answer within the deadline: Google may have applied the batch (it is
+        # all or nothing), so "failed" or "the old summary is intact" could both be false.
+        return SourceError(
+            f"Hết thời gian chờ Google trả lời khi {what}{_tries(tries)}: việc ghi CÓ THỂ ĐÃ XONG hoặc chưa. "
+            "Hãy mở bảng tính kiểm tra (trang Tổng hợp có giờ cập nhật mới không); chạy lại lệnh cũng an toàn, "
+            "không ghi trùng. Nếu lần nào cũng vậy, kiểm tra mạng."
         )
     if isinstance(exc, requests.Timeout):
         return SourceError(f"Hết thời gian chờ Google khi {what}. Kiểm tra mạng rồi chạy lại.")

@@ -77,7 +77,7 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
             raise translate(exc, WHAT, identity.email, session.stats.last_tries) from None
         except Exception as exc:  # noqa: BLE001 - requests and google-auth (token) failures
             if is_google_failure(exc):
-                raise translate(exc, WHAT, identity.email, session.stats.last_tries) from None
+                raise translate(exc, WHAT, identity.email, session.stats.last_tries, write=True) from None
             raise
     raise SourceError("Không ghi được trang tổng hợp.")
 

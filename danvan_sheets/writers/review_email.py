@@ -10,6 +10,7 @@ import datetime as dt
 
 from danvan_sheets.core.results import ReviewDue
 from danvan_sheets.writers.email import MAX_CELLS, Reminder, days_left_text
+from danvan_sheets.writers.safe_text import one_line, printable
 
 SUBJECT = "Nhắc báo cáo {stage} mô hình “{title}” năm {year} — {unit}"
 
@@ -53,5 +54,6 @@ def review_body(due: ReviewDue, title: str, year: int, today: dt.date, signature
 
 def compose_review(due: ReviewDue, title: str, year: int, today: dt.date, signature: str) -> Reminder:
     subject = SUBJECT.format(stage=due.label, title=title, year=year, unit=due.unit.name)
-    return Reminder(due.unit.code, due.unit.name, due.unit.email.strip(), subject,
-                    review_body(due, title, year, today, signature))
+    # As the registration reminders (writers/email.compose): the subject one line, the body plain text.
+    return Reminder(due.unit.code, due.unit.name, due.unit.email.strip(), one_line(subject),
+                    printable(review_body(due, title, year, today, signature)))

@@ -22,14 +22,16 @@ from danvan_sheets.writers.export_xlsx import (
 )
 from danvan_sheets.writers.files import save_atomic
 from danvan_sheets.writers.print_xlsx import period_label, print_setup, put, save_workbook, styles
+from danvan_sheets.writers.safe_text import safe_tree
 
 SHEET_FORM = "Đăng ký toàn tỉnh"
 SHEET_COUNTS = "Thống kê theo Khối, huyện"
 
 
 def rollup_json(r: Rollup) -> str:
-    # Compact, as `check --format json`: a province is thousands of entries.
-    return json.dumps(r.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    # Compact, as `check --format json`: a province is thousands of entries. Through the writers'
+    # safe-text helper: a lone surrogate or control character of one unit would break the output.
+    return json.dumps(safe_tree(r.to_dict()), ensure_ascii=False, separators=(",", ":"))
 
 
 def write_rollup_summary(r: Rollup, out: str | Path, compiled_at: dt.datetime) -> Path:
@@ -146,7 +148,7 @@ def to_rollup_export_json(r: Rollup) -> str:
         "totals": r.totals(),
         "duplicates": r.duplicates.to_dict(),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(safe_tree(doc), ensure_ascii=False, indent=2, default=str)
 
 
 def write_rollup_export(r: Rollup, out: str | Path, fmt: str, compiled_at: dt.datetime) -> Path:

@@ -88,6 +88,13 @@ def safe_tree(value: object) -> object:
     return value
 
 
+def json_text(doc: object, indent: int | None = None) -> str:
+    """A JSON document as UTF-8-safe text, every string through printable() (a lone surrogate could not be printed)."""
+    import json
+
+    return json.dumps(safe_tree(doc), ensure_ascii=False, indent=indent, default=str)
+
+
 def csv_safe(value: object) -> object:
     """CSV has no cell types: a leading quote makes spreadsheets show the text as typed."""
     value = safe_value(value)

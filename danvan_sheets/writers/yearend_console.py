@@ -11,8 +11,14 @@ _TYPE_SHORT = {"dang_bo_co_so": "ĐBCS", "chi_bo_co_so": "CBCS", "doan_the": "Đ
 
 def render_review(year: YearReview, title: str, console) -> None:
     from rich import box
-    from rich.markup import escape
+    from rich.markup import escape as rich_escape
     from rich.table import Table
+
+    from danvan_sheets.writers.safe_text import printable
+
+    def escape(text: str) -> str:
+        # As for `check`'s table: a unit's text can hold control codes as well as rich markup.
+        return rich_escape(printable(text))
 
     r = year.review
     t = Table(title=f"Kết quả thực hiện mô hình “{title}” năm {year.year} (xét ngày {year.as_of:%d/%m/%Y})",

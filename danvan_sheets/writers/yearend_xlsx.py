@@ -38,6 +38,7 @@ from danvan_sheets.core.results import (
 )
 from danvan_sheets.errors import SourceError
 from danvan_sheets.writers.print_xlsx import print_setup, put, save_workbook, styles
+from danvan_sheets.writers.safe_text import one_line
 
 TITLE_ROWS = 3
 HEADER_ROW = 4  # the header, then the (1)…(n) numbering row; both repeat on every printed page
@@ -67,7 +68,8 @@ BLANK_ROWS = 3  # a unit with nothing registered still gets lines to write on
 def tab_title(v: UnitVerdict, taken: set[str]) -> str:
     """The unit's name when it fits Excel's 31 characters (without the characters Excel refuses), else
     its code: either matches the unit, and the "Đơn vị:" line inside the tab names it in full anyway."""
-    name = _BAD_TITLE.sub("-", " ".join(v.unit.name.split())).strip(" '")
+    # one_line: a name pasted from Word may hold control characters, which neither a sheet title nor a file name can.
+    name = _BAD_TITLE.sub("-", one_line(v.unit.name)).strip(" '")
     base = name if 0 < len(name) <= 31 else v.unit.code
     title, n = base[:31], 2
     while title.lower() in taken:
