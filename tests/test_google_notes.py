@@ -158,3 +158,34 @@ def test_notes_reported_in_the_output(env, fake_google):
     result = env.run("aggregate", "--as-of", "2023-05-02", source=env.source)
     assert_clean_exit(result, 0)
     assert "Ghi chú ở ô cần sửa trên trang đơn vị: 2 ghi mới hoặc cập nhật, 0 xóa" in flat(result.output)
+
+
+def test_notes_turned_off_in_the_config_remove_ours_and_no_notes_keeps_them(env, fake_google):
+    sid = env.sid
+    _type(
+        fake_google, sid, [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"]]
+    )
+    _sheet(fake_google, sid).insert_note(f"B{ROW}", THEIR_OTHER)
+    _aggregate(env, fake_google)
+    ours = {k for k, v in _notes(fake_google, sid).items() if v.startswith(NOTE_PREFIX)}
+    assert ours == {f"E{ROW}", f"F{ROW}"}
+
+    # --no-notes is one run without notes: what is there stays.
+    _aggregate(env, fake_google, "--no-notes")
+    assert {k for k, v in _notes(fake_google, sid).items() if v.startswith(NOTE_PREFIX)} == ours
+
+    # notes = false turns them off for good: ours go (they would claim to vanish once fixed and never
+    # would), in the one write request, someone else's stays.
+    env.config.write_text(env.config.read_text(encoding="utf-8").replace("[google]\n", "[google]\nnotes = false\n"),
+                          encoding="utf-8")
+    fake_google.reset_log()
+    result = env.run("aggregate", "--as-of", "2023-05-02", source=env.source)
+    assert_clean_exit(result, 0)
+    assert fake_google.writes() == 1
+    (write,) = [r for r in fake_google.requests if r.is_write]
+    assert all(r["updateCells"]["rows"] == [{"values": [{}]}] for r in write.body["requests"] if "updateCells" in r
+               and r["updateCells"].get("fields") == "note")
+    assert _notes(fake_google, sid) == {f"B{ROW}": THEIR_OTHER}
+    assert "Đã xóa 2 ghi chú cũ của công cụ" in flat(result.output)
+    _aggregate(env, fake_google)
+    assert fake_google.writes() == 0

@@ -94,8 +94,8 @@ def _lock_asked(settings, result):
               help="Ghi nhật ký: mỗi lần chạy một dòng có giờ, số đơn vị, số cần bổ sung, số yêu cầu Google, "
                    "thời gian, mã thoát (tự xoay vòng; mặc định [cron] log_file).")
 @click.option("--no-notes", is_flag=True,
-              help="Với nguồn gsheet: không ghi chú (note) vào ô cần sửa trên trang đơn vị (mặc định có, "
-                   "tắt hẳn bằng [google] notes = false).")
+              help="Với nguồn gsheet: lần này không ghi chú (note) vào ô cần sửa trên trang đơn vị, ghi chú đã "
+                   "có giữ nguyên (mặc định có; tắt hẳn, xóa cả ghi chú cũ, bằng [google] notes = false).")
 def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_file, no_notes):
     """Tổng hợp đăng ký của mọi đơn vị ra các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu.
 
@@ -139,10 +139,14 @@ def aggregate(source, units_path, config_path, as_of, out, strict, quiet, log_fi
                 failures = table_failures(report, compiled_at)
                 wrote = publish_summary(result.data, report, compiled_at,
                                         notes=settings.google.notes and not no_notes,
+                                        clear_notes=not settings.google.notes,
                                         lock=_lock_asked(settings, result))
                 done = ("Đã ghi các trang Tổng hợp, Cần bổ sung, Lỗi nhập liệu vào bảng tính." if wrote.summary
                         else "Các trang tổng hợp trên bảng tính đã đúng, không cần ghi lại.")
-                if wrote.notes_written or wrote.notes_removed:
+                if not settings.google.notes and wrote.notes_removed:
+                    done += (f" Đã xóa {wrote.notes_removed} ghi chú cũ của công cụ trên trang đơn vị "
+                             "(ghi chú đã tắt: [google] notes = false).")
+                elif wrote.notes_written or wrote.notes_removed:
                     done += (f" Ghi chú ở ô cần sửa trên trang đơn vị: {wrote.notes_written} ghi mới hoặc cập nhật, "
                              f"{wrote.notes_removed} xóa vì đã sửa xong.")
                 if wrote.lock is not None:

@@ -35,12 +35,14 @@ class Published:
 
 
 def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, notes: bool = False,
-                    lock: LockAsked | None = None) -> Published:
+                    lock: LockAsked | None = None, clear_notes: bool = False) -> Published:
     """Write what changed; nothing is sent when the sheet already says it all.
 
     notes: also bring our notes on the units' problem cells up to date (google/notes.py), in the
-    same single write request. lock: also turn the units' tabs staff-only once their editing
-    days are over (google/lock.py), in that same request.
+    same single write request. clear_notes (notes turned off for good, [google] notes = false):
+    remove the notes we wrote earlier instead, in that same request; they say they vanish once
+    the cell is fixed, and with notes off no run would ever remove them. lock: also turn the
+    units' tabs staff-only once their editing days are over (google/lock.py), in that same request.
     """
     import gspread
 
@@ -52,7 +54,7 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     current = {summary_title(t.title): t.rows for t in pulled.tabs if summary_title(t.title)}
     tables = all_tables(report, compiled_at)
     metadata = pulled.metadata
-    note_reqs = _note_requests(pulled, report) if notes else []
+    note_reqs = _note_requests(pulled, report, clear=clear_notes and not notes) if notes or clear_notes else []
     plan = _lock_plan(pulled, metadata, report, lock, identity.email) if lock else None
     for attempt in (1, 2):
         try:
@@ -82,11 +84,11 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     raise SourceError("Không ghi được trang tổng hợp.")
 
 
-def _note_requests(pulled, report: Report) -> list[dict]:
+def _note_requests(pulled, report: Report, clear: bool = False) -> list[dict]:
     from danvan_sheets.google.notes import note_requests, parse_notes, wanted_notes
 
     unit_ids = {t.title: t.sheet_id or 0 for t in pulled.tabs if not summary_title(t.title)}
-    wanted = wanted_notes(report, unit_ids)
+    wanted = {} if clear else wanted_notes(report, unit_ids)
     return note_requests(parse_notes(pulled.metadata), wanted, set(unit_ids.values()))
 
 
