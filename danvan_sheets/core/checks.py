@@ -145,7 +145,16 @@ def _needles(model: MandatoryModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _has_needles(name_key: str, all_of: tuple[str, ...], any_of: tuple[str, ...]) -> bool:
     # key() text is single-spaced and stripped, so a word is found by plain substring search.
-    return all(w in name_key for w in all_of) and (not any_of or any(w in name_key for w in any_of))
+    # Loops, not all()/any() over generators: asked for every entry and every mandatory model.
+    for w in all_of:
+        if w not in name_key:
+            return False
+    if not any_of:
+        return True
+    for w in any_of:  # noqa: SIM110 - see above
+        if w in name_key:
+            return True
+    return False
 
 
 def matches_mandatory(name: str, model: MandatoryModel) -> bool:
