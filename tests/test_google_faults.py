@@ -142,8 +142,17 @@ def env(tmp_path, fake_google):
             model(2, "Cán bộ thân thiện vì nhân dân phục vụ"),
             model(3, "Lãnh đạo thực hiện chuyển đổi số trong đơn vị"),
         ]}))
-    setup = make_setup(tmp_path, fake_google.host, max_tries=3, timeout=0.3)
+    # 2 s, not the 0.3 s the timeout tests use: a good answer on a loaded CI machine must not time
+    # out and be retried, which would change the request counts these tests assert.
+    setup = make_setup(tmp_path, fake_google.host, max_tries=3, timeout=2.0)
     setup.sid, setup.source = sid, f"gsheet:{sid}"
+    return setup
+
+
+def _short_timeout(env, seconds: float):
+    """The same files with [google] timeout = `seconds`, for the tests about timing out."""
+    setup = make_setup(env.tmp, env.env["SHEETS_EMULATOR_HOST"], max_tries=3, timeout=seconds)
+    setup.sid, setup.source = env.sid, env.source
     return setup
 
 
@@ -215,8 +224,9 @@ def test_dropped_write_is_retried_and_lands_once(env, fake_google):
 
 def test_timeout_is_bounded_exit_3(env, fake_google):
     fake_google.delay(2.0, times=None, match=READ_META)  # longer than [google] timeout = 0.3
+    short = _short_timeout(env, 0.3)
     started = time.monotonic()
-    result = env.run("check", "--as-of", "2023-05-02", source=env.source)
+    result = short.run("check", "--as-of", "2023-05-02", source=env.source)
     elapsed = time.monotonic() - started
     assert_clean_exit(result, 3)
     assert "Hết thời gian chờ Google khi đọc dữ liệu" in flat(result.stderr)
@@ -281,12 +291,12 @@ def test_summary_tabs_added_in_the_same_single_batch(env, fake_google):
 
 
 def test_timed_out_write_that_lands_late_is_not_doubled(env, fake_google):
-    # The first try is answered after the client gave up (timeout 0.3 s) and is still applied by the
+    # The first try is answered after the client gave up (timeout 0.5 s) and is still applied by the
     # server; the retry lands too. Sheet ids chosen by us make the second batch collide as a whole.
-    fake_google.delay(1.0, times=1, match=WRITE)
-    result = env.run("aggregate", "-q", "--as-of", "2023-05-02", source=env.source)
+    fake_google.delay(2.0, times=1, match=WRITE)
+    result = _short_timeout(env, 0.5).run("aggregate", "-q", "--as-of", "2023-05-02", source=env.source)
     assert_clean_exit(result, 0)
-    deadline = time.monotonic() + 3  # let the slow first try finish on the server
+    deadline = time.monotonic() + 5  # let the slow first try finish on the server
     while time.monotonic() < deadline:
         statuses = _statuses(fake_google, WRITE)
         if len(statuses) >= 2 and None not in statuses:

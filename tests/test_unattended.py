@@ -444,13 +444,15 @@ def test_run_killed_while_holding_the_lock_on_xlsx(tmp_path):
 
 # --- Google failing in every way ----------------------------------------------------------------
 
+FAULT_TIMEOUT = 0.5  # seconds per Google call in the failing run; the "timeout" fault waits 4x as long
+
 FAULTS = {
     "429": lambda f, m: f.fail(429, times=None, match=m, retry_after=0),
     "500": lambda f, m: f.fail(500, times=None, match=m),
     "502": lambda f, m: f.fail(502, times=None, match=m),
     "503": lambda f, m: f.fail(503, times=None, match=m),
     "504": lambda f, m: f.fail(504, times=None, match=m),
-    "timeout": lambda f, m: f.delay(1.5, times=None, match=m),
+    "timeout": lambda f, m: f.delay(FAULT_TIMEOUT * 4, times=None, match=m),
     "dropped": lambda f, m: f.drop(times=None, match=m),
 }
 
@@ -458,9 +460,10 @@ FAULTS = {
 @pytest.mark.parametrize("where", ["every request", "the write"])
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_google_failing_forever(tmp_path, fake_google, fault, where):
-    env = Env(tmp_path, timeout=0.3)
+    env = Env(tmp_path)  # the good run keeps the default timeout: a loaded CI machine must not fail it
     key = gsheet(fake_google)
     assert invoke(env.args(f"gsheet:{key}"), fake_google).exit_code == 0
+    Env(tmp_path, timeout=FAULT_TIMEOUT)  # the same files, a short timeout for the failing run
     before = summary_of(fake_google, key)
     marker = env.state()["last_success"]
     fake_google.set_values(key, UNITS[1][1], tabs(extra_model=True)[UNITS[1][1]])

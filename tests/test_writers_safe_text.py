@@ -91,23 +91,22 @@ def stored_len(text: str, limit: int) -> int:
     return utf16_len(text)
 
 
-def assert_cell(got: object, want: str, limit: int) -> None:
+def matches(got: object, want: str, limit: int) -> bool:
     """`got` is `want`, or, when `want` is over the cell limit, its start cut with "…"."""
     got = "" if got is None else got
     if stored_len(want, limit) <= limit:
-        assert got == want
-    else:
-        assert isinstance(got, str) and got.endswith("…") and utf16_len(got) <= limit
-        assert want.startswith(got[:-1])
+        return got == want
+    return isinstance(got, str) and got.endswith("…") and utf16_len(got) <= limit and want.startswith(got[:-1])
 
 
-def matches(got: object, want: str, limit: int) -> bool:
-    """assert_cell as a test, to find the one cell among many."""
-    try:
-        assert_cell(got, want, limit)
-    except AssertionError:
-        return False
-    return True
+def assert_cell(got: object, want: str, limit: int) -> None:
+    # A plain `assert got == want` would have pytest diff two 32,767-character strings with difflib
+    # on failure, which runs for hours (the CI profile's fixed examples hit it); say where they part.
+    if not matches(got, want, limit):
+        text = "" if got is None else str(got)
+        at = next((i for i, (a, b) in enumerate(zip(text, want, strict=False)) if a != b), min(len(text), len(want)))
+        raise AssertionError(f"cell differs at {at} (lengths {len(text)} and {len(want)}): "
+                             f"{text[at:at + 40]!r} != {want[at:at + 40]!r}")
 
 
 # --- arbitrary text ------------------------------------------------------------------------------
