@@ -197,3 +197,47 @@ def test_carry_from_picks_this_years_source_when_the_history_has_two(tmp_path):
     assert "Duy trì mô hình thật" in names and "Duy trì mô hình thử" not in names
     alone = run("campaign", "new", "2025", "--config", str(cfg), "--yes", "--carry-from", "xlsx:a.xlsx")
     assert alone.exit_code == 2 and "--carry-from chỉ dùng cùng --carry" in alone.output
+
+
+def test_force_never_overwrites_this_years_config_or_registrations(tmp_path):
+    cfg = this_year(tmp_path)
+    before = cfg.read_bytes()
+    res = run("campaign", "new", "2024", "--config", str(cfg), "--yes", "--out", str(cfg), "--force")
+    assert res.exit_code == 2 and "chính là cấu hình năm nay" in res.output
+    assert cfg.read_bytes() == before
+
+    sheet = tmp_path / "dang-ky-2023.xlsx"
+    sheet.write_bytes(b"PK registrations")
+    res = run("campaign", "new", "2024", "--config", str(cfg), "--yes", "--force", "--carry", str(sheet),
+              "--carry-from", f"xlsx:{sheet}")
+    assert res.exit_code == 2 and "chính là tệp nguồn" in res.output, res.output
+    assert sheet.read_bytes() == b"PK registrations"
+    assert not cfg.with_name("danvan-2024.toml").exists()  # nothing half done
+
+
+def test_from_the_packaged_default_the_new_year_goes_to_the_users_config_folder(tmp_path):
+    """Not into site-packages: lost on an upgrade, and read-only on a Windows install."""
+    import os
+    import subprocess
+    import sys
+
+    from danvan_sheets.config import packaged_config_path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DANVAN_CONFIG",)}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "xdg"), DANVAN_DATA_DIR=str(tmp_path / "data"),
+               PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def child(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], cwd=work, env=env, capture_output=True, text=True,
+                              encoding="utf-8", timeout=120)
+
+    where = Path(child("-c", "from danvan_sheets.config import user_config_path; print(user_config_path())")
+                 .stdout.strip()).parent
+    proc = child("-m", "danvan_sheets", "campaign", "new", "2024", "--yes")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    new = where / "danvan-2024.toml"
+    assert f"Đã ghi cấu hình năm 2024: {new}" in proc.stdout
+    assert tomllib.loads(new.read_text(encoding="utf-8"))["campaign"]["year"] == 2024
+    assert not (packaged_config_path().parent / "danvan-2024.toml").exists()

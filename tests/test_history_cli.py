@@ -116,3 +116,15 @@ def test_restore_splits_a_cell_that_held_a_section_title_and_its_first_model(tmp
     at = next(i for i, row in enumerate(rows) if row[0] == "II")
     assert [row[:2] for row in rows[at + 1:at + 3]] == [
         [1, "Mô hình “Cơ quan văn hóa, xanh – sạch – đẹp”"], [2, "Nâng bước em đến trường"]]
+
+
+def test_restore_force_never_overwrites_the_registrations(tmp_path):
+    """--force replaces an old restored file, never the workbook the --source names (exit 2, untouched)."""
+    _record(tmp_path)
+    sheet = tmp_path / "dang-ky-2023.xlsx"
+    sheet.write_bytes(b"PK the Khoi's registrations")
+    res = CliRunner().invoke(cli, ["restore", "DB-THUE", "--at", "2023-04-20", "--out", str(sheet), "--force",
+                                   "--source", f"xlsx:{sheet}", "--config", str(_config(tmp_path))])
+    assert res.exit_code == 2 and "chính là tệp nguồn" in res.output, res.output
+    assert "Traceback" not in res.output
+    assert sheet.read_bytes() == b"PK the Khoi's registrations"

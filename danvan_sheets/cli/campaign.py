@@ -41,10 +41,20 @@ def _quota(items: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+def _beside(cfg: Path) -> Path:
+    """The file the new year's configuration is named after and put beside: this year's, unless that
+    is the default shipped inside the package, whose folder is lost on an upgrade (and read-only on a
+    Windows install); then the user's configuration folder, where `danvan config init` writes."""
+    from danvan_sheets.config import packaged_config_path, user_config_path
+
+    return user_config_path() if cfg.resolve() == packaged_config_path().resolve() else cfg
+
+
 @campaign.command("new", cls=VietCommand, short_help="Tạo cấu hình năm mới từ cấu hình năm nay.")
 @click.argument("year", type=int, metavar="NĂM")
 @config_option("Cấu hình năm nay")
-@click.option("--out", metavar="TOML", help="Tệp cấu hình năm mới (mặc định cạnh cấu hình năm nay, tên có NĂM).")
+@click.option("--out", metavar="TOML", help="Tệp cấu hình năm mới (mặc định cạnh cấu hình năm nay, tên có NĂM; "
+                                          "nếu đang dùng cấu hình mẫu của gói thì trong thư mục cấu hình riêng).")
 @click.option(
     "--deadline", metavar="NGÀY", help="Hạn đăng ký năm mới, dạng 2024-04-25 (mặc định: cùng ngày tháng năm nay)."
 )
@@ -93,7 +103,12 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, carry_fro
         cfg = Path(settings.path)
         text = cfg.read_text(encoding="utf-8")
         old_year = current_year(text)
-        target = Path(out) if out else default_out(cfg, old_year, year)
+        target = Path(out) if out else default_out(_beside(cfg), old_year, year)
+        if target.resolve() == cfg.resolve():
+            # Not even with --force: this year's configuration is what the new one is made from.
+            raise ConfigError(
+                f"--out {target} chính là cấu hình năm nay. Hãy chọn một tên khác cho cấu hình năm {year}."
+            )
         if target.exists() and not force:
             raise ConfigError(
                 f"Tệp {target} đã có. Hãy chọn tên khác bằng --out, hoặc thêm --force nếu chắc chắn muốn ghi đè."
@@ -104,6 +119,12 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, carry_fro
             check_suffix(carry, (".xlsx",))
             if Path(carry).exists() and not force:
                 raise ConfigError(f"Tệp {carry} đã có. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
+            # --force replaces a file, never this year's registrations.
+            from danvan_sheets.pipeline import guard_output
+            from danvan_sheets.sources import parse_spec
+
+            for spec in dict.fromkeys(s for s in (carry_from, settings.source.spec) if s):
+                guard_output(carry, parse_spec(spec))
         new_quotas = _quota(quotas)
         new_deadline = _date(deadline) if deadline else None
         dropped = set(drop)

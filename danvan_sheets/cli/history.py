@@ -170,16 +170,18 @@ def restore(unit, when, out, config_path, force, year, source):
     except DanvanError as exc:
         raise user_error(exc) from None
     path = _db(settings)
+    source_option = source
     year, source = _campaign(settings, year, source)
     try:
         if Path(out).exists() and not force:
             # The file a clerk names may be the downloaded registrations themselves.
             raise ConfigError(f"Tệp {out} đã có. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
-        if settings.source.spec:
-            from danvan_sheets.pipeline import guard_output
-            from danvan_sheets.sources import parse_spec
+        # --force lets a file be replaced, never the registrations themselves (the --source given, or the config's).
+        from danvan_sheets.pipeline import guard_output
+        from danvan_sheets.sources import parse_spec
 
-            guard_output(out, parse_spec(settings.source.spec))
+        for spec in dict.fromkeys(s for s in (source_option, settings.source.spec) if s):
+            guard_output(out, parse_spec(spec))
         at = parse_when(when)
         state = snapshot_at(path, unit, at, year, source)
         if state is None:
