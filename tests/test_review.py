@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from danvan_sheets.cli import cli
 from danvan_sheets.config import load_settings, parse_settings
 from danvan_sheets.core.results import (
+    NOTHING_REGISTERED,
     Criterion,
     ReviewSettings,
     build_review,
@@ -112,9 +113,12 @@ def test_the_blank_forms_read_back_as_not_reported_and_exit_1(template, registra
     result = invoke("review", *REG, "--as-of", "2023-07-01", "--results", f"xlsx:{template}", "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.output)
+    assert any(not registered_models(v.entries) for v in registration.units)  # the case below is here
     for u, v in zip(doc["units"], registration.units, strict=False):
         models = registered_models(v.entries)
-        assert u["status"] == ("chua_bao_cao" if models else "du")
+        # A unit that registered nothing has nothing to report: not "Đã báo cáo đủ".
+        assert u["status"] == "chua_bao_cao"
+        assert models or u["reasons"] == [NOTHING_REGISTERED]
         assert [m["name"] for m in u["models"]] == [e.name for e in models]
         assert [p["cell"] for p in u["problems"]] == [f"E{FIRST + i}" for i in range(len(models))]
     assert doc["totals"]["all"]["registered"]["all"] == sum(

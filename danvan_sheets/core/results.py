@@ -484,6 +484,10 @@ class YearReview:
         }
 
 
+NOTHING_REGISTERED = ("Đơn vị không có mô hình nào đăng ký hợp lệ đầu năm, nên không có gì để báo cáo; "
+                      "xem lại đăng ký của đơn vị.")
+
+
 def registered_models(entries: list[Entry]) -> list[Entry]:
     """What a unit registered: every model row read without error, once (the mandatory models included)."""
     return [e for e in entries if not e.has_error and not e.duplicate]
@@ -598,6 +602,9 @@ def _review_unit(verdict_entries: list[Entry], unit: Unit, reading: ResultReadin
     unreported = [m for m in models if m.registered is not None and m.result is None]
     if not reading.rows and reading.header_row is None:
         reasons.append("Không đọc được biểu báo cáo: thiếu dòng tiêu đề (Tên mô hình, Tiến độ, Kết quả…).")
+    elif not registered and not extra:
+        # Nothing to report because nothing was registered: "Đã báo cáo đủ" would tell staff the unit did its part.
+        return UnitReview(unit, reading.title, "chua_bao_cao", models, problems, [NOTHING_REGISTERED])
     elif registered and len(unreported) == len(registered) and not extra:
         # The blank form as it was sent: nothing reported yet, which is not a mistake to fix cell by cell.
         return UnitReview(unit, reading.title, "chua_bao_cao", models, problems,
