@@ -239,3 +239,14 @@ def test_without_a_registry_nothing_goes_into_the_history(capsys, book):
     code, text = run(capsys, "check", "--source", f"xlsx:{path}", "--units", str(units), "--config", CONFIG)
     assert code == 1 and "Không ghi lịch sử" not in text  # the registry's other units have no tab
     assert db.exists()
+
+
+@pytest.mark.parametrize("args, said", [
+    (["campaign", "new", "abc"], "“abc” không hợp lệ cho NĂM."),  # the argument as the usage line names it
+    (["rollup", "--threshold", "200"], "“200” không dùng được cho --threshold: phải từ 50 đến 100."),
+])
+def test_a_bad_value_is_named_as_the_help_names_it(capsys, args, said):
+    code = run_main(cli, args)
+    text = capsys.readouterr().err
+    assert code == 2 and said in text, text
+    assert not any(e in text for e in ENGLISH)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import inspect
 import os
 import re
 import sys
@@ -14,6 +16,7 @@ from danvan_sheets.errors import ConfigError, DanvanError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+_EXAMPLES = "\n\b\nVí dụ:"  # click's "\b" line keeps the example lines as written
 _HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
 
 
@@ -46,6 +49,15 @@ class _VietHelp(click.Command):
     """-h/--help described in Vietnamese, on commands and groups alike."""
 
     context_class: type[click.Context] = VietContext
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A "Ví dụ:" block written at the end of the docstring moves to the epilog, so that `-h`
+        # ends with it, after the options: the last thing an office user reads is a line to copy.
+        if self.help and not self.epilog:
+            head, sep, examples = inspect.cleandoc(self.help).partition(_EXAMPLES)
+            if sep:
+                self.help, self.epilog = head.rstrip(), sep.lstrip("\n") + examples
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         opt = super().get_help_option(ctx)
@@ -98,7 +110,16 @@ def _usage_text(exc: click.UsageError) -> str:
             return f"Thiếu {exc.param.metavar or exc.param.name.upper()}."
         return f"Thiếu {' / '.join(exc.param.opts)}."
     if isinstance(exc, click.BadParameter):
-        hint = " / ".join(exc.param.opts) if exc.param is not None else (exc.param_hint or "")
+        if isinstance(exc.param, click.Argument):  # NĂM as the usage line shows it, not "year"
+            hint = exc.param.metavar or exc.param.name.upper()
+        else:
+            hint = " / ".join(exc.param.opts) if exc.param is not None else str(exc.param_hint or "")
+        if exc.param is not None and isinstance(exc.param.type, click.types._NumberRangeBase):
+            value = exc.message.split(" is not in the range")[0].strip("'")
+            if value != exc.message:
+                with contextlib.suppress(ValueError):
+                    value = f"{float(value):g}"  # click hands over 200.0 for a typed 200
+                return f"“{value}” không dùng được cho {hint}: {_range_text(exc.param.type)}."
         if m := _NOT_ONE_OF.match(exc.message):
             choices = m["choices"].replace("'", "")
             return f"“{m['value']}” không dùng được cho {hint}; hãy chọn một trong: {choices}."
@@ -115,6 +136,14 @@ def _usage_text(exc: click.UsageError) -> str:
     if exc.message.startswith("Got unexpected extra argument"):
         return f"Thừa tham số: {exc.message.split('(', 1)[-1].rstrip(')')}."
     return exc.message
+
+
+def _range_text(kind) -> str:
+    low = None if kind.min is None else f"{kind.min:g}"
+    high = None if kind.max is None else f"{kind.max:g}"
+    if low is not None and high is not None:
+        return f"phải từ {low} đến {high}"
+    return f"phải từ {low} trở lên" if low is not None else f"phải không quá {high}"
 
 
 VERBOSE_FLAG = "--verbose"
