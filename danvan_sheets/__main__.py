@@ -1,3 +1,3 @@
-from danvan_sheets.cli import main
+from danvan_sheets.start import main
 
 main()
