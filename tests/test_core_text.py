@@ -166,6 +166,39 @@ def test_detection_finds_the_legacy_font_and_decodes_back(column, encoding):
         assert decoded == column
 
 
+@hsettings(max_examples=80, deadline=None)
+@given(st.sampled_from(REAL_TEXTS), st.sampled_from(["tcvn3", "vni"]))
+def test_a_cell_decoded_alone_is_never_real_unicode_nor_the_wrong_font(text, encoding):
+    assert legacy.alone(text) is None and legacy.alone(NFD(text)) is None
+    encoded = legacy.encode(text, encoding)
+    found = legacy.alone(encoded)
+    if found is not None:
+        assert found == encoding
+        assert legacy.decode_cell(encoded, found).casefold() == text.casefold()
+
+
+def test_one_old_font_cell_among_unicode_ones_is_still_decoded():
+    """A clerk pastes one row from an old .VnTime file under rows typed in Unicode: the column's
+    vote goes to Unicode ("Tháng" is also readable as TCVN3), yet "Th¸ng 11/2023" is plainly TCVN3."""
+    old = [3, legacy.encode("Lãnh đạo thực hiện chuyển đổi số", "tcvn3"), 1, legacy.encode("Tháng 4/2023", "tcvn3"),
+           "Văn phòng", "Tập thể", legacy.encode("Tháng 11/2023", "tcvn3")]
+    assert old[6] == "Th¸ng 11/2023"
+    grid = [H, ["I", "Kinh tế"],
+            [1, "Cơ quan thân thiện", 1, "Tháng 4/2023", "Văn phòng", "Tập thể", "Tháng 12/2023"],
+            [2, "Camera an ninh", 1, "Tháng 5/2023", "Cổng cơ quan", "Tập thể", "Tháng 12/2023"],
+            old,
+            [4, "Thư viện số", 1, "Tháng 6/2023", "Văn phòng", "Tập thể", "Tháng 12/2023"],
+            [5, "Vườn cây", 1, "Tháng 6/2023", "Văn phòng", "Tập thể", "Tháng 12/2023"]]
+    assert legacy.detect_column([row[6] for row in grid[2:]]) is None  # the column alone votes Unicode
+    r = read_tab("x", grid, YEAR)
+    pasted = r.entries[2]
+    assert pasted.name.lower() == "lãnh đạo thực hiện chuyển đổi số"
+    assert pasted.done is not None and (pasted.done.start, pasted.done.end) == ((2023, 11), (2023, 11))
+    assert not [p for p in r.problems if p.row == 5 and p.severity == "error"], r.problems
+    assert [e.done.start for e in r.entries if e is not pasted] == [(2023, 12)] * 4
+    assert [p.code for p in r.problems] == ["legacy_encoding"]
+
+
 def test_forcing_tcvn3_onto_unicode_would_corrupt_it():
     # Why detection matters: decoding real Unicode as TCVN3 breaks it.
     assert legacy.decode("chính", "tcvn3") != "chính"

@@ -294,6 +294,25 @@ def _decided_at(sums: list[list[int]]) -> int:
     return next(compress(count(start), map(ge, margins, repeat(_DECIDED_MARGIN))), last)
 
 
+def alone(text: str) -> str | None:
+    """The encoding a cell was plainly typed in whatever its column says, or None.
+
+    A column vote can be lost by one old-font cell among Unicode ones ("Th¸ng 11/2023" under
+    three "Tháng 12/2023": Unicode "á" is also a TCVN3 byte, so each Unicode cell votes a
+    little for TCVN3 and a lot for itself). Such a cell does not read as Vietnamese as typed
+    (a negative score: "Th¸ng" is no syllable) and exactly one decoding reads it as plausible
+    Vietnamese: that is unambiguous alone. Short cells that both encodings read ("Kinh tÕ"
+    versus its VNI reading) stay with the column.
+    """
+    if not could_be_legacy(text):
+        return None
+    typed, *decoded = readings(text)
+    best = max(decoded)
+    if typed >= 0 or best <= 0 or decoded.count(best) > 1:
+        return None
+    return _NAMES[decoded.index(best)]
+
+
 def decode_cell(text: str, encoding: str | None) -> str:
     """Decode one cell of a column detected as `encoding`, only where that reads better."""
     if encoding is None or not could_be_legacy(text):

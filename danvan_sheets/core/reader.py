@@ -60,11 +60,13 @@ def _decode_columns(
         except TypeError:  # an unhashable cell value: look at the column's text the long way
             pass
         texts = [v for v in column if isinstance(v, str)]
-        enc = legacy.detect_column(texts) if texts else None
-        if enc is None:
-            continue
+        column_enc = legacy.detect_column(texts) if texts else None
         for ri, v in enumerate(column):
             if not isinstance(v, str):
+                continue
+            # A column that voted Unicode can still hold a cell plainly typed in an old font.
+            enc = column_enc or legacy.alone(v)
+            if enc is None:
                 continue
             new = legacy.decode_cell(v, enc)
             if new != v:
