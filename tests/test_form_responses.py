@@ -205,3 +205,23 @@ def test_a_unit_in_two_responses_sheets_is_read_from_one_and_the_rest_named(tmp_
     [said] = [n for n in doc["notices"] if "nhiều trang câu trả lời" in n]
     assert said.startswith(f"{TUPHAP} có câu trả lời ở nhiều trang câu trả lời; chỉ đọc trang “{TAB}” (2 dòng)")
     assert f"chưa tính: trang “{paper}” dòng 4." in said
+
+
+def test_doctor_on_the_responses_sheet_says_who_answered_and_never_to_run_init(env, fake_google):
+    result = env.run("doctor", source=env.source)
+    assert_clean_exit(result, 0)
+    out = " ".join(result.output.split())
+    assert f"✓ Trang câu trả lời của Google Biểu mẫu: “{TAB}”." in out
+    assert f"✓ {THUE}: đã gửi 3 câu trả lời." in out
+    assert f"✓ {TUPHAP}: đã gửi 2 câu trả lời." in out  # row 2 was answered again at row 5: the latest counts
+    assert f"• {CCB}: chưa gửi câu trả lời nào qua biểu mẫu." in out
+    assert "danvan init" not in out and "chưa có trang" not in out and "✗" not in out
+    assert "Mọi thứ đã sẵn sàng." in out
+
+
+def test_doctor_on_a_sheet_without_responses_says_how_to_link_the_form(tmp_path, fake_google):
+    sid = fake_google.create_spreadsheet("Chưa liên kết", tabs=["Trang tính1"])
+    result = make_setup(tmp_path, fake_google.host).run("doctor", source=f"gsheet:{sid}#responses")
+    assert_clean_exit(result, 3)
+    out = " ".join(result.output.split())
+    assert "✗ Không thấy trang câu trả lời của Google Biểu mẫu" in out and "Liên kết với Trang tính" in out

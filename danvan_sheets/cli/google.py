@@ -102,6 +102,12 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     if not units:
         rep.add(None, "Chưa có danh sách đơn vị (--units hoặc [source] units): bỏ qua bước đối chiếu trang.")
         return
+    from danvan_sheets.sources.form import FormResponsesSource
+
+    spec = _spec(source, settings)
+    if isinstance(spec, FormResponsesSource):
+        _doctor_responses(rep, settings, spec, units)
+        return
     readings: list[tuple[object, SheetReading]] = [(None, SheetReading(title=t)) for t in titles]
     matched, unknown = match_tabs(units, readings)
     for u in units:
@@ -113,6 +119,42 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     for t in unknown:
         if not is_reserved(t):
             rep.add(None, f"Trang “{t}” không khớp đơn vị nào (sẽ được bỏ qua khi tổng hợp).")
+
+
+def _spec(source: str | None, settings):
+    from danvan_sheets.pipeline import resolve_spec
+
+    return resolve_spec(source, settings)
+
+
+def _doctor_responses(rep, settings, spec, units) -> None:
+    """A Form's responses sheet has no tab per unit: say which units answered, never "run init"."""
+    from danvan_sheets.core.model import SheetReading
+    from danvan_sheets.core.summary import match_tabs
+    from danvan_sheets.sources.form import answer_rows
+
+    try:
+        data = spec.read(settings)
+    except DanvanError as exc:
+        rep.fail(str(exc), exc.exit_code)
+        return
+    sheets = sorted({t.origin for t in data.tabs if t.origin})
+    if sheets:
+        rep.add(True, "Trang câu trả lời của Google Biểu mẫu: " + ", ".join(f"“{t}”" for t in sheets) + ".")
+    else:
+        rep.add(None, "Trang câu trả lời có dòng tiêu đề nhưng chưa có câu trả lời nào.")
+    matched, unknown = match_tabs(units, [(t, SheetReading(title=t.title)) for t in data.tabs])
+    for u in units:
+        if u.code in matched:
+            tab = data.tabs[matched[u.code][0]]
+            answers = len(answer_rows(tab))
+            rep.add(True, f"{u.name}: đã gửi {answers} câu trả lời.")
+        else:
+            # Not a set-up fault: the unit has not filled in the Form yet, as check reports it.
+            rep.add(None, f"{u.name}: chưa gửi câu trả lời nào qua biểu mẫu.")
+    for t in unknown:
+        rep.add(None, f"Câu trả lời ghi đơn vị “{t}”, không khớp đơn vị nào trong danh sách (sẽ được bỏ qua khi "
+                      "tổng hợp): hãy sửa tên đơn vị trong danh sách chọn của biểu mẫu cho khớp.")
 
 
 def _last_success(rep, settings) -> None:

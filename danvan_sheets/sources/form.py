@@ -190,14 +190,14 @@ class FormResponsesSource(GoogleSheetSource):
             for t in unit_tabs:
                 by_unit.setdefault(key(t.title), []).append(t)
         for found in by_unit.values():
-            kept = max(found, key=lambda t: len(_answer_rows(t)))  # the first of equals
+            kept = max(found, key=lambda t: len(answer_rows(t)))  # the first of equals
             tabs.append(kept)
             if len(found) > 1:
                 notices.append(_spread_notice(kept, [t for t in found if t is not kept]))
         return SourceData(tabs, notices, data.requests, data.extra)
 
 
-def _answer_rows(tab: Tab) -> list[int]:
+def answer_rows(tab: Tab) -> list[int]:
     """Sheet rows of a unit's answers in its Tab (the first non-empty row is the header)."""
     return [i + 1 for i, row in enumerate(tab.rows) if row][1:]
 
@@ -207,9 +207,9 @@ def _spread_notice(kept: Tab, others: list[Tab]) -> str:
     # cell, a timestamp is looked up by row), so a unit is read from one responses sheet: the
     # one with most of its answers. The rest are named here, row by row, never dropped unsaid.
     # This happens when answers typed into `init --form-sheet`'s tab meet a linked Form's own.
-    left = "; ".join(f"trang “{t.origin}” dòng {', '.join(map(str, _answer_rows(t)))}" for t in others)
+    left = "; ".join(f"trang “{t.origin}” dòng {', '.join(map(str, answer_rows(t)))}" for t in others)
     return (
         f"{kept.title} có câu trả lời ở nhiều trang câu trả lời; chỉ đọc trang “{kept.origin}” "
-        f"({len(_answer_rows(kept))} dòng), chưa tính: {left}. Hãy chép các dòng đó sang trang “{kept.origin}” "
+        f"({len(answer_rows(kept))} dòng), chưa tính: {left}. Hãy chép các dòng đó sang trang “{kept.origin}” "
         "(giữ nguyên Dấu thời gian) rồi xóa ở trang cũ, để mọi câu trả lời của đơn vị ở một trang."
     )
