@@ -57,9 +57,11 @@ UNITS = [
 
 
 def write_config(path: Path, *, max_tries: int = 3, max_seconds: float = 20, base_delay: float = 0.001,
-                 timeout: float = 5, google_extra: str = "") -> Path:
-    path.write_text(CONFIG.format(staff=json.dumps(STAFF), timeout=timeout, google_extra=google_extra,
-                                  max_tries=max_tries, max_seconds=max_seconds, base_delay=base_delay),
+                 timeout: float = 5, google_extra: str = "", staff: list[str] | None = None) -> Path:
+    """`staff`: [google] staff_emails, STAFF unless given ([] writes an empty list)."""
+    path.write_text(CONFIG.format(staff=json.dumps(STAFF if staff is None else staff), timeout=timeout,
+                                  google_extra=google_extra, max_tries=max_tries, max_seconds=max_seconds,
+                                  base_delay=base_delay),
                     encoding="utf-8")
     return path
 

@@ -178,7 +178,8 @@ def _last_success(rep, settings) -> None:
     help="Với --create: tạo bảng tính trong thư mục Google Drive này (đường dẫn "
     "hoặc mã). Tài khoản dịch vụ chỉ tạo được trong thư mục của Drive dùng chung (Shared Drive).",
 )
-@click.option("--share", is_flag=True, help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị.")
+@click.option("--share", is_flag=True,
+              help="Chia sẻ bảng tính (quyền Người chỉnh sửa) với email của từng đơn vị và [google] staff_emails.")
 @click.option("--no-notify", is_flag=True, help="Khi chia sẻ, không gửi email thông báo.")
 @click.option("--form-sheet", is_flag=True,
               help="Đăng ký bằng Google Biểu mẫu: tạo trang câu trả lời có hàng tiêu đề để liên kết biểu mẫu "
@@ -204,7 +205,9 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
     khóa các vùng (mỗi trang chỉ đơn vị đó và Ban Tuyên giáo được sửa). Chạy lại
     nhiều lần vẫn an toàn: không bao giờ ghi đè hay xóa những gì đơn vị đã nhập;
     trên trang đơn vị đã điền, vùng khóa tiêu đề chỉ gồm các dòng trên dòng tiêu đề cột.
-    Bảng tính do lệnh tạo (--create) được chia sẻ cho [google] staff_emails.
+    Bảng tính do lệnh tạo (--create) hoặc chạy với --share được chia sẻ cho [google]
+    staff_emails; chạy lại sau khi thêm người vào staff_emails (hay đổi email đơn vị) thì
+    các vùng khóa đã có được thêm người sửa (không tự gỡ ai).
     --lock-after-deadline chỉ khóa trang đơn vị sau hạn (không bố trí, không chia sẻ).
 
     \b
@@ -266,14 +269,15 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
             forms = filled_forms(batch_read(client, key, existing), settings.campaign.year) if existing else {}
             reqs = plan_requests(meta, units, settings.campaign, staff, result,
                                  drop_default_sheet=bool(create_title), forms=forms,
-                                 carried=carried.rows if carried else None)
+                                 carried=carried.rows if carried else None, caller=identity.email)
         if reqs:
             client.http_client.batch_update(key, {"requests": reqs})
             result.changed = True
         if share or (create_title and staff):
-            # A sheet the tool created belongs to whoever ran it: the staff could not open it.
+            # A sheet the tool created belongs to whoever ran it: the staff could not open it. On
+            # --share too: staff added to the config later get edit rights on the ranges, not the file.
             share_units(client, key, units if share else [], settings.campaign, not no_notify, result,
-                        staff=staff if create_title else [], who=identity.email)
+                        staff=staff, who=identity.email)
     except DanvanError as exc:
         raise user_error(exc) from None
     except Exception as exc:  # noqa: BLE001
@@ -283,7 +287,7 @@ def init(source, create_title, folder, units_path, config_path, share, no_notify
         if is_google_failure(exc):
             raise user_error(translate(exc, "bố trí bảng tính", identity.email, session.stats.last_tries)) from None
         raise
-    _print_init(result, staff, carried, carry)
+    _print_init(result, staff, carried, carry, shared=bool(share or create_title))
     if form_sheet:
         from danvan_sheets.google.form_sheet import instructions
 
@@ -372,7 +376,17 @@ def _print_carry(result, carried, path: str) -> None:
         click.echo(f"Lưu ý: {note}", err=True)
 
 
-def _print_init(result, staff, carried=None, carry_path: str = "") -> None:
+def _print_stale_editors(result) -> None:
+    # init only adds editors (google/setup.py editor_updates): whoever the config dropped is named here.
+    for email, tabs in result.stale_editors.items():
+        if email.lower() in result.owners:
+            continue
+        click.echo(f"Lưu ý: {email} vẫn sửa được {len(tabs)} vùng khóa (trang: {', '.join(dict.fromkeys(tabs))}) "
+                   "dù không có trong [google] staff_emails hay danh sách đơn vị. Công cụ không tự gỡ quyền sửa; "
+                   "nếu không cần nữa, hãy gỡ bằng tay trong Dữ liệu > Trang tính và dải ô được bảo vệ.")
+
+
+def _print_init(result, staff, carried=None, carry_path: str = "", shared: bool = False) -> None:
     click.echo(f"Bảng tính: {result.url}")
     r = result
     # Each line is said only when its part of the set-up did something.
@@ -382,6 +396,10 @@ def _print_init(result, staff, carried=None, carry_path: str = "") -> None:
         (r.protections, f"Đã khóa {r.protections} vùng."),
         (r.unlocked_tabs, f"Đã thu hẹp vùng khóa tiêu đề (để đơn vị sửa được các dòng của mình) ở "
                           f"{len(r.unlocked_tabs)} trang: {', '.join(r.unlocked_tabs)}."),
+        (r.editor_ranges, f"Đã thêm người được sửa vào {r.editor_ranges} vùng khóa đã có: "
+                          f"{', '.join(r.new_editors)}."),
+        (r.editor_ranges and not shared, "Nếu người mới được thêm chưa mở được bảng tính, chạy lại "
+                                         "`danvan init --share` để chia sẻ bảng tính (quyền Người chỉnh sửa)."),
         (not r.changed, "Bảng tính đã đủ trang và vùng khóa, không cần thay đổi."),
         (not staff, "Lưu ý: chưa ghi [google] staff_emails, nên chỉ chủ sở hữu bảng tính sửa được các vùng khóa."),
         (r.staff_shared, f"Đã chia sẻ cho Ban Tuyên giáo (quyền Người chỉnh sửa): {', '.join(r.staff_shared)}."),
@@ -391,6 +409,7 @@ def _print_init(result, staff, carried=None, carry_path: str = "") -> None:
     for said, line in lines:
         if said:
             click.echo(line)
+    _print_stale_editors(result)
     if carried is not None:
         _print_carry(result, carried, carry_path)
     for failure in result.share_failures:

@@ -29,6 +29,10 @@ class InitResult:
     changed: bool = False
     carried: dict[str, int] = field(default_factory=dict)  # new tab -> models carried into it (--carry)
     carry_refused: dict[str, int] = field(default_factory=dict)  # existing tab -> models not carried into it
+    editor_ranges: int = 0  # existing protections that got editors added
+    new_editors: list[str] = field(default_factory=list)  # the addresses added to them
+    stale_editors: dict[str, list[str]] = field(default_factory=dict)  # address -> tabs it edits, unlisted
+    owners: set[str] = field(default_factory=set)  # the file's owners (lowercase), when Drive was asked
 
 
 @dataclass(frozen=True)
@@ -121,15 +125,104 @@ def _title_lock_fix(sheet: dict, unit: Unit, form: FilledForm) -> dict | None:
     return None
 
 
+@dataclass(frozen=True)
+class OwnProtection:
+    """A protection init adds, told apart from anyone else's by its tab and description.
+
+    `editors`: who it must list now; `tolerated`: who may be listed without being reported."""
+
+    sheet_id: int
+    title: str
+    description: str
+    editors: tuple[str, ...]
+    tolerated: frozenset[str] = frozenset()
+
+
+def own_protections(props: dict[str, dict], matched: dict[str, str], units: list[Unit],
+                    staff: list[str]) -> list[OwnProtection]:
+    """The tool's protections on tabs that exist already, with the editors the config gives them now."""
+    staff_only = tuple(_unique(staff))
+    out = []
+    for title, p in props.items():
+        canonical = "Hướng dẫn" if title == "Hướng dẫn" else summary_title(title)
+        if canonical:
+            out.append(OwnProtection(p.get("sheetId", 0), title, layout.staff_description(canonical), staff_only))
+    for u in units:
+        if u.code not in matched:
+            continue
+        title = matched[u.code]
+        sid = props[title].get("sheetId", 0)
+        tab_desc, head_desc = layout.protection_descriptions(u)
+        own = split_addresses(u.email)
+        out += [OwnProtection(sid, title, tab_desc, tuple(_unique([*staff, *own]))),
+                OwnProtection(sid, title, head_desc, staff_only),
+                # Whether the unit is back on a locked tab is the lock's business (lock.py), not init's.
+                OwnProtection(sid, title, layout.locked_description(u), staff_only,
+                              frozenset(e.lower() for e in own))]
+    return out
+
+
+def _unique(emails: list[str]) -> list[str]:
+    """Each address once, whatever its case (Google compares addresses without case)."""
+    seen: dict[str, str] = {}
+    for e in (x.strip() for x in emails):
+        if e:
+            seen.setdefault(e.lower(), e)
+    return sorted(seen.values())
+
+
+def editor_updates(metadata: dict, own: list[OwnProtection], caller: str | None, skip: set[int],
+                   result: InitResult) -> list[dict]:
+    """updateProtectedRange requests adding the missing editors to the tool's own protections.
+
+    Editors are only ever added, never removed: a line lost from the config (a typo, a units list
+    pasted from last year) must not take a person's edit rights away mid-campaign. Addresses a
+    protection lists but the config no longer does are put in `result.stale_editors` for the staff
+    to remove by hand. `skip`: protections the same batch deletes.
+    """
+    by_id = {s["properties"].get("sheetId", 0): s for s in metadata.get("sheets", [])}
+    reqs = []
+    for want in own:
+        for pr in by_id.get(want.sheet_id, {}).get("protectedRanges", []):
+            # A warning-only range takes no editors (Google refuses them): someone chose that on purpose.
+            if pr.get("description") != want.description or pr.get("warningOnly") or pr["protectedRangeId"] in skip:
+                continue
+            if req := _editor_update(pr, want, caller, result):
+                reqs.append(req)
+    return reqs
+
+
+def _editor_update(pr: dict, want: OwnProtection, caller: str | None, result: InitResult) -> dict | None:
+    editors = pr.get("editors") or {}
+    users = [str(u) for u in editors.get("users") or []]
+    have = {u.lower() for u in users}
+    listed = {e.lower() for e in want.editors} | want.tolerated | ({caller.lower()} if caller else set())
+    for u in users:
+        if u.lower() not in listed:
+            result.stale_editors.setdefault(u, []).append(want.title)
+    missing = [e for e in want.editors if e.lower() not in have]
+    if not missing:
+        return None
+    result.editor_ranges += 1
+    result.new_editors += [e for e in missing if e not in result.new_editors]
+    # The `editors` mask replaces the whole object: groups and domain access are sent back as they were.
+    return {"updateProtectedRange": {"protectedRange": {
+        "protectedRangeId": pr["protectedRangeId"], "editors": {**editors, "users": users + missing}},
+        "fields": "editors"}}
+
+
 def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: list[str], result: InitResult,
                   drop_default_sheet: bool = False, forms: dict[str, FilledForm] | None = None,
-                  carried: dict[str, dict[str, list[list[object]]]] | None = None) -> list[dict]:
-    """Requests that add missing tabs and protections; existing tabs' cells are never touched.
+                  carried: dict[str, dict[str, list[list[object]]]] | None = None,
+                  caller: str | None = None) -> list[dict]:
+    """Requests that add missing tabs and protections, and missing editors to the tool's own
+    protections (editor_updates); existing tabs' cells are never touched.
 
     `forms`: the reader's view of existing unit tabs (filled_forms); their title lock covers only
     the rows above the header the reader found, never a unit's own rows.
     `carried`: unit code -> field -> rows it keeps from last year (campaign.carry.carry_plan),
     written into its tab when init adds that tab; an existing tab is left as it is and named.
+    `caller`: the account running the tool, which Google lists among every protection's editors.
     """
     carried = carried or {}
     forms = forms or {}
@@ -219,6 +312,9 @@ def plan_requests(metadata: dict, units: list[Unit], campaign: Campaign, staff: 
         elif layout.staff_description(title) not in existing_desc:
             reqs.append(layout.staff_protection_request(summary_props[title].get("sheetId", 0), title, staff))
 
+    deleted = {r["deleteProtectedRange"]["protectedRangeId"] for r in reqs if "deleteProtectedRange" in r}
+    reqs += editor_updates(metadata, own_protections(props, matched, units, staff), caller, deleted, result)
+
     if drop_default_sheet and reqs:
         # A spreadsheet we just created comes with an empty "Sheet1" (sheetId 0): not part of the form.
         for title, p in props.items():
@@ -235,7 +331,7 @@ SHARE_MESSAGE = (
 )
 
 
-STAFF_SHARE_MESSAGE = ("danvan-sheets đã tạo bảng đăng ký mô hình “Dân vận khéo” năm {year}; đồng chí có quyền "
+STAFF_SHARE_MESSAGE = ("danvan-sheets đã bố trí bảng đăng ký mô hình “Dân vận khéo” năm {year}; đồng chí có quyền "
                        "Người chỉnh sửa để theo dõi và sửa các vùng khóa.")
 
 
@@ -257,9 +353,11 @@ def _invite(client, key_: str, email: str, message: str, notify: bool, have: set
 
 def share(client, key_: str, units: list[Unit], campaign: Campaign, notify: bool, result: InitResult,
           staff: Sequence[str] = (), who: str | None = None) -> None:
-    """Writers: each unit's e-mail, and `staff` (the staff of a sheet the tool created, who could
-    not even open it otherwise). `who`: the service account, for the messages."""
-    have = {str(p.get("emailAddress", "")).lower() for p in client.list_permissions(key_)}
+    """Writers: each unit's e-mail, and `staff` (who could not even open a sheet the tool created,
+    nor use the edit rights a re-run gave them). `who`: the service account, for the messages."""
+    permissions = client.list_permissions(key_)
+    have = {str(p.get("emailAddress", "")).lower() for p in permissions}
+    result.owners |= {str(p.get("emailAddress", "")).lower() for p in permissions if p.get("role") == "owner"}
     staff_message = STAFF_SHARE_MESSAGE.format(year=campaign.year)
     for email in dict.fromkeys(e.strip() for e in staff if e.strip()):
         _invite(client, key_, email, staff_message, notify, have, result.staff_shared, result, who)
