@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from danvan_sheets.google.notes import NOTE_PREFIX
+from danvan_sheets.google.notes import LEGACY_FOOTER, NOTE_CLOSE, NOTE_PREFIX
 from tests.fakes.fixtures import make_gspread_client
 from tests.google_helpers import UNITS, assert_clean_exit, flat, make_setup
 
@@ -189,3 +189,169 @@ def test_notes_turned_off_in_the_config_remove_ours_and_no_notes_keeps_them(env,
     assert "Đã xóa 2 ghi chú cũ của công cụ" in flat(result.output)
     _aggregate(env, fake_google)
     assert fake_google.writes() == 0
+
+
+# A clerk's reply under our note (the user trial: it was erased by the next run, then deleted with the note).
+REPLY = "-- Lan (VP Cục Thuế): em sẽ hỏi lại phòng TCCB"
+ABOVE = "Chị Hà (Ban Tuyên giáo): đã nhắc qua Zalo"
+NO_PLACE = [[1, "Mô hình dân vận khéo ở bộ phận một cửa", 1, "Quý II/2023", "", "Nhóm", "Quý IV/2023"]]
+# What the versions before NOTE_CLOSE wrote on E8 for NO_PLACE: prefix line, bullets, footer; no marker.
+LEGACY_E8 = "\n".join([
+    f"{NOTE_PREFIX} Cần sửa ô này:",
+    "• Chưa ghi địa điểm triển khai. Hãy ghi nơi triển khai: phòng, ban, bộ phận…",
+    LEGACY_FOOTER,
+])
+
+
+def _note_writes(fake):
+    """The cells (A1) each note request of the run's write went to."""
+    writes = [r for r in fake.requests if r.is_write]
+    return sorted(
+        f"{chr(65 + u['range']['startColumnIndex'])}{u['range']['startRowIndex'] + 1}"
+        for w in writes for r in w.body["requests"] if (u := r.get("updateCells")) and u.get("fields") == "note"
+    )
+
+
+def _block(note):
+    """Our block in a note: the prefix line through the closing marker's own line."""
+    start = note.index(NOTE_PREFIX)
+    return note[start:note.index("\n" + NOTE_CLOSE, start) + 1 + len(NOTE_CLOSE)]
+
+
+def _reply_to(fake, sid, a1, text, *, above=False):
+    """What a clerk does in Sheets: edit the note, their text below (or above) ours."""
+    note = _notes(fake, sid)[a1]
+    _sheet(fake, sid).update_note(a1, f"{text}\n{note}" if above else f"{note}\n{text}")
+
+
+def test_a_reply_below_our_note_is_kept_when_the_message_changes_and_when_the_cell_is_fixed(env, fake_google):
+    sid = env.sid
+    _type(fake_google, sid, [[*NO_PLACE[0][:2], "hai", *NO_PLACE[0][3:]]])
+    _aggregate(env, fake_google)
+    _reply_to(fake_google, sid, f"C{ROW}", REPLY)
+
+    # Nothing changed: the note with the reply is as it should be, nothing sent at all.
+    _aggregate(env, fake_google)
+    assert fake_google.writes() == 0
+
+    # The message changes: only the block is replaced, the reply stays under it.
+    _sheet(fake_google, sid).update([["ba"]], f"C{ROW}", value_input_option="RAW")
+    result = _aggregate(env, fake_google)
+    note = _notes(fake_google, sid)[f"C{ROW}"]
+    assert note == f"{_block(note)}\n{REPLY}"
+    assert "Số lượng “ba” không hợp lệ" in note and "“hai”" not in note
+    assert "C8" in _note_writes(fake_google)
+
+    # The cell fixed: our block goes, the reply is the note; counted as a removal.
+    _sheet(fake_google, sid).update([[1]], f"C{ROW}", value_input_option="RAW")
+    _aggregate(env, fake_google)
+    assert _notes(fake_google, sid)[f"C{ROW}"] == REPLY
+
+    # The reply alone is someone's note now: never touched again.
+    _aggregate(env, fake_google)
+    assert fake_google.writes() == 0
+    assert _notes(fake_google, sid)[f"C{ROW}"] == REPLY
+    assert result.exit_code == 0
+
+
+def test_removing_our_block_keeping_a_reply_is_reported_as_a_removal(env, fake_google):
+    sid = env.sid
+    _type(fake_google, sid, NO_PLACE)
+    _aggregate(env, fake_google)
+    _reply_to(fake_google, sid, f"E{ROW}", REPLY)
+    _sheet(fake_google, sid).update([["Phòng Kê khai"]], f"E{ROW}", value_input_option="RAW")
+    fake_google.reset_log()
+    result = env.run("aggregate", "--as-of", "2023-05-02", source=env.source)
+    assert_clean_exit(result, 0)
+    assert "Ghi chú ở ô cần sửa trên trang đơn vị: 0 ghi mới hoặc cập nhật, 1 xóa vì đã sửa xong" in flat(result.output)
+    assert _notes(fake_google, sid)[f"E{ROW}"] == REPLY
+
+
+def test_text_above_and_below_our_block_is_kept_in_place(env, fake_google):
+    sid = env.sid
+    _type(fake_google, sid, [[*NO_PLACE[0][:2], "hai", *NO_PLACE[0][3:]]])
+    _aggregate(env, fake_google)
+    _reply_to(fake_google, sid, f"C{ROW}", ABOVE, above=True)
+    _reply_to(fake_google, sid, f"C{ROW}", REPLY)
+
+    _sheet(fake_google, sid).update([["ba"]], f"C{ROW}", value_input_option="RAW")
+    _aggregate(env, fake_google)
+    note = _notes(fake_google, sid)[f"C{ROW}"]
+    assert note == f"{ABOVE}\n{_block(note)}\n{REPLY}" and "“ba”" in note
+
+    _sheet(fake_google, sid).update([[1]], f"C{ROW}", value_input_option="RAW")
+    _aggregate(env, fake_google)
+    assert _notes(fake_google, sid)[f"C{ROW}"] == f"{ABOVE}\n{REPLY}"
+
+
+def test_an_unchanged_note_with_a_reply_gets_no_request_when_the_summary_is_written(env, fake_google):
+    sid = env.sid
+    _type(fake_google, sid, NO_PLACE)
+    _aggregate(env, fake_google)
+    _reply_to(fake_google, sid, f"E{ROW}", REPLY)
+    before = _notes(fake_google, sid)
+
+    # Another unit's change rewrites the summary; our notes on Thuế's tab are already right.
+    other = make_gspread_client(fake_google.host).open_by_key(sid).worksheet(UNITS[1][1])
+    other.update([[1, "Tư pháp gần dân", 1, "Quý II/2023", "Phòng Hành chính", "Tập thể", "Quý IV/2023"]],
+                 f"A{ROW}:G{ROW}", value_input_option="RAW")
+    _aggregate(env, fake_google)
+    assert fake_google.writes() == 1 and _note_writes(fake_google) == []
+    assert _notes(fake_google, sid) == before
+
+
+def test_a_note_of_the_previous_version_with_a_reply_keeps_the_reply(env, fake_google):
+    """Notes written before the closing marker: the block ends at their footer line."""
+    sid = env.sid
+    _type(fake_google, sid, NO_PLACE)
+    _aggregate(env, fake_google, "--no-notes")
+    _sheet(fake_google, sid).insert_note(f"E{ROW}", f"{LEGACY_E8}\n{REPLY}")
+
+    # Still a problem: the block is brought to the current form, the reply kept under it.
+    _aggregate(env, fake_google)
+    note = _notes(fake_google, sid)[f"E{ROW}"]
+    assert note == f"{_block(note)}\n{REPLY}"
+    assert note.count(NOTE_PREFIX) == 1 and LEGACY_FOOTER not in note and "Chưa ghi địa điểm" in note
+
+    # Fixed: only the reply is left.
+    _sheet(fake_google, sid).update([["Phòng Kê khai"]], f"E{ROW}", value_input_option="RAW")
+    _aggregate(env, fake_google)
+    assert _notes(fake_google, sid)[f"E{ROW}"] == REPLY
+
+
+@pytest.mark.parametrize(("legacy", "left"), [
+    # Fixed at once: the old block goes, the reply after its footer stays.
+    (f"{LEGACY_E8}\n{REPLY}", REPLY),
+    # Footer deleted by hand: only the prefix and bullet lines are surely ours.
+    (f"{LEGACY_E8.rsplit(chr(10), 1)[0]}\n{REPLY}", REPLY),
+    # No reply: the whole note goes.
+    (LEGACY_E8, None),
+])
+def test_a_note_of_the_previous_version_on_a_fixed_cell(env, fake_google, legacy, left):
+    sid = env.sid
+    _type(fake_google, sid, [[*NO_PLACE[0][:4], "Phòng Kê khai", *NO_PLACE[0][5:]]])
+    _sheet(fake_google, sid).insert_note(f"E{ROW}", legacy)
+    _aggregate(env, fake_google)
+    assert _notes(fake_google, sid).get(f"E{ROW}") == left
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_notes_turned_off_keep_a_reply(env, fake_google, how):
+    sid = env.sid
+    _type(fake_google, sid, NO_PLACE)
+    _aggregate(env, fake_google)
+    _reply_to(fake_google, sid, f"E{ROW}", REPLY)
+    with_reply = _notes(fake_google, sid)[f"E{ROW}"]
+    if how == "flag":
+        # One run without notes: nothing of the note changes.
+        _aggregate(env, fake_google, "--no-notes")
+        assert fake_google.writes() == 0 and _notes(fake_google, sid)[f"E{ROW}"] == with_reply
+        return
+    env.config.write_text(env.config.read_text(encoding="utf-8").replace("[google]\n", "[google]\nnotes = false\n"),
+                          encoding="utf-8")
+    fake_google.reset_log()
+    result = env.run("aggregate", "--as-of", "2023-05-02", source=env.source)
+    assert_clean_exit(result, 0)
+    notes = _notes(fake_google, sid)
+    assert notes[f"E{ROW}"] == REPLY and f"F{ROW}" not in notes
+    assert "Đã xóa 2 ghi chú cũ của công cụ" in flat(result.output)

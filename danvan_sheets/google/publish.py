@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from danvan_sheets.core.model import Report
 from danvan_sheets.core.tables import all_tables, summary_title
 from danvan_sheets.errors import SourceError
 from danvan_sheets.google.lock import LockPlan
 from danvan_sheets.sources import SourceData
+
+if TYPE_CHECKING:
+    from danvan_sheets.google.notes import NotePlan
 
 WHAT = "ghi trang tổng hợp"
 
@@ -54,12 +58,17 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     current = {summary_title(t.title): t.rows for t in pulled.tabs if summary_title(t.title)}
     tables = all_tables(report, compiled_at)
     metadata = pulled.metadata
-    note_reqs = _note_requests(pulled, report, clear=clear_notes and not notes) if notes or clear_notes else []
+    note_plan = _note_plan(pulled, report, clear=clear_notes and not notes) if notes or clear_notes else None
+    note_reqs = note_plan.requests if note_plan is not None else []
     plan = _lock_plan(pulled, metadata, report, lock, identity.email) if lock else None
     for attempt in (1, 2):
         try:
             out = _write(client, pulled.key, metadata, current, tables, note_reqs + (plan.requests if plan else []))
             out.lock = plan
+            if note_plan is not None:
+                # Counted by what each request does to our block: taking it out of a note that keeps
+                # a clerk's reply still writes a note, but is a removal.
+                out.notes_written, out.notes_removed = note_plan.written, note_plan.removed
             return out
         except gspread.exceptions.APIError as exc:
             # A retried batch whose first try did land: its addSheet now collides.
@@ -84,7 +93,7 @@ def publish_summary(data: SourceData, report: Report, compiled_at: dt.datetime, 
     raise SourceError("Không ghi được trang tổng hợp.")
 
 
-def _note_requests(pulled, report: Report, clear: bool = False) -> list[dict]:
+def _note_plan(pulled, report: Report, clear: bool = False) -> NotePlan:
     from danvan_sheets.google.notes import note_requests, parse_notes, wanted_notes
 
     unit_ids = {t.title: t.sheet_id or 0 for t in pulled.tabs if not summary_title(t.title)}
@@ -109,13 +118,6 @@ def _write(client, key: str, metadata: dict, current: dict, tables, extra: list[
               for s in metadata.get("sheets", [])}
     requests = summary_requests(tables, sheets, current)
     out = Published(summary=bool(requests))
-    for r in extra:
-        if "updateCells" not in r:
-            continue
-        if r["updateCells"]["rows"][0]["values"][0].get("note"):
-            out.notes_written += 1
-        else:
-            out.notes_removed += 1
     if requests or extra:
         # Google applies a batch all or nothing: the summary, the notes and the lock land together or not at all.
         client.http_client.batch_update(key, {"requests": requests + extra})
