@@ -241,3 +241,15 @@ def test_from_the_packaged_default_the_new_year_goes_to_the_users_config_folder(
     assert f"Đã ghi cấu hình năm 2024: {new}" in proc.stdout
     assert tomllib.loads(new.read_text(encoding="utf-8"))["campaign"]["year"] == 2024
     assert not (packaged_config_path().parent / "danvan-2024.toml").exists()
+
+
+def test_this_years_number_again_is_told_as_the_year_not_as_an_out_never_given(tmp_path):
+    """danvan-2023.toml named after its year: `campaign new 2023` would default to the same file."""
+    cfg = this_year(tmp_path)
+    named = cfg.rename(cfg.with_name("danvan-2023.toml"))
+    before = named.read_bytes()
+    res = run("campaign", "new", "2023", "--config", str(named))  # asked before any question
+    assert res.exit_code == 2, res.output
+    assert "Năm mới (2023) phải sau năm của cấu hình hiện tại (2023)." in res.output
+    assert "--out" not in res.output and "Hạn đăng ký năm" not in res.output
+    assert named.read_bytes() == before

@@ -244,6 +244,9 @@ def test_without_a_registry_nothing_goes_into_the_history(capsys, book):
 @pytest.mark.parametrize("args, said", [
     (["campaign", "new", "abc"], "“abc” không hợp lệ cho NĂM."),  # the argument as the usage line names it
     (["rollup", "--threshold", "200"], "“200” không dùng được cho --threshold: phải từ 50 đến 100."),
+    # Not a number: click's "'abc' is not a valid float range." was quoted back half-translated.
+    (["rollup", "--threshold", "abc"], "“abc” không hợp lệ cho --threshold: phải từ 50 đến 100."),
+    (["rollup", "--threshold", "1234567"], "“1234567” không dùng được cho --threshold"),  # as typed, not 1.23457e+06
 ])
 def test_a_bad_value_is_named_as_the_help_names_it(capsys, args, said):
     code = run_main(cli, args)

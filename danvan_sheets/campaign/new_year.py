@@ -69,6 +69,11 @@ def current_year(config_text: str) -> int:
     return year
 
 
+def check_new_year(old_year: int, year: int) -> None:
+    if year <= old_year:
+        raise ConfigError(f"Năm mới ({year}) phải sau năm của cấu hình hiện tại ({old_year}).")
+
+
 def plan_new_year(config_text: str, year: int, *, deadline: dt.date | None = None,
                   quotas: dict[str, int] | None = None, drop: set[str] | frozenset[str] = frozenset(),
                   source: str = "") -> NewYear:
@@ -77,8 +82,7 @@ def plan_new_year(config_text: str, year: int, *, deadline: dt.date | None = Non
     from tomlkit.items import AoT, Date, DateTime, Table
 
     old_year = current_year(config_text)
-    if year <= old_year:
-        raise ConfigError(f"Năm mới ({year}) phải sau năm của cấu hình hiện tại ({old_year}).")
+    check_new_year(old_year, year)
     unknown = sorted(set(drop) - {m.key for m in mandatory_models(config_text)})
     if unknown:
         raise ConfigError(f"Không có mô hình bắt buộc mã “{unknown[0]}” trong cấu hình hiện tại. "

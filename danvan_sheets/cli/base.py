@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import inspect
@@ -90,6 +89,7 @@ def user_error(exc: DanvanError) -> UserError:
 
 
 _NOT_ONE_OF = re.compile(r"^'(?P<value>.*)' is not one of (?P<choices>.*)\.$", re.S)
+_NOT_IN_RANGE = re.compile(r"^'?(?P<value>.*?)'? is not in the range ", re.S)
 _NOT_A = re.compile(r"^'?(?P<value>.*?)'? is not a valid (?P<what>\w+)", re.S)
 
 
@@ -114,17 +114,17 @@ def _usage_text(exc: click.UsageError) -> str:
             hint = exc.param.metavar or exc.param.name.upper()
         else:
             hint = " / ".join(exc.param.opts) if exc.param is not None else str(exc.param_hint or "")
-        if exc.param is not None and isinstance(exc.param.type, click.types._NumberRangeBase):
-            value = exc.message.split(" is not in the range")[0].strip("'")
-            if value != exc.message:
-                with contextlib.suppress(ValueError):
-                    value = f"{float(value):g}"  # click hands over 200.0 for a typed 200
-                return f"“{value}” không dùng được cho {hint}: {_range_text(exc.param.type)}."
+        kind = exc.param.type if exc.param is not None else None
+        allowed = f": {_range_text(kind)}" if isinstance(kind, click.types._NumberRangeBase) else ""
+        if allowed and (m := _NOT_IN_RANGE.match(exc.message)):
+            # click hands over 200.0 for a typed 200 (not ":g", which would show 1234567 as 1.23457e+06)
+            return f"“{m['value'].removesuffix('.0')}” không dùng được cho {hint}{allowed}."
         if m := _NOT_ONE_OF.match(exc.message):
             choices = m["choices"].replace("'", "")
             return f"“{m['value']}” không dùng được cho {hint}; hãy chọn một trong: {choices}."
         if m := _NOT_A.match(exc.message):
-            return f"“{m['value']}” không hợp lệ cho {hint}."
+            # Not a number at all ("abc" for --threshold): say what is allowed too.
+            return f"“{m['value']}” không hợp lệ cho {hint}{allowed}."
         return f"Giá trị không hợp lệ cho {hint}."
     if exc.message.startswith("No such command"):
         name = exc.message.split("'")[1] if "'" in exc.message else ""

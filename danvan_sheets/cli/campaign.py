@@ -89,6 +89,7 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, carry_fro
       danvan campaign new 2024 --yes --deadline 2024-04-30 --carry duy-tri-2024.xlsx
     """
     from danvan_sheets.campaign.new_year import (
+        check_new_year,
         current_year,
         default_out,
         mandatory_models,
@@ -103,6 +104,8 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, carry_fro
         cfg = Path(settings.path)
         text = cfg.read_text(encoding="utf-8")
         old_year = current_year(text)
+        # Before anything else: `new 2023` on danvan-2023.toml would otherwise be told about an --out never given.
+        check_new_year(old_year, year)
         target = Path(out) if out else default_out(_beside(cfg), old_year, year)
         if target.resolve() == cfg.resolve():
             # Not even with --force: this year's configuration is what the new one is made from.
