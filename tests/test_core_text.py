@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 import openpyxl
+import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -197,6 +198,16 @@ def test_one_old_font_cell_among_unicode_ones_is_still_decoded():
     assert not [p for p in r.problems if p.row == 5 and p.severity == "error"], r.problems
     assert [e.done.start for e in r.entries if e is not pasted] == [(2023, 12)] * 4
     assert [p.code for p in r.problems] == ["legacy_encoding"]
+
+
+@pytest.mark.parametrize("text", ["Tân Bình ½", "×", "·", "3×4m Tân", "Cà phê ½ ly", "Lê Thị Hà ©"])
+def test_a_stray_symbol_beside_unicode_words_is_no_old_font_text(text):
+    """Latin-1 symbols are TCVN3 bytes too ("½" would read "ẵ"), but no word around them says old font."""
+    assert legacy.alone(text) is None
+    assert legacy.detect_column([text]) is None and legacy.detect_column([text, "Tập thể", "Cá nhân"]) is None
+    grid = [H, ["I", "Kinh tế"], [1, "Cơ quan thân thiện", 1, "Tháng 4/2023", text, "Tập thể", "Tháng 12/2023"]]
+    r = read_tab("x", grid, YEAR)
+    assert r.entries[0].location == text and "legacy_encoding" not in [p.code for p in r.problems]
 
 
 def test_forcing_tcvn3_onto_unicode_would_corrupt_it():

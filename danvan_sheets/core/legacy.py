@@ -270,7 +270,12 @@ def detect_column(texts: list[str]) -> str | None:
     at = _decided_at(sums)
     as_typed, *decoded = (s[at] for s in sums)
     best = max(range(len(decoded)), key=decoded.__getitem__)
-    return _NAMES[best] if decoded[best] > as_typed else None
+    if decoded[best] <= as_typed:
+        return None
+    # Stray symbols alone ("×", "½" beside Unicode words) are no old-font text: some cell must hold a word
+    # only decoding makes Vietnamese.
+    name = _NAMES[best]
+    return name if any(_is_evidence(t, name) for text in texts for t in _SPLIT.split(text)) else None
 
 
 _DECIDED_AFTER = 24
@@ -310,7 +315,19 @@ def alone(text: str) -> str | None:
     best = max(decoded)
     if typed >= 0 or best <= 0 or decoded.count(best) > 1:
         return None
-    return _NAMES[decoded.index(best)]
+    name = _NAMES[decoded.index(best)]
+    # The evidence must be a word: letters with an old-font character among them ("Th¸ng", "tÕ")
+    # that decoding makes (better) Vietnamese. A stray symbol next to Unicode words ("Tân Bình ½",
+    # "3×4m") is no such evidence: decoding it would also turn "Tân" into "Tõn".
+    return name if any(map(_is_evidence, _SPLIT.split(text), repeat(name))) else None
+
+
+def _is_evidence(token: str, encoding: str) -> bool:
+    """A word of letters and old-font characters that reads better decoded ("Th¸ng", "bé" for "bộ")."""
+    if token.isascii() or not any(c.isascii() and c.isalpha() for c in token):
+        return False
+    decoded = _token_score(decode(token, encoding))
+    return decoded > 0 and decoded > _token_score(token)
 
 
 def decode_cell(text: str, encoding: str | None) -> str:
