@@ -63,6 +63,8 @@ def test_every_code_a_check_can_give_has_a_message_and_a_line_in_the_readme():
             "legacy_encoding",
             "duplicate_tab",
             "unreadable_tab",
+            "name_continued",
+            "repeated_header",
         ), code
     assert set(MESSAGES) | set(PERIOD_CODES) >= ERROR_CODES
 

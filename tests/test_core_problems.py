@@ -214,3 +214,15 @@ def test_several_problems_on_one_row_each_with_its_cell():
     ]
     for p in r.problems:
         assert_good_message(p)
+
+
+@pytest.mark.parametrize("value, expected", [("1 mô hình", 1), ("02 (hai)", 2), ("01 MH", 1), ("1 (một)", 1),
+                                             ("3 mô hình (ba)", 3)])
+def test_a_quantity_written_with_its_unit_or_its_word_counts(value, expected):
+    r = read(model(1, "Vay vốn", quantity=value))
+    assert r.problems == [] and r.entries[0].quantity == expected
+
+
+@pytest.mark.parametrize("value", ["02 (ba)", "hai", "1 mô hình mới", "2 (02)"])
+def test_a_quantity_whose_words_disagree_or_with_no_figure_is_still_invalid(value):
+    assert only(read(model(1, "Vay vốn", quantity=value))).code == "invalid_quantity"

@@ -223,3 +223,76 @@ def test_every_model_row_of_a_real_looking_form_comes_back_as_an_entry(form):
     non_empty = [i + 1 for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)]
     assert accounted == non_empty
     assert {s.reason for s in r.skipped_rows} <= set(SKIP_REASONS)
+
+
+# --- forms as clerks fill them (adversarial trial) -----------------------------------------------
+def _rows(r):
+    return [(e.row, e.name, e.field) for e in r.entries], [(s.row, s.reason) for s in r.skipped_rows]
+
+
+def test_section_titles_numbered_or_worded_as_a_sentence_are_sections_and_set_the_field():
+    grid = [H, [None, "1. Lĩnh vực kinh tế"], model(1, "Vận động nông dân trồng cây"),
+            [None, "II- Quốc phòng, an ninh"], model(1, "Camera an ninh"),
+            [None, "Mô hình thuộc lĩnh vực xây dựng hệ thống chính trị"], model(1, "Chi bộ số"),
+            ["II", "Lĩnh vực văn hóa - xã hội: có 01 mô hình", 1], model(1, "Thư viện xanh"),
+            # Lookalikes stay models.
+            model(2, "Mô hình phát triển kinh tế"), model(3, "1. Kinh tế số")]
+    entries, skipped = _rows(read(grid))
+    assert entries == [(3, "Vận động nông dân trồng cây", "kinh_te"), (5, "Camera an ninh", "quoc_phong_an_ninh"),
+                       (7, "Chi bộ số", "xay_dung_he_thong_chinh_tri"), (9, "Thư viện xanh", "van_hoa_xa_hoi"),
+                       (10, "Mô hình phát triển kinh tế", "van_hoa_xa_hoi"), (11, "1. Kinh tế số", "van_hoa_xa_hoi")]
+    assert skipped == [(1, "header"), (2, "section"), (4, "section"), (6, "section"), (8, "section")]
+
+
+def test_the_signature_block_under_the_table_is_never_a_model():
+    grid = [H, ["I", "Kinh tế"], model(1, "Vườn rau sạch"),
+            [None, None, None, None, "Yên Bái, ngày 20 tháng 4 năm 2023"],
+            [None, "Người lập biểu", None, None, "T/M BAN THƯỜNG VỤ"],
+            [None, None, None, None, "BÍ THƯ"], [None, None, None, None, "(Đã ký)"],
+            [None, "Nguyễn Văn A", None, None, "Trần Thị B"], [None, "Nơi nhận:\n- Như trên;\n- Lưu VP."]]
+    r = read(grid)
+    assert [e.name for e in r.entries] == ["Vườn rau sạch"]
+    assert [s.reason for s in r.skipped_rows] == ["header", "section"] + ["notes"] * 6
+    assert r.problems == []
+
+
+def test_signature_lookalikes_and_a_bare_date_stay_what_they_are():
+    grid = [H, ["I", "Kinh tế"], model(1, "Bí thư chi bộ gương mẫu"), model(2, "Người lập biểu mẫu điện tử"),
+            model(3, "Nơi nhận hàng cứu trợ"), model(4, "Xác nhận thông tin cư trú"), model(5, "Bí thư"),
+            [None, None, None, "ngày 16 tháng 4 năm 2023"], model(6, "Quỹ khuyến học")]
+    r = read(grid)
+    assert [e.row for e in r.entries] == [3, 4, 5, 6, 7, 9]
+    assert [(s.row, s.reason) for s in r.skipped_rows][-1] == (8, "missing_name")
+
+
+def test_a_name_wrapped_onto_the_next_row_is_one_model_with_a_warning():
+    merged_down = [(6, 8, c, c + 1) for c in (0, 2, 3, 4, 5, 6)]  # Stt and data of row 7 merged over row 8
+    grid = [H, ["I", "Kinh tế"], model(1, "Vận động đoàn viên tham gia"), [None, "xây dựng nông thôn mới"],
+            model(2, "Tủ sách pháp luật"), [None, "Quỹ khuyến học"],
+            model(3, "Lãnh đạo thực hiện chuyển đổi"), [None, "Số trong chi bộ"]]
+    r = read_tab("Tab", grid, YEAR, merged_down)
+    assert [(e.row, e.name) for e in r.entries] == [
+        (3, "Vận động đoàn viên tham gia xây dựng nông thôn mới"), (5, "Tủ sách pháp luật"),
+        # An upper-case line with nothing of its own may be a model of its own: read as one, with its errors.
+        (6, "Quỹ khuyến học"), (7, "Lãnh đạo thực hiện chuyển đổi Số trong chi bộ")]
+    assert [(s.row, s.reason) for s in r.skipped_rows][2:] == [(4, "continued"), (8, "continued")]
+    warned = [(p.cell, p.severity) for p in r.problems if p.code == "name_continued"]
+    assert warned == [("B4", "warning"), ("B8", "warning")]
+    verdict = evaluate(unit(), r, campaign(), AS_OF)
+    assert [e.mandatory for e in verdict.entries if e.row == 7] == ["chuyen_doi_so"]
+    assert sum(e.counted for e in verdict.entries) == 2  # rows 3 and 5; row 6 has no data, row 7 is mandatory
+
+
+def test_the_form_copied_twice_on_one_tab_says_so_and_its_title_and_header_are_header_rows():
+    grid = [[TITLE], ["Đơn vị: Chi bộ A"], H, NUMBERING, ["I", "Kinh tế"], model(1, "Mô hình năm nay"), [],
+            ["ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2022"], ["Đơn vị: Chi bộ A"],
+            ["Stt", "Tên mô hình", "Số lượng", "Thời gian", None, "Địa điểm", "Quy mô"],
+            [None, None, None, "Xây dựng", "Hoàn thành"], ["I", "Kinh tế"],
+            model(1, "Mô hình năm trước", build="Tháng 5/2022", done="Tháng 12/2022")]
+    r = read(grid)
+    assert [e.row for e in r.entries] == [6, 13]
+    assert [(s.row, s.reason) for s in r.skipped_rows][5:] == [
+        (8, "header"), (9, "header"), (10, "header"), (11, "header"), (12, "section")]
+    again = [p for p in r.problems if p.code == "repeated_header"]
+    assert [(p.cell, p.severity) for p in again] == [("B10", "warning")]
+    assert not any(p.code == "missing_name" for p in r.problems)

@@ -21,7 +21,9 @@ def a1(row: int, col: int) -> str:
     return f"{col_letters(col)}{row + 1}"
 
 
-_QTY = re.compile(r"^0*(\d{1,6})(?:[.,]0+)?$")
+# "01", "1.0", "1 mô hình", "02 (hai)": the number, maybe the word for it in brackets.
+_QTY = re.compile(r"^0*(\d{1,6})(?:[.,]0+)?(?:\s*(?:mo hinh|mh))?(?:\s*\(\s*([a-z ]+?)\s*\))?$")
+_NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
 
 
 def parse_quantity(value: object) -> tuple[int | None, str | None]:
@@ -35,7 +37,9 @@ def parse_quantity(value: object) -> tuple[int | None, str | None]:
             return int(value), None
         return None, "invalid_quantity"
     m = _QTY.match(fold(cell_text(value)))
-    if m and int(m[1]) > 0:
+    # The word in brackets must say the same number: "02 (ba)" is a question for the unit. A number
+    # written only in words ("hai") stays invalid: the unit is asked for the figure.
+    if m and int(m[1]) > 0 and (m[2] is None or _NUMBER_WORDS.get(m[2]) == int(m[1])):
         return int(m[1]), None
     return None, "invalid_quantity"
 

@@ -41,6 +41,14 @@ MESSAGES = {
     "unreadable_tab": lambda v: (
         "Không đọc được trang này. Hãy kiểm tra lại biểu mẫu: giữ đúng dòng tiêu đề và các cột theo mẫu."
     ),
+    "name_continued": lambda v: (
+        "Dòng này chỉ có chữ ở cột Tên mô hình: đã hiểu là phần tiếp của tên mô hình ở dòng trên. "
+        "Nếu đây là một mô hình riêng, hãy ghi Stt và đủ các cột."
+    ),
+    "repeated_header": lambda v: (
+        "Dòng tên cột lặp lại: trang này có hơn một biểu mẫu. "
+        "Nếu đó là biểu mẫu năm khác, hãy xóa hoặc chuyển sang tệp khác."
+    ),
     "duplicate_tab": lambda v: f"Đơn vị có nhiều hơn một trang tính; chỉ đọc trang “{v}”. Hãy xóa các trang thừa.",
 }
 

@@ -165,7 +165,8 @@ class Entry:
         }
 
 
-SKIP_REASONS = ("header", "numbering", "total", "section", "placeholder", "notes", "blank", "missing_name")
+SKIP_REASONS = ("header", "numbering", "total", "section", "placeholder", "notes", "blank", "missing_name",
+                "continued")
 
 
 @dataclass(frozen=True)

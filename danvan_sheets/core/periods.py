@@ -74,7 +74,7 @@ _RE_BLANK_TEMPLATE = re.compile(r"\bngay\s+thang\s+nam\b")
 _RE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _RE_LIST = re.compile(r"\s*(?:,|;|\bva\b|&|\+)\s*")
 _RE_SPAN = re.compile(r"\s*(?:-|\bden\b|\btoi\b|~)\s*")
-_LEADING = re.compile(r"^(?:tu|trong|giai doan|khoang|vao|bat dau|bat dau tu|du kien)\s+")
+_LEADING = re.compile(r"^(?:tu|trong|giai doan|khoang|vao|bat dau|bat dau tu|du kien|truoc|cham nhat|han)\s+")
 
 
 def _parse_part(text: str, prev_kind: str | None) -> _Part | None:

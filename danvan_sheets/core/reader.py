@@ -89,21 +89,30 @@ def _decode_columns(
     return decoded, sorted(found)
 
 
+def _header_kinds(row: list[str]) -> tuple[dict[str, int], list[int]] | None:
+    """(column of each kind, columns titled only "Thời gian") when the row is the form's header."""
+    kinds: dict[str, int] = {}
+    time_parents: list[int] = []
+    for c, t in enumerate(row):
+        if not t or len(t) > 80:
+            continue
+        kind = sections.header_kind(t)
+        if kind and kind not in kinds:
+            kinds[kind] = c
+        elif sections.is_time_parent(t):
+            time_parents.append(c)
+    if "name" not in kinds or len(kinds) + len(time_parents) < 3:
+        return None
+    return kinds, time_parents
+
+
 def _find_header(texts: list[list[str]]) -> tuple[int, dict[str, int], int] | None:
     """(header row, column of each kind, rows the header spans)."""
     for r, row in enumerate(texts):
-        kinds: dict[str, int] = {}
-        time_parents: list[int] = []
-        for c, t in enumerate(row):
-            if not t or len(t) > 80:
-                continue
-            kind = sections.header_kind(t)
-            if kind and kind not in kinds:
-                kinds[kind] = c
-            elif sections.is_time_parent(t):
-                time_parents.append(c)
-        if "name" not in kinds or len(kinds) + len(time_parents) < 3:
+        found = _header_kinds(row)
+        if found is None:
             continue
+        kinds, time_parents = found
         span = 1
         # A two-row header: "Thời gian" over "Xây dựng" | "Hoàn thành".
         if time_parents and r + 1 < len(texts):
@@ -215,8 +224,10 @@ class _Form:
         self.c_stt = cols.get("stt", blank)
         self.used = sorted(set(cols.values()))
         self.c_data = [cols[k] for k in _DATA if k in cols]
+        self.last: Entry | None = None  # the entry read from the row just above, for a name continued below it
 
     def skip(self, r: int, reason: str) -> None:
+        self.last = None
         # A value merged across the row is said once.
         text = " | ".join(t for c, t in enumerate(self.texts[r]) if t and not self.from_other_column(r, c))
         self.reading.skipped_rows.append(SkippedRow(r + 1, text if len(text) <= 200 else text[:199] + "…", reason))
@@ -235,10 +246,12 @@ class _Form:
         texts, c_name, c_stt = self.texts, self.c_name, self.c_stt
         field: str | None = None
         notes = False
+        header_to = start  # rows before it belong to a header
         for r, row in enumerate(texts):
             if not any(row):
+                self.last = None
                 continue
-            if r < start:  # the title, the "Đơn vị:" line and the header itself
+            if r < header_to:  # the title, the "Đơn vị:" line and the header itself
                 self.skip(r, "header")
                 continue
             if notes:
@@ -253,10 +266,29 @@ class _Form:
             stt = row[c_stt] if not self.from_other_row(r, c_stt) else ""
             stt_notes, stt_total, stt_section = sections.stt_role(stt)
             first = next(filter(None, picked))
-            if stt_notes or sections.is_notes(first):
+            # The signature block ("Người lập biểu", "T/M BAN THƯỜNG VỤ", "Yên Bái, ngày …") closes the form.
+            if stt_notes or sections.is_notes(first) or (not stt[:1].isdigit() and sections.is_signature(first)):
                 notes = True
                 self.skip(r, "notes")
                 continue
+            if not stt[:1].isdigit():
+                # The form copied again below (another year's, or the same one twice): its title,
+                # "Đơn vị:" line and header are header rows, and the tab gets a warning.
+                again = self.header_again(r)
+                if again:
+                    header_to = r + again
+                    field = None
+                    self.reading.problems.append(self.problem(
+                        "repeated_header", r, c_name, None,
+                        f"Dòng {r + 1} lặp lại dòng tên cột: trang này có hơn một biểu mẫu. Các dòng phía dưới vẫn "
+                        "được đọc và tính; nếu đó là biểu mẫu năm khác hoặc bản chép thừa, hãy xóa hoặc chuyển "
+                        "sang tệp khác."))
+                    self.skip(r, "header")
+                    continue
+                if (sections.is_form_title(first) or sections.unit_line(first) is not None) and any(
+                        self.header_again(n) for n in range(r + 1, min(r + 4, len(texts)))):
+                    self.skip(r, "header")
+                    continue
             if sections.is_numbering_row(picked):
                 self.skip(r, "numbering")
                 continue
@@ -296,7 +328,42 @@ class _Form:
                 else:
                     self.skip(r, "placeholder")
                 continue
-            self.reading.entries.append(self.entry(r, name, field))
+            if (prev := self.last) is not None and not section and self.continues(r, name, prev):
+                # A name wrapped onto a row of its own: part of the model above, said at the cell.
+                prev.name = f"{prev.name} {name}"
+                prev.name_key = key(prev.name)
+                self.reading.problems.append(self.problem(
+                    "name_continued", r, c_name, self.decoded[r][c_name],
+                    f"Dòng {r + 1} chỉ có chữ ở cột Tên mô hình, không có Stt và số liệu riêng: đã hiểu là phần tiếp "
+                    f"của tên mô hình ở dòng {prev.row} (“{prev.name[:80]}”). Nếu đây là một mô hình riêng, hãy ghi "
+                    "Stt và đủ các cột; nếu không, hãy ghi cả tên vào một ô."))
+                self.skip(r, "continued")
+                self.last = prev
+                continue
+            self.last = self.entry(r, name, field)
+            self.reading.entries.append(self.last)
+
+    def header_again(self, r: int) -> int:
+        """How many rows a repeat of the form's header at row r spans (0: none)."""
+        row = self.texts[r]
+        if not (row[self.c_name] and sections.header_kind(row[self.c_name]) == "name"):
+            return 0
+        found = _find_header(self.texts[r:r + 2])
+        return found[2] if found and found[0] == 0 else 0
+
+    def continues(self, r: int, name: str, prev: Entry) -> bool:
+        """Row r holds only a name, going on from the model of the row above.
+
+        Either the Stt (and any data) is merged down from that model's row, or the name has no
+        Stt and no data of its own and goes on in lower case ("… tham gia" / "xây dựng nông thôn mới").
+        """
+        c_stt = self.c_stt
+        if any(self.texts[r][c] and not self.from_other_row(r, c) for c in (c_stt, *self.c_data)):
+            return False
+        anchor = self.anchors.get((r, c_stt))
+        if anchor is not None and anchor[0] == prev.row - 1 and self.texts[r][c_stt]:
+            return True
+        return name[:1].islower()
 
     def has_real_data(self, r: int, stt: str) -> bool:
         row = self.texts[r]

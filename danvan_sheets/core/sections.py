@@ -13,12 +13,14 @@ import re
 from danvan_sheets.core.keywords import Said, Words, said
 from danvan_sheets.core.text import clean
 
+# "Quốc phòng - an ninh", "Quốc phòng, an ninh", "Quốc phòng và an ninh".
+_AND = r"(?:\s*[-,&]\s*|\s+và\s+|\s*)"
 _FIELD_ALTS = [
     ("xay_dung_he_thong_chinh_tri",
      r"xây dựng (?:đảng và |đảng, )?(?:hệ thống chính trị|htct)|xây dựng đảng|hệ thống chính "
      r"trị|xdhtct|xd\s*-?\s*htct|xdđ"),
-    ("quoc_phong_an_ninh", r"quốc phòng\s*-?\s*an ninh|quốc phòng|an ninh|qpan|qp\s*-\s*an"),
-    ("van_hoa_xa_hoi", r"văn hóa\s*-?\s*xã hội|văn hóa|xã hội|vhxh|vh\s*-\s*xh"),
+    ("quoc_phong_an_ninh", rf"quốc phòng{_AND}an ninh|quốc phòng|an ninh|qpan|qp\s*-\s*an"),
+    ("van_hoa_xa_hoi", rf"văn hóa{_AND}xã hội|văn hóa|xã hội|vhxh|vh\s*-\s*xh"),
     ("kinh_te", r"(?:phát triển\s+)?kinh tế|kt"),
 ]
 _FIELD_RE = "|".join(f"(?P<{k}>{alt})" for k, alt in _FIELD_ALTS)
@@ -31,10 +33,15 @@ _ROMAN_FIELD = {
 }
 _NOT_LETTER = r"(?![^\W\d_])"
 
+# "1. Lĩnh vực kinh tế" numbers the sections like the models; "Mô hình thuộc lĩnh vực …" says
+# the field in a sentence (then "Lĩnh vực" must follow: "Mô hình phát triển kinh tế" is a model).
 _TITLE = Words(
-    rf"(?:(?:phần|mục)\s+)?(?:(?P<roman>{_ROMAN_RE})\s*[.):\-]?\s+)?(?:(?:về|trong|trên)\s+)?"
+    rf"(?:(?:phần|mục)\s+)?(?:(?P<roman>{_ROMAN_RE})\s*[.):\-]?\s+|\d{{1,2}}\s*[.):\-]\s*)?"
+    rf"(?:(?:các\s+)?mô hình\s+(?:(?:thuộc|trong|trên|về)\s+)?(?=lĩnh vực))?(?:(?:về|trong|trên)\s+)?"
     rf"(?P<lv>lĩnh vực\s*:?\s*)?(?:{_FIELD_RE}){_NOT_LETTER}(?P<rest>.*)"
 )
+# What a title may say after the field besides a model: how many models it holds ("gồm 02 mô hình").
+_COUNT = Words(r"(?:(?:gồm|có|với)\s*)?\d{1,3}\s*(?:mô hình|mh)")
 _STT_ROMAN = Words(rf"(?:(?:phần|mục)\s+)?(?P<roman>{_ROMAN_RE})\s*[.):]?")
 _FIELD_ONLY = Words(rf"(?:lĩnh vực\s*:?\s*)?(?:{_FIELD_RE})\s*")
 
@@ -54,7 +61,7 @@ def section_title(text: str | Said) -> tuple[str, str] | None:
     if not m:
         return None
     rest = cell.text[m.start("rest"):].strip(" :.-–—")
-    if rest.startswith("(") and rest.endswith(")"):
+    if (rest.startswith("(") and rest.endswith(")")) or _COUNT.fullmatch(rest):
         rest = ""
     if not (m.group("lv") or m.group("roman")) and rest:
         return None
@@ -108,6 +115,36 @@ _TOTAL = Words(
 # "Ghi chú" alone, or followed by ":" / "-" / "(2) …"; "Lưu ý:" likewise. "Ghi chép …" is a model.
 _NOTES = Words(r"(?:\*\s*)?(?:ghi chú|lưu ý)\s*(?:[:.\-(]|$)")
 _NUMBERING = re.compile(r"^\(\s*\d{1,2}\s*\)$")
+
+
+# The signature block under the table: "Người lập biểu", "Nơi nhận: …", "(Đã ký)", the date line
+# "Yên Bái, ngày 20 tháng 4 năm 2023" (with its place: a bare date is a time cell), "T/M BAN THƯỜNG
+# VỤ"; and, written in capitals as on every official paper, "BÍ THƯ", "THỦ TRƯỞNG ĐƠN VỊ", "XÁC
+# NHẬN CỦA CẤP ỦY". The whole cell must be one: "Bí thư chi bộ gương mẫu" is a model.
+_SIGNATURE = Words(
+    r"nơi nhận\s*:.*|người (?:lập(?: biểu| bảng)?|tổng hợp)|\(\s*(?:đã ký|ký\b[^)]*)\)"
+    r"|(?:t/m|k/t|t/l|q/)\s*\S.*"
+    r"|[^\d,]{1,40},\s*ngày\s*[\d.…_ ]*\s*tháng\s*[\d.…_ ]*\s*năm\s*\d{0,4}[\s.…_]*"
+)
+_SIGNATURE_CAPS = Words(
+    r"(?:tm|kt|tl)\.\s*\S.*|(?:phó\s+)?(?:bí thư|chủ tịch|trưởng ban)|thủ trưởng(?: cơ quan| đơn vị)?"
+    r"|xác nhận(?: của .*)?|lãnh đạo (?:cơ quan|đơn vị)"
+)
+
+
+def is_signature(text: str | Said) -> bool:
+    """A line of the signature block that closes the form (see _SIGNATURE)."""
+    cell = said(text)
+    return bool(_SIGNATURE.fullmatch(cell)) or (cell.text.isupper() and bool(_SIGNATURE_CAPS.fullmatch(cell)))
+
+
+# The form's own title, "ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2023", written in capitals.
+_FORM_TITLE = Words(r"(?:bảng\s+|biểu\s+)?(?:đăng ký|danh sách|tổng hợp)\b.*(?:mô hình|dân vận khéo).*")
+
+
+def is_form_title(text: str | Said) -> bool:
+    cell = said(text)
+    return cell.text.isupper() and bool(_FORM_TITLE.fullmatch(cell))
 
 
 def is_total(text: str | Said) -> bool:
@@ -194,5 +231,6 @@ KEYWORDS = (
     "Tổng số", "Tổng cộng", "Tổng", "Cộng", "Ghi chú", "Lưu ý", "Mô hình", "Tên mô hình", "Điển hình", "Phần", "Mục",
     "Về", "Trong", "Trên", "Lĩnh vực", "Xây dựng Đảng", "Xây dựng", "Hệ thống chính trị", "Quốc phòng", "An ninh",
     "Văn hóa", "Xã hội", "Phát triển", "Kinh tế", "Đơn vị", "Tổ chức cơ sở đảng", "Thời gian", "Số lượng", "Địa điểm",
-    "Quy mô", "Stt", "Thứ tự", "Hoàn thành", "Bắt đầu", "Kết thúc",
+    "Quy mô", "Stt", "Thứ tự", "Hoàn thành", "Bắt đầu", "Kết thúc", "Nơi nhận", "Người lập biểu", "Bí thư",
+    "Chủ tịch", "Trưởng ban", "Thủ trưởng", "Xác nhận", "Lãnh đạo đơn vị", "Đăng ký",
 )
