@@ -6,6 +6,7 @@ is a model, "Cộng" is a total (issue 12).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -296,3 +297,22 @@ def test_the_form_copied_twice_on_one_tab_says_so_and_its_title_and_header_are_h
     again = [p for p in r.problems if p.code == "repeated_header"]
     assert [(p.cell, p.severity) for p in again] == [("B10", "warning")]
     assert not any(p.code == "missing_name" for p in r.problems)
+
+
+@pytest.mark.parametrize("between", [
+    ["", "Ghi chú: mô hình này làm chung với Đoàn Thanh niên"],
+    ["Ghi chú", "Mô hình trên làm chung với Công đoàn"],
+    ["", "Người tổng hợp"],
+    ["", "T/M BAN THƯỜNG VỤ"],
+], ids=["note-in-name", "note-in-stt", "signature", "signature-caps"])
+def test_a_note_or_signature_line_between_sections_never_swallows_the_models_below(between):
+    """Everything below a "Ghi chú" or a signature line used to be notes: the unit looked short, silently."""
+    grid = [H, ["I", "Kinh tế"], model(1, "Hũ gạo tình thương"), between, model(2, "Camera an ninh"),
+            ["II", "Văn hóa - xã hội"], model(1, "Thư viện xanh"),
+            ["", "Ghi chú:"], ["", "1. Đơn vị gửi về trước ngày 25/4/2023."], ["", "Người lập biểu"],
+            ["", "Nguyễn Văn An"]]
+    r = read_tab("x", grid, 2023)
+    assert [(e.name, e.field) for e in r.entries] == [
+        ("Hũ gạo tình thương", "kinh_te"), ("Camera an ninh", "kinh_te"), ("Thư viện xanh", "van_hoa_xa_hoi")]
+    assert [(s.row, s.reason) for s in r.skipped_rows if s.row > 2] == [
+        (4, "notes"), (6, "section"), (8, "notes"), (9, "notes"), (10, "notes"), (11, "notes")]

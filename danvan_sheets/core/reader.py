@@ -254,9 +254,10 @@ class _Form:
             if r < header_to:  # the title, the "Đơn vị:" line and the header itself
                 self.skip(r, "header")
                 continue
-            if notes:
+            if notes and not self.resumes(r):
                 self.skip(r, "notes")
                 continue
+            notes = False
             picked = [row[c] for c in self.used]
             # A row with nothing in the form's columns, or only the continuation of a cell
             # merged down from a row above, holds nothing of its own.
@@ -350,6 +351,16 @@ class _Form:
             return 0
         found = _find_header(self.texts[r:r + 2])
         return found[2] if found and found[0] == 0 else 0
+
+    def resumes(self, r: int) -> bool:
+        """Row r, below a notes or signature line, is the form again: a numbered model with its data,
+        or a section title. A "Ghi chú" typed between two sections must not swallow the models under it."""
+        row = self.texts[r]
+        stt = row[self.c_stt] if not self.from_other_row(r, self.c_stt) else ""
+        if stt[:1].isdigit() and self.has_real_data(r, stt):
+            return True
+        name = row[self.c_name] if not self.from_other_row(r, self.c_name) else ""
+        return bool(sections.stt_role(stt)[2] or (name and sections.section_title(name)))
 
     def continues(self, r: int, name: str, prev: Entry) -> bool:
         """Row r holds only a name, going on from the model of the row above.
