@@ -193,6 +193,10 @@ model_rows = st.builds(
 )
 
 
+LINES_BETWEEN = [[None, "Ghi chú: mô hình dưới làm chung với Đoàn Thanh niên"], ["Lưu ý", "xem mô hình dưới"],
+                 [None, "Người tổng hợp"], [None, "T/M BAN THƯỜNG VỤ"], [None, "Yên Bái, ngày 20 tháng 4 năm 2023"]]
+
+
 @st.composite
 def forms(draw):
     grid = [[TITLE], ["Đơn vị: Chi bộ A"], list(HEADER)]
@@ -204,6 +208,8 @@ def forms(draw):
     for roman, title in SECTIONS.values():
         grid.append([roman, title] if draw(st.booleans()) else [f"{roman.strip()}. {title}"])
         for i, row in enumerate(draw(st.lists(model_rows, max_size=5))):
+            if draw(st.integers(0, 4)) == 0:  # a note or a signature-like line typed between rows
+                grid.append(list(draw(st.sampled_from(LINES_BETWEEN))))
             model_at.append((len(grid) + 1, row[1]))
             grid.append([i + 1, *row[1:]])
         if draw(st.booleans()):
