@@ -247,6 +247,7 @@ def test_without_a_registry_nothing_goes_into_the_history(capsys, book):
     # Not a number: click's "'abc' is not a valid float range." was quoted back half-translated.
     (["rollup", "--threshold", "abc"], "“abc” không hợp lệ cho --threshold: phải từ 50 đến 100."),
     (["rollup", "--threshold", "1234567"], "“1234567” không dùng được cho --threshold"),  # as typed, not 1.23457e+06
+    (["rollup", "--threshold", "nan"], "“nan” không hợp lệ cho --threshold: phải từ 50 đến 100."),  # not a silent no-op
 ])
 def test_a_bad_value_is_named_as_the_help_names_it(capsys, args, said):
     code = run_main(cli, args)

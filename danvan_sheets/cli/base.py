@@ -73,6 +73,16 @@ class VietGroup(_VietHelp, click.Group):
     command_class = VietCommand
 
 
+class FiniteFloatRange(click.FloatRange):
+    """click.FloatRange that also refuses "nan" (every comparison with NaN is false, so click lets it through)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a valid float range.", param, ctx)
+        return number
+
+
 class UserError(click.ClickException):
     """A DanvanError shown in Vietnamese with its own exit code (2 config, 3 source)."""
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from danvan_sheets.cli.base import VietCommand, config_option, load, parse_as_of, stdout_console, user_error
+from danvan_sheets.cli.base import (
+    FiniteFloatRange,
+    VietCommand,
+    config_option,
+    load,
+    parse_as_of,
+    stdout_console,
+    user_error,
+)
 from danvan_sheets.errors import ConfigError, DanvanError
 
 EXPORT_FORMATS = (".xlsx", ".csv", ".json")
@@ -71,7 +79,7 @@ Ví dụ:
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(50, 100),
+    type=FiniteFloatRange(50, 100),
     default=None,
     metavar="PHẦN_TRĂM",
     help="Độ giống tối thiểu để coi hai tên mô hình là trùng (mặc định 88, hoặc [rollup] threshold).",
