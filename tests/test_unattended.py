@@ -425,8 +425,11 @@ def test_run_killed_while_holding_the_lock_on_xlsx(tmp_path):
     assert invoke(env.xlsx_args()).exit_code == 0
     before = read_xlsx_summary(env.out)
     big = tabs(extra_model=True)
-    for name in list(big):  # slow enough to catch it mid-run
-        big[name] = big[name] + [[i, f"dòng {i}", 1] for i in range(10_000)]
+    # Slow enough to catch it mid-run: 10,000 more whole model rows a tab, read and stored. (Numbered
+    # rows with data below the form's Ghi chú block are models the reader counts; rows with errors
+    # would make a 120,000-row Lỗi nhập liệu tab, whose styling alone takes openpyxl over a minute.)
+    for name in list(big):
+        big[name] = big[name] + [model(i, f"Mô hình bổ sung số {i}") for i in range(2, 10_002)]
     write_xlsx(env.xlsx, big)
     proc = spawn(env, env.xlsx_args())
     wait_for(lambda: lock_pid(env.lock_file) == proc.pid, "the run to take the lock")
