@@ -65,6 +65,7 @@ def test_every_code_a_check_can_give_has_a_message_and_a_line_in_the_readme():
             "unreadable_tab",
             "name_continued",
             "repeated_header",
+            "model_in_notes",
         ), code
     assert set(MESSAGES) | set(PERIOD_CODES) >= ERROR_CODES
 

@@ -162,7 +162,8 @@ def test_every_non_empty_row_is_an_entry_or_skipped_with_its_reason():
     assert r.skipped_rows[4].text == "Tổng số"
     assert r.skipped_rows[8].text == "ghi bên lề"
     assert r.skipped_rows[9].text == "3 | 2 | 5/2023"
-    assert [(p.code, p.cell) for p in r.problems] == [("missing_name", "B11")]
+    # The row under the notes has a model's times and Quy mô but no Stt: set aside, and said.
+    assert [(p.code, p.cell) for p in r.problems] == [("missing_name", "B11"), ("model_in_notes", "B18")]
 
 
 def test_skipped_rows_are_in_the_json_output():
@@ -180,9 +181,20 @@ PREFIXES = list(sections.KEYWORDS) + [fold(k) for k in sections.KEYWORDS] + [
     "Công", "Công đoàn", "Cong doan", "Tông", "Múc", "Vệ", "Phân", "Ghi chép", "Trống", "Kinh", "Quốc", "Xã", "Văn",
     "Công an", "Tổng kết", "Cộng đồng", "Đoàn thanh niên", "Hội", "Chi bộ", "Đảng bộ", "I", "V", "X"]
 CONTINUATIONS = [n for n in REAL_NAMES if n[0].isalpha()] + [fold(n) for n in REAL_NAMES if n[0].isalpha()]
-names = st.one_of(
-    st.sampled_from(REAL_NAMES),
-    st.builds(lambda p, c: f"{p} {c[0].lower()}{c[1:]}", st.sampled_from(PREFIXES), st.sampled_from(CONTINUATIONS)),
+# Names clerks write that open with a word of the signature block or the form's title.
+CLERK_NAMES = ["Xác nhận của công an xã trong ngày", "Xác nhận của một cửa trả kết quả tại nhà",
+               "Xác nhận hồ sơ trực tuyến", "Người tốt việc tốt",
+               "Người cao tuổi làm kinh tế giỏi", "Lãnh đạo đơn vị gương mẫu đi đầu", "Đăng ký kết hôn trực tuyến",
+               "Đăng ký tham gia mô hình tự quản", "Danh sách hộ nghèo được giúp đỡ", "Tổng hợp ý kiến cử tri qua Zalo"]
+names = st.builds(
+    # Some clerks type every name in capitals ("XÁC NHẬN CỦA CÔNG AN XÃ TRONG NGÀY").
+    lambda name, caps: name.upper() if caps else name,
+    st.one_of(
+        st.sampled_from(REAL_NAMES),
+        st.sampled_from(CLERK_NAMES),
+        st.builds(lambda p, c: f"{p} {c[0].lower()}{c[1:]}", st.sampled_from(PREFIXES), st.sampled_from(CONTINUATIONS)),
+    ),
+    st.integers(0, 2).map(lambda n: n == 0),
 )
 model_rows = st.builds(
     lambda name, qty, build, scale: ["stt", name, qty, build, "Văn phòng", scale, "Quý IV/2023"],
@@ -208,10 +220,12 @@ def forms(draw):
     for roman, title in SECTIONS.values():
         grid.append([roman, title] if draw(st.booleans()) else [f"{roman.strip()}. {title}"])
         for i, row in enumerate(draw(st.lists(model_rows, max_size=5))):
-            if draw(st.integers(0, 4)) == 0:  # a note or a signature-like line typed between rows
+            between = draw(st.integers(0, 4)) == 0
+            if between:  # a note or a signature-like line typed between rows
                 grid.append(list(draw(st.sampled_from(LINES_BETWEEN))))
             model_at.append((len(grid) + 1, row[1]))
-            grid.append([i + 1, *row[1:]])
+            # Stt left blank by some clerks; under a note only a numbered row is the form again.
+            grid.append([i + 1 if between or draw(st.integers(0, 3)) else None, *row[1:]])
         if draw(st.booleans()):
             grid.append([None, "Mô hình….", " ", " "])
     if draw(st.booleans()):
@@ -322,3 +336,72 @@ def test_a_note_or_signature_line_between_sections_never_swallows_the_models_bel
         ("Hũ gạo tình thương", "kinh_te"), ("Camera an ninh", "kinh_te"), ("Thư viện xanh", "van_hoa_xa_hoi")]
     assert [(s.row, s.reason) for s in r.skipped_rows if s.row > 2] == [
         (4, "notes"), (6, "section"), (8, "notes"), (9, "notes"), (10, "notes"), (11, "notes")]
+
+
+# --- models that looked like notes, a signature or a title (silent-loss trial) -------------------
+@pytest.mark.parametrize("name", ["XÁC NHẬN CỦA CÔNG AN XÃ TRONG NGÀY", "LÃNH ĐẠO ĐƠN VỊ", "BÍ THƯ", "NGƯỜI TỔNG HỢP",
+                                  "T/M chi đoàn thanh niên tình nguyện"])
+def test_a_model_without_stt_named_like_a_signature_line_but_with_its_own_data_is_a_model(name):
+    """It was a notes row with no word, and so was every model without an Stt below it."""
+    grid = [H, ["I", "Kinh tế"], model(1, "Vườn rau sạch"), model(None, name), model(None, "Hũ gạo tình thương")]
+    r = read(grid)
+    assert [(e.row, e.name) for e in r.entries] == [(3, "Vườn rau sạch"), (4, name), (5, "Hũ gạo tình thương")]
+    assert r.problems == []
+    # A form with no Stt column at all.
+    no_stt = [H[1:], ["Lĩnh vực kinh tế"], model(1, name)[1:], model(1, "Hũ gạo tình thương")[1:]]
+    assert [e.name for e in read(no_stt).entries] == [name, "Hũ gạo tình thương"]
+
+
+SIGNATURE_BLOCK = [[None, None, None, None, "Yên Bái, ngày 20 tháng 4 năm 2023"],
+                   [None, "Người lập biểu", None, None, "T/M BAN THƯỜNG VỤ"], [None, None, None, None, "BÍ THƯ"],
+                   [None, "Nguyễn Văn A", None, None, "Trần Thị B"]]
+
+
+@pytest.mark.parametrize("above", [[[None, "Ghi chú: mô hình dưới làm chung với Đoàn Thanh niên"]], SIGNATURE_BLOCK,
+                                   [["Ghi chú", "(2): Tên mô hình"], [None, "(3): Số lượng (1,2,3…)"]]],
+                         ids=["ghi-chu", "signature-block", "seed-notes"])
+def test_a_model_typed_below_a_note_or_the_signature_block_is_never_set_aside_without_a_word(above):
+    grid = [H, ["I", "Kinh tế"], model(1, "Vườn rau sạch"), *above,
+            model(None, "Hũ gạo tình thương"),  # its times and Quy mô, no Stt
+            [4, "Quỹ khuyến học"],  # numbered, nothing filled in yet
+            [None, "Trần Văn C"]]  # a name only: a signer as much as a model, left as notes
+    n = len(above) + 3
+    r = read(grid)
+    assert [e.name for e in r.entries] == ["Vườn rau sạch"]
+    assert [(s.row, s.reason) for s in r.skipped_rows][2:] == [(k, "notes") for k in range(4, n + 4)]
+    warned = [p for p in r.problems if p.code == "model_in_notes"]
+    assert [(p.cell, p.severity) for p in warned] == [(f"B{n + 1}", "warning"), (f"B{n + 2}", "warning")]
+    assert "nằm dưới dòng ghi chú hoặc ký tên (dòng 4)" in warned[0].message
+    assert "hãy ghi Stt" in warned[0].message and "Stt “4”" in warned[1].message
+    assert [p.code for p in r.problems] == ["model_in_notes", "model_in_notes"]
+
+
+def test_a_form_without_an_stt_column_goes_on_after_a_note_at_the_next_row_with_a_models_data():
+    grid = [H[1:], ["Lĩnh vực kinh tế"], model(1, "Vườn rau sạch")[1:], ["Ghi chú: làm chung với Đoàn Thanh niên"],
+            model(1, "Hũ gạo tình thương")[1:], model(1, "Quỹ khuyến học")[1:], ["Người lập biểu", None, None,
+                                                                               "T/M BAN THƯỜNG VỤ"], ["Nguyễn Văn A"]]
+    r = read(grid)
+    assert [e.row for e in r.entries] == [3, 5, 6]
+    assert [(s.row, s.reason) for s in r.skipped_rows][2:] == [(4, "notes"), (7, "notes"), (8, "notes")]
+    assert r.problems == []
+
+
+def test_a_note_line_with_a_models_data_is_said():
+    grid = [H, ["I", "Kinh tế"], model(1, "Vườn rau sạch"), model(None, "Lưu ý: an toàn giao thông cho học sinh")]
+    r = read(grid)
+    assert [e.row for e in r.entries] == [3]
+    assert [(p.code, p.cell) for p in r.problems] == [("model_in_notes", "B4")]
+    assert "là dòng ghi chú hoặc ký tên" in r.problems[0].message
+
+
+def test_a_model_with_data_above_a_second_copy_of_the_form_is_a_model_even_named_like_its_title():
+    """A name like the form's title ("ĐĂNG KÝ … MÔ HÌNH …") or "Đơn vị: …" just above a repeated header was a
+    header row with no word; with data of its own it is a model. The real title, alone on its row, stays a header."""
+    for name in ["ĐĂNG KÝ THAM GIA MÔ HÌNH TỰ QUẢN", "Đơn vị: tổ tự quản kiểu mẫu"]:
+        grid = [[TITLE], H, ["I", "Kinh tế"], model(1, "Vườn rau sạch"), model(None, name), [],
+                ["ĐĂNG KÝ XÂY DỰNG MỚI CÁC MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2022"], H, ["I", "Kinh tế"],
+                model(1, "Mô hình năm trước", build="Tháng 5/2022", done="Tháng 12/2022")]
+        r = read(grid)
+        assert [(e.row, e.name) for e in r.entries] == [(4, "Vườn rau sạch"), (5, name), (10, "Mô hình năm trước")]
+        assert [(s.row, s.reason) for s in r.skipped_rows][3:] == [(7, "header"), (8, "header"), (9, "section")]
+        assert [p.code for p in r.problems if p.severity == "error"] == []

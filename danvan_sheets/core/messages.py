@@ -45,6 +45,11 @@ MESSAGES = {
         "Dòng này chỉ có chữ ở cột Tên mô hình: đã hiểu là phần tiếp của tên mô hình ở dòng trên. "
         "Nếu đây là một mô hình riêng, hãy ghi Stt và đủ các cột."
     ),
+    "model_in_notes": lambda v: (
+        "Dòng nằm trong phần ghi chú, ký tên nhưng có tên và Stt hoặc số liệu như một mô hình: đã hiểu là ghi "
+        "chú, chưa tính. Nếu đây là mô hình, hãy ghi Stt và đủ các cột, đặt trên phần ghi chú; nếu không, hãy xóa "
+        "Stt, số liệu."
+    ),
     "repeated_header": lambda v: (
         "Dòng tên cột lặp lại: trang này có hơn một biểu mẫu. "
         "Nếu đó là biểu mẫu năm khác, hãy xóa hoặc chuyển sang tệp khác."

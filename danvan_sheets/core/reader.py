@@ -246,6 +246,7 @@ class _Form:
         texts, c_name, c_stt = self.texts, self.c_name, self.c_stt
         field: str | None = None
         notes = False
+        notes_at = 0  # the note or signature line that started notes mode
         header_to = start  # rows before it belong to a header
         for r, row in enumerate(texts):
             if not any(row):
@@ -255,6 +256,7 @@ class _Form:
                 self.skip(r, "header")
                 continue
             if notes and not self.resumes(r):
+                self.model_in_notes(r, notes_at)
                 self.skip(r, "notes")
                 continue
             notes = False
@@ -267,9 +269,12 @@ class _Form:
             stt = row[c_stt] if not self.from_other_row(r, c_stt) else ""
             stt_notes, stt_total, stt_section = sections.stt_role(stt)
             first = next(filter(None, picked))
-            # The signature block ("Người lập biểu", "T/M BAN THƯỜNG VỤ", "Yên Bái, ngày …") closes the form.
-            if stt_notes or sections.is_notes(first) or (not stt[:1].isdigit() and sections.is_signature(first)):
-                notes = True
+            # The signature block ("Người lập biểu", "T/M BAN THƯỜNG VỤ", "Yên Bái, ngày …") closes the form; a row
+            # with a model's own time or Quy mô is a model named like one ("XÁC NHẬN CỦA CÔNG AN XÃ …", no Stt).
+            signature = not stt[:1].isdigit() and sections.is_signature(first) and not self.has_model_data(r)
+            if stt_notes or sections.is_notes(first) or signature:
+                notes, notes_at = True, r + 1
+                self.model_in_notes(r, notes_at)
                 self.skip(r, "notes")
                 continue
             if not stt[:1].isdigit():
@@ -286,7 +291,9 @@ class _Form:
                         "sang tệp khác."))
                     self.skip(r, "header")
                     continue
-                if (sections.is_form_title(first) or sections.unit_line(first) is not None) and any(
+                # A row with data of its own is a model, whatever its name says.
+                if (sections.is_form_title(first) or sections.unit_line(first) is not None) and not \
+                        self.has_own_data(r) and any(
                         self.header_again(n) for n in range(r + 1, min(r + 4, len(texts)))):
                     self.skip(r, "header")
                     continue
@@ -359,8 +366,55 @@ class _Form:
         stt = row[self.c_stt] if not self.from_other_row(r, self.c_stt) else ""
         if stt[:1].isdigit() and self.has_real_data(r, stt):
             return True
+        if "stt" not in self.cols and self.has_model_data(r):  # no Stt to number a model with: its data says it
+            return True
         name = row[self.c_name] if not self.from_other_row(r, self.c_name) else ""
         return bool(sections.stt_role(stt)[2] or (name and sections.section_title(name)))
+
+    def has_model_data(self, r: int) -> bool:
+        """Row r holds a model's own figures: a time the reader understands, or a Quy mô (cá nhân, tập thể).
+
+        No note or signature line has them, numbered or not: "Nguyễn Văn A" under "Người lập biểu",
+        "T/M BAN THƯỜNG VỤ" in the Địa điểm or Quy mô column, the date line "Yên Bái, ngày …" do not count.
+        """
+        row = self.texts[r]
+        for kind in ("build", "done", "scale"):
+            c = self.cols.get(kind)
+            if c is None or not row[c] or self.from_other_row(r, c) or self.from_other_column(r, c):
+                continue
+            if sections.is_signature(row[c]) or sections.is_notes(row[c]):
+                continue
+            if kind == "scale":
+                if parse_scale(row[c])[1] is None:
+                    return True
+                continue
+            value = self.decoded[r][c]
+            if self.period(row[c] if isinstance(value, str) else value).period is not None:
+                return True
+        return False
+
+    def model_in_notes(self, r: int, notes_at: int) -> None:
+        """Warn at a row set aside as notes that has a model's name with an Stt or a model's data: it may be a
+        model typed under (or on) a note or signature line, and the unit would look short without a word."""
+        row = self.texts[r]
+        c_name = self.c_name
+        name = row[c_name] if not (self.from_other_row(r, c_name) or self.from_other_column(r, c_name)) else ""
+        stt = row[self.c_stt] if not self.from_other_row(r, self.c_stt) else ""
+        if not name:
+            return
+        where = "là dòng ghi chú hoặc ký tên" if r + 1 == notes_at else \
+            f"nằm dưới dòng ghi chú hoặc ký tên (dòng {notes_at})"
+        if self.has_model_data(r):
+            text = (f"Dòng {r + 1} (“{name[:80]}”) có thời gian hoặc quy mô như một mô hình nhưng không có Stt và "
+                    f"{where}: đã hiểu là ghi chú, chưa tính là mô hình. Nếu đây là mô hình, hãy ghi Stt cho dòng "
+                    "này và đặt nó trên phần ghi chú, ký tên; nếu không, hãy xóa số liệu ở dòng này.")
+        elif stt[:1].isdigit():
+            text = (f"Dòng {r + 1} có Stt “{stt}” và tên “{name[:80]}” nhưng {where} và không có số liệu: đã "
+                    "hiểu là ghi chú, chưa tính là mô hình. Nếu đây là mô hình, hãy ghi đủ Số lượng, Thời gian, "
+                    "Địa điểm, Quy mô; nếu là ghi chú, hãy xóa số ở cột Stt.")
+        else:
+            return
+        self.reading.problems.append(self.problem("model_in_notes", r, c_name, self.decoded[r][c_name], text))
 
     def continues(self, r: int, name: str, prev: Entry) -> bool:
         """Row r holds only a name, going on from the model of the row above.
@@ -376,9 +430,14 @@ class _Form:
             return True
         return name[:1].islower()
 
-    def has_real_data(self, r: int, stt: str) -> bool:
+    def has_own_data(self, r: int) -> bool:
+        """Something typed on row r in a data column (Số lượng … Quy mô, Lĩnh vực), not a placeholder."""
         row = self.texts[r]
-        if any(row[c] and not self.from_other_row(r, c) and not sections.is_placeholder(row[c]) for c in self.c_data):
+        return any(row[c] and not self.from_other_row(r, c) and not sections.is_placeholder(row[c])
+                   for c in self.c_data)
+
+    def has_real_data(self, r: int, stt: str) -> bool:
+        if self.has_own_data(r):
             return True
         # A name typed into the Stt column.
         return bool(_STT_WORDS.search(stt)) and not sections.is_placeholder(stt)
