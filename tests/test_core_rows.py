@@ -405,3 +405,15 @@ def test_a_model_with_data_above_a_second_copy_of_the_form_is_a_model_even_named
         assert [(e.row, e.name) for e in r.entries] == [(4, "Vườn rau sạch"), (5, name), (10, "Mô hình năm trước")]
         assert [(s.row, s.reason) for s in r.skipped_rows][3:] == [(7, "header"), (8, "header"), (9, "section")]
         assert [p.code for p in r.problems if p.severity == "error"] == []
+
+
+def test_a_roman_numbered_title_worded_mo_hinh_ve_a_field_is_a_section():
+    grid = [H, [None, "I. MÔ HÌNH VỀ KINH TẾ"], model(1, "Hũ gạo tình thương"),
+            [None, "II. Mô hình về văn hóa - xã hội"], model(1, "Thư viện xanh"),
+            # Without the roman numeral these are models' names, as they always were.
+            model(2, "Mô hình về văn hóa xã hội ở khu dân cư"), model(3, "1. Mô hình về kinh tế số")]
+    entries, skipped = _rows(read(grid))
+    assert entries == [(3, "Hũ gạo tình thương", "kinh_te"), (5, "Thư viện xanh", "van_hoa_xa_hoi"),
+                       (6, "Mô hình về văn hóa xã hội ở khu dân cư", "van_hoa_xa_hoi"),
+                       (7, "1. Mô hình về kinh tế số", "van_hoa_xa_hoi")]
+    assert skipped == [(1, "header"), (2, "section"), (4, "section")]

@@ -33,11 +33,12 @@ _ROMAN_FIELD = {
 }
 _NOT_LETTER = r"(?![^\W\d_])"
 
-# "1. Lĩnh vực kinh tế" numbers the sections like the models; "Mô hình thuộc lĩnh vực …" says
-# the field in a sentence (then "Lĩnh vực" must follow: "Mô hình phát triển kinh tế" is a model).
+# "1. Lĩnh vực kinh tế" numbers the sections like the models; "Mô hình thuộc lĩnh vực …" and
+# "II. Mô hình về văn hóa - xã hội" say the field in a sentence (without "Lĩnh vực" or a roman
+# numeral, "Mô hình phát triển kinh tế" is a model).
 _TITLE = Words(
     rf"(?:(?:phần|mục)\s+)?(?:(?P<roman>{_ROMAN_RE})\s*[.):\-]?\s+|\d{{1,2}}\s*[.):\-]\s*)?"
-    rf"(?:(?:các\s+)?mô hình\s+(?:(?:thuộc|trong|trên|về)\s+)?(?=lĩnh vực))?(?:(?:về|trong|trên)\s+)?"
+    rf"(?P<mh>(?:các\s+)?mô hình\s+(?:(?:thuộc|trong|trên|về)\s+)?)?(?:(?:về|trong|trên)\s+)?"
     rf"(?P<lv>lĩnh vực\s*:?\s*)?(?:{_FIELD_RE}){_NOT_LETTER}(?P<rest>.*)"
 )
 # What a title may say after the field besides a model: how many models it holds ("gồm 02 mô hình").
@@ -63,8 +64,8 @@ def section_title(text: str | Said) -> tuple[str, str] | None:
     rest = cell.text[m.start("rest"):].strip(" :.-–—")
     if (rest.startswith("(") and rest.endswith(")")) or _COUNT.fullmatch(rest):
         rest = ""
-    if not (m.group("lv") or m.group("roman")) and rest:
-        return None
+    if not (m.group("lv") or m.group("roman")) and (rest or m.group("mh")):
+        return None  # "Mô hình (về) kinh tế…" alone is a model's name; after "II." or before "Lĩnh vực" a title
     return _field_from(m), rest
 
 
