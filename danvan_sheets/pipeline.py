@@ -117,6 +117,13 @@ def guard_output(out: str | None, spec: SourceSpec, suffixes: tuple[str, ...] = 
         raise ConfigError(clash)
 
 
+def guard_sources(out: str, *specs: str | None) -> None:
+    """guard_output for a file written beside the run rather than from it (restore, campaign new --carry):
+    whatever --force allows, never over any of the registrations named (an option's, the config's)."""
+    for spec in dict.fromkeys(s for s in specs if s):
+        guard_output(out, parse_spec(spec))
+
+
 def run(source: str | None, units_path: str | None, settings: Settings, as_of: dt.date, history: bool = True,
         out: str | None = None, out_suffixes: tuple[str, ...] = (), out_required: bool = False) -> Run:
     spec = resolve_spec(source, settings)

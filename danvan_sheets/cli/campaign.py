@@ -122,12 +122,9 @@ def new(year, config_path, out, deadline, quotas, drop, source, carry, carry_fro
             check_suffix(carry, (".xlsx",))
             if Path(carry).exists() and not force:
                 raise ConfigError(f"Tệp {carry} đã có. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
-            # --force replaces a file, never this year's registrations.
-            from danvan_sheets.pipeline import guard_output
-            from danvan_sheets.sources import parse_spec
+            from danvan_sheets.pipeline import guard_sources
 
-            for spec in dict.fromkeys(s for s in (carry_from, settings.source.spec) if s):
-                guard_output(carry, parse_spec(spec))
+            guard_sources(carry, carry_from, settings.source.spec)
         new_quotas = _quota(quotas)
         new_deadline = _date(deadline) if deadline else None
         dropped = set(drop)

@@ -11,6 +11,10 @@ _MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
 
 
 def _gsheet_target(source: str | None, settings) -> str:
+    return _gsheet_spec(source, settings).target
+
+
+def _gsheet_spec(source: str | None, settings):
     from danvan_sheets.pipeline import resolve_spec
 
     if not (source or settings.source.spec):
@@ -19,7 +23,7 @@ def _gsheet_target(source: str | None, settings) -> str:
     spec = resolve_spec(source, settings)
     if not spec.publishes:
         raise ConfigError(f"Lệnh này dùng cho bảng tính Google: hãy ghi --source gsheet:ID_HOẶC_URL (đang là {spec}).")
-    return spec.target
+    return spec
 
 
 @click.command(cls=VietCommand, short_help="Kiểm tra cài đặt Google và chỉ ra cần sửa gì.")
@@ -79,7 +83,8 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     from danvan_sheets.sources.gsheet import fetch_metadata
 
     try:
-        target = _gsheet_target(source, settings)
+        spec = _gsheet_spec(source, settings)
+        target = spec.target
         key = spreadsheet_id(target)
         units = resolve_units(units_path, settings)
         client, identity, session = open_client(settings)
@@ -104,7 +109,6 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
         return
     from danvan_sheets.sources.form import FormResponsesSource
 
-    spec = _spec(source, settings)
     if isinstance(spec, FormResponsesSource):
         _doctor_responses(rep, settings, spec, units)
         return
@@ -119,12 +123,6 @@ def _doctor_sheet(rep, settings, source, units_path, email) -> None:
     for t in unknown:
         if not is_reserved(t):
             rep.add(None, f"Trang “{t}” không khớp đơn vị nào (sẽ được bỏ qua khi tổng hợp).")
-
-
-def _spec(source: str | None, settings):
-    from danvan_sheets.pipeline import resolve_spec
-
-    return resolve_spec(source, settings)
 
 
 def _doctor_responses(rep, settings, spec, units) -> None:

@@ -176,12 +176,9 @@ def restore(unit, when, out, config_path, force, year, source):
         if Path(out).exists() and not force:
             # The file a clerk names may be the downloaded registrations themselves.
             raise ConfigError(f"Tệp {out} đã có. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè.")
-        # --force lets a file be replaced, never the registrations themselves (the --source given, or the config's).
-        from danvan_sheets.pipeline import guard_output
-        from danvan_sheets.sources import parse_spec
+        from danvan_sheets.pipeline import guard_sources
 
-        for spec in dict.fromkeys(s for s in (source_option, settings.source.spec) if s):
-            guard_output(out, parse_spec(spec))
+        guard_sources(out, source_option, settings.source.spec)
         at = parse_when(when)
         state = snapshot_at(path, unit, at, year, source)
         if state is None:
