@@ -266,7 +266,7 @@ class _Form:
             if not any(t and not self.from_other_row(r, c) for c, t in zip(self.used, picked, strict=True)):
                 self.skip(r, "blank")
                 continue
-            stt = row[c_stt] if not self.from_other_row(r, c_stt) else ""
+            stt = self.own(r, c_stt)
             stt_notes, stt_total, stt_section = sections.stt_role(stt)
             first = next(filter(None, picked))
             # The signature block ("Người lập biểu", "T/M BAN THƯỜNG VỤ", "Yên Bái, ngày …") closes the form; a row
@@ -351,6 +351,10 @@ class _Form:
             self.last = self.entry(r, name, field)
             self.reading.entries.append(self.last)
 
+    def own(self, r: int, c: int) -> str:
+        """The text typed in cell (r, c) itself: "" where a merge carries it down from a row above."""
+        return self.texts[r][c] if not self.from_other_row(r, c) else ""
+
     def header_again(self, r: int) -> int:
         """How many rows a repeat of the form's header at row r spans (0: none)."""
         row = self.texts[r]
@@ -362,13 +366,12 @@ class _Form:
     def resumes(self, r: int) -> bool:
         """Row r, below a notes or signature line, is the form again: a numbered model with its data,
         or a section title. A "Ghi chú" typed between two sections must not swallow the models under it."""
-        row = self.texts[r]
-        stt = row[self.c_stt] if not self.from_other_row(r, self.c_stt) else ""
+        stt = self.own(r, self.c_stt)
         if stt[:1].isdigit() and self.has_real_data(r, stt):
             return True
         if "stt" not in self.cols and self.has_model_data(r):  # no Stt to number a model with: its data says it
             return True
-        name = row[self.c_name] if not self.from_other_row(r, self.c_name) else ""
+        name = self.own(r, self.c_name)
         return bool(sections.stt_role(stt)[2] or (name and sections.section_title(name)))
 
     def has_model_data(self, r: int) -> bool:
@@ -399,7 +402,7 @@ class _Form:
         row = self.texts[r]
         c_name = self.c_name
         name = row[c_name] if not (self.from_other_row(r, c_name) or self.from_other_column(r, c_name)) else ""
-        stt = row[self.c_stt] if not self.from_other_row(r, self.c_stt) else ""
+        stt = self.own(r, self.c_stt)
         if not name:
             return
         where = "là dòng ghi chú hoặc ký tên" if r + 1 == notes_at else \
